@@ -1,0 +1,3 @@
+"""capaian: achievement-based performance appraisal for the ASN of Kecamatan Asemrowo."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,26 @@
+"""Build the workbook backend that config.yaml names, for a unit or for the summary."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .config import Config, Unit
+from .local import LocalWorkbook
+from .workbook import Workbook
+
+
+def open_workbook(config: Config, workbook: str, *, label: str, on_save: Callable | None = None) -> Workbook:
+    """The workbook named ``workbook`` in config (a file name, or a Google spreadsheet key)."""
+    if config.backend == "google":
+        from .google import open_google_workbook  # imported here: only this backend needs gspread
+
+        return open_google_workbook(config, workbook, label=label)
+    return LocalWorkbook(config.path(config.local.folder) / workbook, label=label, on_save=on_save)
+
+
+def open_unit(config: Config, unit: Unit) -> Workbook:
+    return open_workbook(config, unit.workbook, label=unit.name)
+
+
+def open_summary(config: Config, *, on_save: Callable | None = None) -> Workbook:
+    return open_workbook(config, config.summary.workbook, label="Ringkasan", on_save=on_save)

@@ -1,0 +1,101 @@
+"""The one small interface every workbook backend implements.
+
+A workbook is a set of named tabs holding rows of cell values. The pipeline reads all the tabs it
+needs in one batch, writes ranges in one batch, appends rows and makes sure tabs and headers exist.
+Two implementations sit side by side: ``local.LocalWorkbook`` (``.xlsx`` files, the default) and
+``google.GoogleWorkbook`` (Google Sheets through gspread).
+
+Cell values cross this interface as plain Python values: ``str``, ``int``, ``float``, ``bool``,
+``datetime``/``date`` (local) or sheet serial numbers (Google), and ``None`` for an empty cell.
+Row ``i`` of a tab's list is the sheet's row ``i + 1``; trailing empty rows and cells are dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+from .schema import Tab, normalise_header
+
+Rows = list[list[Any]]
+
+
+@dataclass(frozen=True)
+class RangeUpdate:
+    """Values to write with their top-left cell at (``row``, ``col``), both 1-based."""
+
+    tab: str
+    row: int
+    col: int
+    values: Sequence[Sequence[Any]]
+
+
+class WorkbookError(Exception):
+    """A workbook cannot be read or written; ``str()`` is an Indonesian sentence for the operator."""
+
+
+class WorkbookNotFound(WorkbookError):
+    pass
+
+
+class WorkbookLocked(WorkbookError):
+    """The file is open in another program (or locked), so writing now could lose someone's work."""
+
+
+class WorkbookUnsafeToWrite(WorkbookError):
+    """Writing would drop parts of the workbook the backend cannot keep (charts, images)."""
+
+
+@runtime_checkable
+class Workbook(Protocol):
+    label: str  # how messages name this workbook (file name or spreadsheet title)
+
+    def read_tabs(self, tabs: Sequence[str]) -> dict[str, Rows | None]:
+        """Every named tab's values in one batch; ``None`` for a tab that does not exist."""
+
+    def write_ranges(self, updates: Sequence[RangeUpdate]) -> None:
+        """Write all ranges in one batch; text is written as text, never as a formula."""
+
+    def append_rows(self, tab: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Add rows after the last non-empty row of ``tab``."""
+
+    def replace_tabs(self, contents: Mapping[str, Sequence[Sequence[Any]]]) -> None:
+        """Rewrite whole system-owned tabs (header row included) in one batch."""
+
+    def ensure_tabs(self, tabs: Sequence[Tab]) -> list[str]:
+        """Create missing tabs and header cells from the schemas, touching no data.
+
+        Returns a sentence per change made (empty when the workbook was already complete).
+        """
+
+
+def find_tab_title(titles: Sequence[str], wanted: str) -> str | None:
+    """The existing tab title that names ``wanted`` (case- and space-insensitive)."""
+    if wanted in titles:
+        return wanted
+    folded = normalise_header(wanted)
+    return next((t for t in titles if normalise_header(t) == folded), None)
+
+
+def trim_rows(rows: Sequence[Sequence[Any]]) -> Rows:
+    """Drop trailing empty cells of each row and trailing empty rows."""
+    out: Rows = []
+    for row in rows:
+        cells = list(row)
+        while cells and _empty(cells[-1]):
+            cells.pop()
+        out.append(cells)
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value == "")
+
+
+def missing_headers(tab: Tab, header_row: Sequence[Any]) -> list[str]:
+    """Schema columns the sheet's header row does not name (by name or alias)."""
+    present = {col.key for h in header_row if not _empty(h) and (col := tab.match_header(h))}
+    return [c.name for c in tab.columns if c.key not in present]
