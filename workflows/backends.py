@@ -9,7 +9,9 @@ from .local import LocalWorkbook
 from .workbook import Workbook
 
 
-def open_workbook(config: Config, workbook: str, *, label: str, on_save: Callable | None = None) -> Workbook:
+def open_workbook(
+    config: Config, workbook: str, *, label: str, on_save: Callable | None = None
+) -> Workbook:
     """The workbook named ``workbook`` in config (a file name, or a Google spreadsheet key)."""
     if config.backend == "google":
         from .google import open_google_workbook  # imported here: only this backend needs gspread

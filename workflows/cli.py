@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib
 import logging
 import sys
 import traceback
@@ -35,7 +36,9 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"tanggal '{text}' tidak sah; tulis YYYY-MM-DD, misalnya 2026-03-02") from None
+        raise argparse.ArgumentTypeError(
+            f"tanggal '{text}' tidak sah; tulis YYYY-MM-DD, misalnya 2026-03-02"
+        ) from None
 
 
 def today_for(config: Config, args: argparse.Namespace) -> dt.date:
@@ -44,13 +47,17 @@ def today_for(config: Config, args: argparse.Namespace) -> dt.date:
 
 
 def week_for(config: Config, args: argparse.Namespace):
-    return run_week(today_for(config, args), period_start=config.period.start, period_end=config.period.end)
+    return run_week(
+        today_for(config, args), period_start=config.period.start, period_end=config.period.end
+    )
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, out=None) -> None:
     """A plain aligned text table for the console."""
     out = out or sys.stdout
-    cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in row] for row in rows]
+    cells = [[str(h) for h in headers]] + [
+        ["" if v is None else str(v) for v in row] for row in rows
+    ]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
     for n, row in enumerate(cells):
         print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip(), file=out)
@@ -69,7 +76,9 @@ def cmd_demo(config: Config, args: argparse.Namespace) -> int:
     if written:
         print(f"Data demo ditulis ke {folder}: {', '.join(written)}.")
     else:
-        print(f"Data demo sudah ada di {folder}; tidak ada yang diubah (pakai --force untuk menulis ulang).")
+        print(
+            f"Data demo sudah ada di {folder}; tidak ada yang diubah (pakai --force untuk menulis ulang)."
+        )
     return EXIT_OK
 
 
@@ -83,31 +92,66 @@ def cmd_init(config: Config, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _not_yet(name: str) -> Callable[[Config, argparse.Namespace], int]:
+def _from(module: str, function: str) -> Callable[[Config, argparse.Namespace], int]:
+    """A command implemented in ``workflows.<module>``, imported only when that command runs."""
+
     def run(config: Config, args: argparse.Namespace) -> int:
-        raise CommandError(f"Perintah '{name}' belum tersedia pada versi ini.")
+        handler = getattr(importlib.import_module(f"workflows.{module}"), function)
+        return handler(config, args)
 
     return run
 
 
 COMMANDS: dict[str, tuple[str, Callable[[Config, argparse.Namespace], int]]] = {
-    "demo": ("Menulis workbook demo Kecamatan Asemrowo (data contoh, termasuk beberapa isian keliru).", cmd_demo),
-    "init": ("Membuat atau melengkapi tab dan judul kolom semua workbook tanpa mengubah isian.", cmd_init),
-    "validate": ("Membaca dan memeriksa isian; --json mencetak temuan sebagai JSON.", _not_yet("validate")),
-    "score": ("Memeriksa, menghitung nilai, dan menerbitkan workbook ringkasan.", _not_yet("score")),
-    "letters": ("Menyusun dan mengirim surat umpan balik minggu ini (--dry-run hanya menyusun).", _not_yet("letters")),
-    "remind": ("Mengirim pengingat kepada ASN yang belum mengisi realisasi minggu ini.", _not_yet("remind")),
-    "weekly": ("Proses mingguan lengkap: periksa, hitung, terbitkan, kirim surat.", _not_yet("weekly")),
-    "schedule": ("Menjalankan penjadwal (proses mingguan dan pengingat) terus-menerus.", _not_yet("schedule")),
+    "demo": (
+        "Menulis workbook demo Kecamatan Asemrowo (data contoh, termasuk beberapa isian keliru).",
+        cmd_demo,
+    ),
+    "init": (
+        "Membuat atau melengkapi tab dan judul kolom semua workbook tanpa mengubah isian.",
+        cmd_init,
+    ),
+    "validate": (
+        "Membaca dan memeriksa isian; --json mencetak temuan sebagai JSON.",
+        _from("check", "cmd_validate"),
+    ),
+    "score": (
+        "Memeriksa, menghitung nilai, dan menerbitkan workbook ringkasan.",
+        _from("publish", "cmd_score"),
+    ),
+    "letters": (
+        "Menyusun dan mengirim surat umpan balik minggu ini (--dry-run hanya menyusun).",
+        _from("weekly", "cmd_letters"),
+    ),
+    "remind": (
+        "Mengirim pengingat kepada ASN yang belum mengisi realisasi minggu ini.",
+        _from("weekly", "cmd_remind"),
+    ),
+    "weekly": (
+        "Proses mingguan lengkap: periksa, hitung, terbitkan, kirim surat.",
+        _from("weekly", "cmd_weekly"),
+    ),
+    "schedule": (
+        "Menjalankan penjadwal (proses mingguan dan pengingat) terus-menerus.",
+        _from("scheduler", "cmd_schedule"),
+    ),
 }
 
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", type=Path, default=Path("config.yaml"),
-                        help="berkas konfigurasi (bawaan: config.yaml)")
-    common.add_argument("--date", type=_date, default=None,
-                        help="anggap hari ini tanggal ini (YYYY-MM-DD), untuk menjalankan ulang minggu mana pun")
+    common.add_argument(
+        "--config",
+        type=Path,
+        default=Path("config.yaml"),
+        help="berkas konfigurasi (bawaan: config.yaml)",
+    )
+    common.add_argument(
+        "--date",
+        type=_date,
+        default=None,
+        help="anggap hari ini tanggal ini (YYYY-MM-DD), untuk menjalankan ulang minggu mana pun",
+    )
     common.add_argument("--unit", default=None, help="hanya unit dengan nama ini")
     common.add_argument("-v", "--verbose", action="store_true", help="tampilkan rincian proses")
     common.add_argument("--debug", action="store_true", help="tampilkan traceback bila gagal")
@@ -120,15 +164,24 @@ def build_parser() -> argparse.ArgumentParser:
     for name, (help_text, _) in COMMANDS.items():
         p = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
         if name == "demo":
-            p.add_argument("--force", action="store_true", help="tulis ulang workbook demo yang sudah ada")
+            p.add_argument(
+                "--force", action="store_true", help="tulis ulang workbook demo yang sudah ada"
+            )
         if name == "validate":
             p.add_argument("--json", action="store_true", help="cetak temuan sebagai JSON")
         if name in {"letters", "remind", "weekly"}:
             p.add_argument("--dry-run", action="store_true", help="susun surat tanpa mengirim")
         if name in {"letters", "weekly"}:
-            p.add_argument("--resend", metavar="NIP", action="append", default=[],
-                           help="kirim ulang surat minggu ini untuk NIP ini (boleh berulang)")
-            p.add_argument("--force", action="store_true", help="kirim ulang semua surat minggu ini")
+            p.add_argument(
+                "--resend",
+                metavar="NIP",
+                action="append",
+                default=[],
+                help="kirim ulang surat minggu ini untuk NIP ini (boleh berulang)",
+            )
+            p.add_argument(
+                "--force", action="store_true", help="kirim ulang semua surat minggu ini"
+            )
     return parser
 
 
@@ -157,7 +210,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("Dihentikan oleh pengguna.", file=sys.stderr)
         return EXIT_FAILED
     except Exception as exc:  # an unexpected fault: one sentence, the traceback on --debug
-        print(f"Proses gagal karena kesalahan tak terduga: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(
+            f"Proses gagal karena kesalahan tak terduga: {type(exc).__name__}: {exc}",
+            file=sys.stderr,
+        )
         if args.debug:
             traceback.print_exc()
         else:

@@ -142,7 +142,9 @@ class Scoring(_Strict):
     def _bands_descending(self) -> Scoring:
         k = self.kategori
         if not k.sangat_baik > k.baik > k.butuh_perbaikan > k.kurang:
-            raise ValueError("batas kategori harus menurun: sangat_baik > baik > butuh_perbaikan > kurang")
+            raise ValueError(
+                "batas kategori harus menurun: sangat_baik > baik > butuh_perbaikan > kurang"
+            )
         if not self.rating_hasil_kerja.di_atas > self.rating_hasil_kerja.sesuai:
             raise ValueError("rating_hasil_kerja.di_atas harus lebih besar dari sesuai")
         if not self.perilaku.di_atas > self.perilaku.di_bawah:
@@ -158,7 +160,9 @@ _AT = re.compile(r"^(?P<day>[a-z]+) (?P<hh>[01]\d|2[0-3]):(?P<mm>[0-5]\d)$")
 def _check_when(value: str) -> str:
     match = _AT.match(value.strip().lower())
     if not match or match["day"] not in WEEKDAYS:
-        raise ValueError("harus berbentuk 'hari JJ:MM' dengan hari dalam bahasa Inggris, misalnya 'monday 07:00'")
+        raise ValueError(
+            "harus berbentuk 'hari JJ:MM' dengan hari dalam bahasa Inggris, misalnya 'monday 07:00'"
+        )
     return value.strip().lower()
 
 
@@ -256,8 +260,12 @@ def _explain(error: dict[str, Any]) -> str:
         expected = "salah satu dari: " + error["ctx"]["expected"].replace("'", "")
     elif kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
         bound = next(iter(error["ctx"].values()))
-        words = {"greater_than": "lebih dari", "greater_than_equal": "paling sedikit",
-                 "less_than": "kurang dari", "less_than_equal": "paling banyak"}[kind]
+        words = {
+            "greater_than": "lebih dari",
+            "greater_than_equal": "paling sedikit",
+            "less_than": "kurang dari",
+            "less_than_equal": "paling banyak",
+        }[kind]
         expected = f"harus {words} {bound}"
     elif kind == "value_error":
         expected = str(error["ctx"]["error"])
@@ -289,11 +297,15 @@ def load_config(path: Path | str) -> Config:
     except FileNotFoundError:
         raise ConfigError(f"Berkas konfigurasi {path} tidak ditemukan.") from None
     except OSError as exc:
-        raise ConfigError(f"Berkas konfigurasi {path} tidak dapat dibaca: {exc.strerror}.") from None
+        raise ConfigError(
+            f"Berkas konfigurasi {path} tidak dapat dibaca: {exc.strerror}."
+        ) from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" baris {mark.line + 1}" if mark else ""
-        raise ConfigError(f"{path}{where}: bukan YAML yang sah ({getattr(exc, 'problem', exc)}).") from None
+        raise ConfigError(
+            f"{path}{where}: bukan YAML yang sah ({getattr(exc, 'problem', exc)})."
+        ) from None
     return parse_config(data, base_dir=path.resolve().parent, source=str(path))

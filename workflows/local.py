@@ -143,7 +143,12 @@ class LocalWorkbook:
                 for r, row in enumerate(update.values):
                     for c, value in enumerate(row):
                         set_cell(ws, update.row + r, update.col + c, value)
-                _format_columns(ws, update.tab, first_row=update.row, last_row=update.row + len(update.values) - 1)
+                _format_columns(
+                    ws,
+                    update.tab,
+                    first_row=update.row,
+                    last_row=update.row + len(update.values) - 1,
+                )
             return bool(updates)
 
         self._edit(apply)
@@ -215,7 +220,9 @@ class LocalWorkbook:
         try:
             return openpyxl.load_workbook(self.path, read_only=read_only, data_only=data_only)
         except PermissionError:
-            raise WorkbookLocked(f"Workbook {self.path} tidak dapat dibuka: akses ditolak.") from None
+            raise WorkbookLocked(
+                f"Workbook {self.path} tidak dapat dibuka: akses ditolak."
+            ) from None
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
             raise WorkbookError(
                 f"Workbook {self.path} tidak dapat dibaca sebagai berkas .xlsx ({exc}). "
@@ -225,7 +232,9 @@ class LocalWorkbook:
     def _sheet(self, book: XlsxBook, tab: str) -> Worksheet:
         title = find_tab_title(book.sheetnames, tab)
         if title is None:
-            raise WorkbookError(f"Workbook {self.label} tidak memiliki tab '{tab}'. Jalankan 'python run.py init'.")
+            raise WorkbookError(
+                f"Workbook {self.label} tidak memiliki tab '{tab}'. Jalankan 'python run.py init'."
+            )
         return book[title]
 
     def _create_empty(self) -> None:
@@ -257,7 +266,9 @@ class LocalWorkbook:
             return  # a system-owned workbook: on_save rebuilds what openpyxl drops
         try:
             with zipfile.ZipFile(self.path) as archive:
-                unkept = sorted({p for n in archive.namelist() for p in _UNKEPT_PARTS if n.startswith(p)})
+                unkept = sorted(
+                    {p for n in archive.namelist() for p in _UNKEPT_PARTS if n.startswith(p)}
+                )
         except zipfile.BadZipFile:
             return  # _open reports it
         if unkept:
@@ -306,7 +317,10 @@ def write_atomically(path: Path, data: bytes) -> None:
 def _normalise_zip(data: bytes) -> bytes:
     """The same archive with fixed entry times, so equal content gives equal bytes."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
             entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
             entry.compress_type = zipfile.ZIP_DEFLATED
@@ -317,7 +331,10 @@ def _normalise_zip(data: bytes) -> bytes:
 
 def schema_tab_named(title: str) -> schema.Tab | None:
     folded = schema.normalise_header(title)
-    return next((t for t in schema.load_schemas().values() if schema.normalise_header(t.name) == folded), None)
+    return next(
+        (t for t in schema.load_schemas().values() if schema.normalise_header(t.name) == folded),
+        None,
+    )
 
 
 def _last_used_row(ws: Worksheet) -> int:

@@ -16,8 +16,18 @@ import yaml
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "sheets_schema"
 
 COLUMN_TYPES = {
-    "text", "nip", "email", "date", "number", "target", "choice", "bool", "url",
-    "month_or_quarter", "iso_week", "datetime",
+    "text",
+    "nip",
+    "email",
+    "date",
+    "number",
+    "target",
+    "choice",
+    "bool",
+    "url",
+    "month_or_quarter",
+    "iso_week",
+    "datetime",
 }
 WRITERS = {"admin", "staff", "supervisor", "system"}
 FORMATS = {"integer", "decimal", "percent", "date", "datetime"}
@@ -60,7 +70,9 @@ class Column:
         """The canonical allowed value for ``value`` (synonyms accepted), or None."""
         folded = normalise_choice(value)
         for canonical, synonyms in self.choices.items():
-            if folded == normalise_choice(canonical) or folded in {normalise_choice(s) for s in synonyms}:
+            if folded == normalise_choice(canonical) or folded in {
+                normalise_choice(s) for s in synonyms
+            }:
                 return canonical
         return None
 
@@ -109,7 +121,9 @@ def _load_column(raw: dict, where: str) -> Column:
         raise SchemaError(f"{where}: writer {raw['writer']!r} is not one of {sorted(WRITERS)}")
     if raw.get("format") is not None and raw["format"] not in FORMATS:
         raise SchemaError(f"{where}: format {raw['format']!r} is not one of {sorted(FORMATS)}")
-    choices = {str(k): tuple(str(s) for s in (v or ())) for k, v in (raw.get("choices") or {}).items()}
+    choices = {
+        str(k): tuple(str(s) for s in (v or ())) for k, v in (raw.get("choices") or {}).items()
+    }
     if raw["type"] in {"choice", "bool"} and not choices:
         raise SchemaError(f"{where}: a {raw['type']} column needs choices")
     required = bool(raw.get("required", False))
@@ -135,7 +149,9 @@ def load_tab(path: Path) -> Tab:
     for needed in ("name", "key", "workbook", "columns"):
         if needed not in raw:
             raise SchemaError(f"{where}: lacks {needed!r}")
-    columns = tuple(_load_column(c, f"{where} column {i + 1}") for i, c in enumerate(raw["columns"]))
+    columns = tuple(
+        _load_column(c, f"{where} column {i + 1}") for i, c in enumerate(raw["columns"])
+    )
     tab = Tab(
         name=str(raw["name"]),
         key=str(raw["key"]),
@@ -170,8 +186,13 @@ def load_schemas(directory: Path = SCHEMA_DIR) -> dict[str, Tab]:
 # The order tabs appear in a workbook, as staff and leadership expect to see them.
 UNIT_TAB_ORDER = ("pegawai", "indikator", "realisasi", "perilaku", "refleksi")
 SUMMARY_TAB_ORDER = (
-    "ringkasan_pegawai", "ringkasan_unit", "capaian_indikator", "riwayat",
-    "temuan_validasi", "log_surat", "log_proses",
+    "ringkasan_pegawai",
+    "ringkasan_unit",
+    "capaian_indikator",
+    "riwayat",
+    "temuan_validasi",
+    "log_surat",
+    "log_proses",
 )
 
 
