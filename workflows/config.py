@@ -257,7 +257,7 @@ def _explain(error: dict[str, Any]) -> str:
     key = ".".join(str(part) for part in error["loc"]) or "(akar)"
     kind = error["type"]
     if kind == "literal_error":
-        expected = "salah satu dari: " + error["ctx"]["expected"].replace("'", "")
+        expected = "salah satu dari: " + error["ctx"]["expected"].replace("'", "").replace(" or ", ", ")
     elif kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
         bound = next(iter(error["ctx"].values()))
         words = {
