@@ -1,0 +1,34 @@
+"""The docs keep up with the code: every command and config key is documented in README.md."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import ROOT
+from workflows.cli import COMMANDS, build_parser
+from workflows.config import Config
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_opens_with_the_two_commands():
+    blocks = re.findall(r"```bash\n(.*?)\n```", README, flags=re.S)
+    assert blocks[0].startswith("pip install -r requirements.txt") and "python run.py weekly" in blocks[0]
+    assert blocks[1] == "pip install -r requirements.txt -r requirements-dev.txt && python -m pytest"
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "requirements-dev.txt" in ci and "python -m pytest" in ci
+
+
+def test_every_command_is_documented_with_help():
+    for name, (help_text, _) in COMMANDS.items():
+        assert f"| `{name}` |" in README, name
+        assert help_text
+    parser = build_parser()
+    assert set(parser._subparsers._group_actions[0].choices) == set(COMMANDS)
+
+
+def test_every_config_key_is_documented():
+    for key in Config.model_fields:
+        if key == "base_dir":
+            continue
+        assert f"`{key}" in README, key
