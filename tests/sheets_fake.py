@@ -1,0 +1,684 @@
+"""An in-process fake of the Google Sheets v4 endpoints gspread uses, as a ``requests`` adapter.
+
+Mount it with ``fake_session(fake)``: the fake answers ``https://sheets.googleapis.com/`` and a
+second adapter refuses every other host (``ForbiddenHost``), so a test proves that nothing else
+is contacted. Use it with the real client: ``gspread.Client(auth=None, session=session)``.
+
+Sheets are grids of plain values. Supported: spreadsheet metadata, ``values`` get / update /
+append / clear and their batch forms, and ``:batchUpdate`` with addSheet, deleteSheet,
+updateSheetProperties, updateCells, repeatCell, updateDimensionProperties, setDataValidation and
+addProtectedRange (applied atomically, as Google does). A1 ranges with quoted titles, whole
+columns (``A:C``), whole rows (``1:1``) and whole sheets; ``RAW`` and a minimal ``USER_ENTERED``
+(``=...`` becomes a formula, numeric text a number); ``UNFORMATTED_VALUE``, ``FORMATTED_VALUE``
+(``str()``-like) and ``FORMULA`` rendering. Every request is recorded in ``fake.calls`` and
+failures can be injected with ``fail_next``. Errors have Google's JSON shape so gspread raises
+``APIError``. The shapes are checked against Google's recordings in
+``test_sheets_fake_contract.py``.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import requests
+from requests.adapters import BaseAdapter
+from requests.structures import CaseInsensitiveDict
+
+HOST = "sheets.googleapis.com"
+DEFAULT_ROWS, DEFAULT_COLUMNS = 1000, 26
+STATUS = {
+    400: ("INVALID_ARGUMENT", "Bad Request"),
+    403: ("PERMISSION_DENIED", "Forbidden"),
+    404: ("NOT_FOUND", "Not Found"),
+    429: ("RESOURCE_EXHAUSTED", "Too Many Requests"),
+    500: ("INTERNAL", "Internal Server Error"),
+    503: ("UNAVAILABLE", "Service Unavailable"),
+}
+MESSAGES = {
+    403: "The caller does not have permission",
+    404: "Requested entity was not found.",
+    429: "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute per "
+    "user' of service 'sheets.googleapis.com'.",
+    500: "Internal error encountered.",
+    503: "The service is currently unavailable.",
+}
+_CELL = re.compile(r"^([A-Za-z]*)(\d*)$")
+_PLAIN_TITLE = re.compile(r"^[A-Za-z0-9_]+$")
+
+
+class ForbiddenHost(RuntimeError):
+    """A request went to a host other than the Sheets API: tests must never reach out."""
+
+
+class FakeError(Exception):
+    """A Google-shaped error raised inside a handler; becomes the HTTP response."""
+
+    def __init__(self, code: int, message: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message or MESSAGES.get(code, "Error")
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A cell holding a formula (only ``USER_ENTERED`` makes these)."""
+
+    text: str
+
+    def value(self) -> Any:
+        # Just enough evaluation to tell a formula from text: HYPERLINK shows its label.
+        match = re.fullmatch(r'=HYPERLINK\("[^"]*"\s*[,;]\s*"([^"]*)"\)', self.text, re.I)
+        return match[1] if match else "#NAME?"
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request as the fake saw it."""
+
+    method: str
+    kind: str  # metadata, values:get, values:update, values:append, values:clear, values:batchGet,
+    # values:batchUpdate, values:batchClear, batchUpdate (or "?" for an unknown path)
+    spreadsheet_id: str
+    params: dict[str, list[str]]
+    body: Any
+
+    @property
+    def is_write(self) -> bool:
+        return self.method != "GET"
+
+
+@dataclass
+class Sheet:
+    sheet_id: int
+    title: str
+    rows: int = DEFAULT_ROWS
+    columns: int = DEFAULT_COLUMNS
+    frozen_rows: int = 0
+    cells: dict[tuple[int, int], Any] = field(default_factory=dict)  # (row, col) 0-based
+    validations: dict[tuple[int, int | None, int, int | None], dict] = field(default_factory=dict)
+    protected: list[dict] = field(default_factory=list)
+    formats: list[dict] = field(default_factory=list)  # format requests, kept for inspection
+
+    def properties(self, index: int) -> dict[str, Any]:
+        grid: dict[str, Any] = {"rowCount": self.rows, "columnCount": self.columns}
+        if self.frozen_rows:
+            grid["frozenRowCount"] = self.frozen_rows
+        return {
+            "sheetId": self.sheet_id,
+            "title": self.title,
+            "index": index,
+            "sheetType": "GRID",
+            "gridProperties": grid,
+        }
+
+
+@dataclass
+class Spreadsheet:
+    spreadsheet_id: str
+    title: str
+    sheets: list[Sheet]
+    accessible: bool = True
+    next_protected_id: int = 1000
+
+    def sheet(self, title: str | None) -> Sheet:
+        if title is None:
+            return self.sheets[0]
+        for sheet in self.sheets:
+            if sheet.title == title:
+                return sheet
+        raise FakeError(400, f"Unable to parse range: {title}")
+
+    def sheet_by_id(self, sheet_id: int) -> Sheet:
+        for sheet in self.sheets:
+            if sheet.sheet_id == sheet_id:
+                return sheet
+        raise FakeError(400, f"No grid with id: {sheet_id}")
+
+
+@dataclass(frozen=True)
+class Area:
+    """A resolved A1 range: 0-based, end exclusive, clipped to the grid."""
+
+    sheet: Sheet
+    top: int
+    left: int
+    bottom: int
+    right: int
+
+    def a1(self) -> str:
+        return f"{_quote_title(self.sheet.title)}!{_a1(self.top, self.left)}:{_a1(self.bottom - 1, self.right - 1)}"
+
+
+class SheetsFake(BaseAdapter):
+    """The Sheets API as a transport adapter; see the module docstring."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.spreadsheets: dict[str, Spreadsheet] = {}
+        self.calls: list[Call] = []
+        self._failures: list[tuple[int, str | None]] = []
+
+    # -- set-up and inspection for tests -------------------------------------------------------
+
+    def add_spreadsheet(
+        self,
+        spreadsheet_id: str,
+        *,
+        title: str = "Untitled spreadsheet",
+        tabs: dict[str, list[list[Any]]] | None = None,
+        accessible: bool = True,
+    ) -> None:
+        """A spreadsheet with ``tabs`` (title -> rows of values); by default one empty Sheet1."""
+        tabs = tabs if tabs is not None else {"Sheet1": []}
+        sheets = []
+        for index, (name, rows) in enumerate(tabs.items()):
+            sheet = Sheet(sheet_id=index * 1000, title=name)
+            sheet.rows = max(sheet.rows, len(rows))
+            sheet.columns = max(sheet.columns, max((len(r) for r in rows), default=0))
+            _put(sheet, 0, 0, rows, "RAW")
+            sheets.append(sheet)
+        self.spreadsheets[spreadsheet_id] = Spreadsheet(spreadsheet_id, title, sheets, accessible)
+
+    def sheet(self, spreadsheet_id: str, title: str) -> Sheet:
+        return self.spreadsheets[spreadsheet_id].sheet(title)
+
+    def values(self, spreadsheet_id: str, title: str) -> list[list[Any]]:
+        """A tab's stored values as rows (formulas as ``Formula``), trailing blanks dropped."""
+        sheet = self.sheet(spreadsheet_id, title)
+        area = Area(sheet, 0, 0, sheet.rows, sheet.columns)
+        return _read(area, lambda cell: cell)
+
+    def fail_next(self, status: int, *, times: int = 1, retry_after: str | None = None) -> None:
+        """The next ``times`` requests fail with ``status`` (and a ``Retry-After`` header)."""
+        self._failures += [(status, retry_after)] * times
+
+    def kinds(self) -> list[str]:
+        return [c.kind for c in self.calls]
+
+    # -- transport -----------------------------------------------------------------------------
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        url = urlsplit(request.url or "")
+        if url.hostname != HOST:
+            raise ForbiddenHost(f"the fake only serves {HOST}, not {url.hostname}")
+        body = json.loads(request.body) if request.body else None
+        params = parse_qs(url.query, keep_blank_values=True)
+        method = (request.method or "GET").upper()
+        spreadsheet_id, kind, a1 = _route(method, url.path)
+        self.calls.append(Call(method, kind, spreadsheet_id, params, body))
+        headers: dict[str, str] = {}
+        try:
+            if self._failures:
+                status, retry_after = self._failures.pop(0)
+                if retry_after is not None:
+                    headers["Retry-After"] = retry_after
+                raise FakeError(status)
+            book = self.spreadsheets.get(spreadsheet_id)
+            if book is None:
+                raise FakeError(404)
+            if not book.accessible:
+                raise FakeError(403)
+            handler = getattr(self, "_" + kind.replace(":", "_"), None)
+            if handler is None:
+                raise FakeError(404, f"The fake does not serve {method} {url.path}")
+            status, payload = 200, handler(book, method, params, body, a1)
+        except FakeError as err:
+            status = err.code
+            payload = {
+                "error": {
+                    "code": err.code,
+                    "message": err.message,
+                    "status": STATUS.get(err.code, ("UNKNOWN", ""))[0],
+                }
+            }
+        return _response(request, status, payload, headers)
+
+    def close(self) -> None:
+        pass
+
+    # -- endpoints -----------------------------------------------------------------------------
+
+    def _metadata(self, book: Spreadsheet, method: str, params, body, a1) -> dict:
+        sheets = []
+        for index, sheet in enumerate(book.sheets):
+            entry: dict[str, Any] = {"properties": sheet.properties(index)}
+            if sheet.protected:
+                entry["protectedRanges"] = copy.deepcopy(sheet.protected)
+            sheets.append(entry)
+        return {
+            "spreadsheetId": book.spreadsheet_id,
+            "properties": {
+                "title": book.title,
+                "locale": "en_US",
+                "autoRecalc": "ON_CHANGE",
+                "timeZone": "Asia/Jakarta",
+            },
+            "sheets": sheets,
+            "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{book.spreadsheet_id}/edit",
+        }
+
+    def _values_get(self, book: Spreadsheet, method: str, params, body, a1) -> dict:
+        return _value_range(_area(book, a1), params)
+
+    def _values_update(self, book: Spreadsheet, method: str, params, body, a1) -> dict:
+        option = _input_option(params.get("valueInputOption", [None])[0])
+        update = _write(book, a1, body.get("values", []), option, body.get("majorDimension"))
+        return {"spreadsheetId": book.spreadsheet_id, **update}
+
+    def _values_batchGet(self, book: Spreadsheet, method: str, params, body, a1) -> dict:
+        return {
+            "spreadsheetId": book.spreadsheet_id,
+            "valueRanges": [_value_range(_area(book, r), params) for r in params.get("ranges", [])],
+        }
+
+    def _values_batchUpdate(self, book: Spreadsheet, method: str, params, body, a1) -> dict:
+        option = _input_option(body.get("valueInputOption"))
+        responses = [
+            {
+                "spreadsheetId": book.spreadsheet_id,
+                **_write(book, d["range"], d.get("values", []), option, d.get("majorDimension")),
+            }
+            for d in body.get("data", [])
+        ]
+        rows = {(r["updatedRange"].rsplit("!", 1)[0], n) for r in responses for n in _rows_of(r)}
+        cols = {(r["updatedRange"].rsplit("!", 1)[0], n) for r in responses for n in _cols_of(r)}
+        return {
+            "spreadsheetId": book.spreadsheet_id,
+            "totalUpdatedRows": len(rows),
+            "totalUpdatedColumns": len(cols),
+            "totalUpdatedCells": sum(r["updatedCells"] for r in responses),
+            "totalUpdatedSheets": len({r["updatedRange"].rsplit("!", 1)[0] for r in responses}),
+            "responses": responses,
+        }
+
+    def _values_append(self, book: Spreadsheet, method: str, params, body, a1) -> dict:
+        option = _input_option(params.get("valueInputOption", [None])[0])
+        area = _area(book, a1)
+        sheet = area.sheet
+        last = max((r for (r, c), v in sheet.cells.items() if v != ""), default=-1)
+        values = body.get("values", [])
+        out: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id}
+        if last >= 0:
+            width = max(c for (_, c) in sheet.cells) + 1
+            out["tableRange"] = Area(sheet, 0, area.left, last + 1, max(width, area.left + 1)).a1()
+        if params.get("insertDataOption", ["OVERWRITE"])[0] == "INSERT_ROWS":
+            sheet.rows += len(values)
+        start = f"{_quote_title(sheet.title)}!{_a1(last + 1, area.left)}"
+        out["updates"] = {
+            "spreadsheetId": book.spreadsheet_id,
+            **_write(book, start, values, option, None),
+        }
+        return out
+
+    def _values_clear(self, book: Spreadsheet, method: str, params, body, a1) -> dict:
+        return {"spreadsheetId": book.spreadsheet_id, "clearedRange": _clear(_area(book, a1))}
+
+    def _values_batchClear(self, book: Spreadsheet, method: str, params, body, a1) -> dict:
+        return {
+            "spreadsheetId": book.spreadsheet_id,
+            "clearedRanges": [_clear(_area(book, r)) for r in body.get("ranges", [])],
+        }
+
+    def _batchUpdate(self, book: Spreadsheet, method: str, params, body, a1) -> dict:
+        work = copy.deepcopy(book)  # all requests apply, or none (as Google does)
+        replies = [_apply(work, request) for request in body.get("requests", [])]
+        self.spreadsheets[book.spreadsheet_id] = work
+        return {"spreadsheetId": book.spreadsheet_id, "replies": replies}
+
+
+def fake_session(fake: SheetsFake) -> requests.Session:
+    """A session whose only reachable host is the fake Sheets API."""
+    session = requests.Session()
+    refuse = RefusingAdapter()
+    session.mount("https://", refuse)
+    session.mount("http://", refuse)
+    session.mount(f"https://{HOST}/", fake)
+    return session
+
+
+class RefusingAdapter(BaseAdapter):
+    """Raises ``ForbiddenHost`` for every request: mounted for every host but the fake's."""
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        raise ForbiddenHost(f"a test tried to reach {request.url}")
+
+    def close(self) -> None:
+        pass
+
+
+# -- routing and responses -------------------------------------------------------------------
+
+
+def _route(method: str, path: str) -> tuple[str, str, str | None]:
+    """(spreadsheet id, call kind, A1 range or None) from a URL path, split before decoding."""
+    match = re.fullmatch(r"/v4/spreadsheets/([^/:]+)(.*)", path)
+    if not match:
+        return "", "?", None
+    spreadsheet_id, rest = match[1], match[2]
+    if rest == "":
+        return spreadsheet_id, "metadata", None
+    if rest == ":batchUpdate":
+        return spreadsheet_id, "batchUpdate", None
+    if rest in {"/values:batchGet", "/values:batchUpdate", "/values:batchClear"}:
+        return spreadsheet_id, rest[1:], None
+    if rest.startswith("/values/"):
+        encoded = rest[len("/values/") :]
+        encoded, _, verb = encoded.partition(":")  # ':' inside the range is percent-encoded
+        verb = verb or ("update" if method == "PUT" else "get")
+        return spreadsheet_id, f"values:{verb}", unquote(encoded)
+    return spreadsheet_id, "?", None
+
+
+def _response(
+    request: requests.PreparedRequest, status: int, payload: Any, headers: dict[str, str]
+) -> requests.Response:
+    response = requests.Response()
+    response.status_code = status
+    response.reason = STATUS.get(status, ("", "OK"))[1] if status != 200 else "OK"
+    response._content = json.dumps(payload).encode("utf-8")
+    response.headers = CaseInsensitiveDict(
+        {"Content-Type": "application/json; charset=UTF-8", **headers}
+    )
+    response.encoding = "utf-8"
+    response.url = request.url or ""
+    response.request = request
+    return response
+
+
+# -- A1 notation -----------------------------------------------------------------------------
+
+
+def _quote_title(title: str) -> str:
+    return title if _PLAIN_TITLE.match(title) else "'" + title.replace("'", "''") + "'"
+
+
+def _column_letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _a1(row: int, col: int) -> str:
+    return f"{_column_letters(col)}{row + 1}"
+
+
+def _locate(book: Spreadsheet, a1: str | None) -> tuple[Sheet, str]:
+    """The sheet an A1 range names, and its cell part ("" for the whole sheet)."""
+    a1 = a1 or ""
+    titles = {s.title for s in book.sheets}
+    if a1.startswith("'"):
+        end = 1
+        while True:
+            end = a1.index("'", end)
+            if a1[end + 1 : end + 2] != "'":
+                break
+            end += 2
+        title, rest = a1[1:end].replace("''", "'"), a1[end + 1 :]
+        cells = rest[1:] if rest.startswith("!") else rest
+    elif "!" in a1:
+        title, _, cells = a1.rpartition("!")
+    elif a1 in titles or not a1:
+        title, cells = a1 or None, ""  # a bare title: the whole sheet
+    else:
+        title, cells = None, a1  # cells on the first sheet
+    if title is not None and title not in titles:
+        raise FakeError(400, f"Unable to parse range: {a1}")
+    return book.sheet(title), cells
+
+
+def _area(book: Spreadsheet, a1: str | None) -> Area:
+    sheet, cells = _locate(book, a1)
+    if not cells:
+        return Area(sheet, 0, 0, sheet.rows, sheet.columns)
+    first, _, last = cells.partition(":")
+    top, left = _corner(first, 0, 0)
+    bottom, right = _corner(last or first, sheet.rows - 1, sheet.columns - 1)
+    if not last and not re.search(r"\d", first):  # a bare column ("A")
+        bottom = sheet.rows - 1
+    if not last and re.fullmatch(r"\d+", first):  # a bare row ("3")
+        left, right = 0, sheet.columns - 1
+    return Area(
+        sheet, top, left, min(bottom, sheet.rows - 1) + 1, min(right, sheet.columns - 1) + 1
+    )
+
+
+def _corner(cell: str, default_row: int, default_col: int) -> tuple[int, int]:
+    match = _CELL.match(cell.strip())
+    if not match or not (match[1] or match[2]):
+        raise FakeError(400, f"Unable to parse range: {cell}")
+    col = default_col
+    if match[1]:
+        col = 0
+        for ch in match[1].upper():
+            col = col * 26 + ord(ch) - 64
+        col -= 1
+    row = int(match[2]) - 1 if match[2] else default_row
+    return row, col
+
+
+# -- values ----------------------------------------------------------------------------------
+
+
+def _input_option(option: str | None) -> str:
+    if option not in {"RAW", "USER_ENTERED"}:
+        raise FakeError(400, "'valueInputOption' is required but not specified")
+    return option
+
+
+def _parse_entered(value: Any) -> Any:
+    """USER_ENTERED, minimally: formulas, numbers and booleans typed as text."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith("="):
+        return Formula(value)
+    if re.fullmatch(r"[+-]?\d+", value.strip()):
+        return int(value)
+    if re.fullmatch(r"[+-]?(\d+\.\d*|\.\d+)([eE][+-]?\d+)?", value.strip()):
+        return float(value)
+    if value.strip().upper() in {"TRUE", "FALSE"}:
+        return value.strip().upper() == "TRUE"
+    return value
+
+
+def _put(sheet: Sheet, top: int, left: int, rows: list[list[Any]], option: str) -> int:
+    """Store rows at (top, left), growing the grid as Google does; returns cells written."""
+    written = 0
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value is None:
+                continue  # null means "leave this cell as it is"
+            if isinstance(value, (dict, list)):
+                raise FakeError(400, f"Invalid values[{r}][{c}]: struct_value")
+            stored = _parse_entered(value) if option == "USER_ENTERED" else value
+            if stored == "":
+                sheet.cells.pop((top + r, left + c), None)
+            else:
+                sheet.cells[(top + r, left + c)] = stored
+            written += 1
+    sheet.rows = max(sheet.rows, top + len(rows))
+    sheet.columns = max(sheet.columns, left + max((len(r) for r in rows), default=0))
+    return written
+
+
+def _write(
+    book: Spreadsheet, a1: str, values: list[list[Any]], option: str, major: str | None
+) -> dict[str, Any]:
+    if major == "COLUMNS":
+        values = [list(col) for col in zip(*values, strict=False)]
+    sheet, cells = _locate(book, a1)
+    top, left = _corner(cells.partition(":")[0], 0, 0) if cells else (0, 0)
+    written = _put(sheet, top, left, values, option)
+    height = len(values)
+    width = max((len(r) for r in values), default=0)
+    out: dict[str, Any] = {"updatedRange": f"{_quote_title(sheet.title)}!{_a1(top, left)}"}
+    if height and width:
+        out["updatedRange"] = Area(sheet, top, left, top + height, left + width).a1()
+        out.update(updatedRows=height, updatedColumns=width, updatedCells=written)
+    return out
+
+
+def _rows_of(response: dict[str, Any]) -> range:
+    first, _, last = response["updatedRange"].rsplit("!", 1)[1].partition(":")
+    return range(_corner(first, 0, 0)[0], _corner(last or first, 0, 0)[0] + 1)
+
+
+def _cols_of(response: dict[str, Any]) -> range:
+    first, _, last = response["updatedRange"].rsplit("!", 1)[1].partition(":")
+    return range(_corner(first, 0, 0)[1], _corner(last or first, 0, 0)[1] + 1)
+
+
+def _render(value: Any, option: str) -> Any:
+    if isinstance(value, Formula):
+        return value.text if option == "FORMULA" else _render(value.value(), option)
+    if option in {"UNFORMATTED_VALUE", "FORMULA"}:
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read(area: Area, render: Any) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    for r in range(area.top, area.bottom):
+        row = [area.sheet.cells.get((r, c), "") for c in range(area.left, area.right)]
+        while row and row[-1] == "":
+            row.pop()
+        rows.append([render(v) if v != "" else "" for v in row])
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
+
+
+def _value_range(area: Area, params: dict[str, list[str]]) -> dict[str, Any]:
+    option = params.get("valueRenderOption", ["FORMATTED_VALUE"])[0]
+    major = params.get("majorDimension", ["ROWS"])[0]
+    rows = _read(area, lambda v: _render(v, option))
+    if major == "COLUMNS":
+        width = max((len(r) for r in rows), default=0)
+        rows = [[r[c] if c < len(r) else "" for r in rows] for c in range(width)]
+        rows = [_strip(col) for col in rows]
+    out: dict[str, Any] = {"range": area.a1(), "majorDimension": major}
+    if rows:
+        out["values"] = rows
+    return out
+
+
+def _strip(cells: list[Any]) -> list[Any]:
+    while cells and cells[-1] == "":
+        cells.pop()
+    return cells
+
+
+def _clear(area: Area) -> str:
+    for key in [
+        k
+        for k in area.sheet.cells
+        if area.top <= k[0] < area.bottom and area.left <= k[1] < area.right
+    ]:
+        del area.sheet.cells[key]
+    return area.a1()
+
+
+# -- spreadsheet batchUpdate ------------------------------------------------------------------
+
+
+def _grid(
+    book: Spreadsheet, grid: dict[str, Any]
+) -> tuple[Sheet, tuple[int, int | None, int, int | None]]:
+    sheet = book.sheet_by_id(grid.get("sheetId", 0))
+    return sheet, (
+        grid.get("startRowIndex", 0),
+        grid.get("endRowIndex"),
+        grid.get("startColumnIndex", 0),
+        grid.get("endColumnIndex"),
+    )
+
+
+def _apply(book: Spreadsheet, request: dict[str, Any]) -> dict[str, Any]:
+    """Apply one batchUpdate request to ``book``; returns its reply (``{}`` for most kinds)."""
+    ((kind, spec),) = request.items()
+    if kind == "addSheet":
+        props = spec.get("properties", {})
+        title = props.get("title") or f"Sheet{len(book.sheets) + 1}"
+        if any(s.title.casefold() == title.casefold() for s in book.sheets):
+            raise FakeError(
+                400,
+                f'Invalid requests[0].addSheet: A sheet with the name "{title}" already exists. Please enter another name.',
+            )
+        sheet_id = props.get("sheetId", max((s.sheet_id for s in book.sheets), default=0) + 1)
+        if any(s.sheet_id == sheet_id for s in book.sheets):
+            raise FakeError(
+                400, f"Invalid requests[0].addSheet: Sheet with id {sheet_id} already exists."
+            )
+        grid = props.get("gridProperties", {})
+        sheet = Sheet(
+            sheet_id,
+            title,
+            rows=grid.get("rowCount", DEFAULT_ROWS),
+            columns=grid.get("columnCount", DEFAULT_COLUMNS),
+            frozen_rows=grid.get("frozenRowCount", 0),
+        )
+        book.sheets.insert(props.get("index", len(book.sheets)), sheet)
+        return {"addSheet": {"properties": sheet.properties(book.sheets.index(sheet))}}
+    if kind == "deleteSheet":
+        book.sheets.remove(book.sheet_by_id(spec["sheetId"]))
+        return {}
+    if kind == "updateSheetProperties":
+        props = spec["properties"]
+        sheet = book.sheet_by_id(props.get("sheetId", 0))
+        fields = spec.get("fields", "")
+        if "title" in fields.split(","):
+            sheet.title = props["title"]
+        if "gridProperties.frozenRowCount" in fields or fields == "*":
+            sheet.frozen_rows = props.get("gridProperties", {}).get("frozenRowCount", 0)
+        return {}
+    if kind == "updateCells":
+        if "start" not in spec:
+            raise FakeError(400, "The fake supports updateCells with 'start' only")
+        start = spec["start"]
+        sheet = book.sheet_by_id(start.get("sheetId", 0))
+        rows = [
+            [_entered_value(cell.get("userEnteredValue")) for cell in row.get("values", [])]
+            for row in spec.get("rows", [])
+        ]
+        if "userEnteredValue" in spec.get("fields", ""):
+            _put(sheet, start.get("rowIndex", 0), start.get("columnIndex", 0), rows, "RAW")
+        sheet.formats.append(request)
+        return {}
+    if kind in {"repeatCell", "updateDimensionProperties"}:
+        grid = spec.get("range", {})
+        book.sheet_by_id(grid.get("sheetId", 0)).formats.append(request)
+        return {}
+    if kind == "setDataValidation":
+        sheet, key = _grid(book, spec["range"])
+        if spec.get("rule") is None:
+            sheet.validations.pop(key, None)
+        else:
+            sheet.validations[key] = spec["rule"]
+        return {}
+    if kind == "addProtectedRange":
+        protected = copy.deepcopy(spec["protectedRange"])
+        sheet, _ = _grid(book, protected["range"])
+        protected["protectedRangeId"] = book.next_protected_id
+        protected.setdefault("requestingUserCanEdit", True)
+        book.next_protected_id += 1
+        sheet.protected.append(protected)
+        return {"addProtectedRange": {"protectedRange": protected}}
+    raise FakeError(400, f"Invalid requests[0]: the fake does not support {kind}")
+
+
+def _entered_value(value: dict[str, Any] | None) -> Any:
+    if not value:
+        return ""
+    ((kind, raw),) = value.items()
+    return Formula(raw) if kind == "formulaValue" else raw
