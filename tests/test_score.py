@@ -1,0 +1,520 @@
+"""Scoring rules, each checked against numbers computed by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workflows import score
+from workflows.calendar import run_week
+from workflows.config import Period, Scoring
+
+PERIOD = Period(start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
+WEEK = run_week(dt.date(2026, 11, 30), period_start=PERIOD.start, period_end=PERIOD.end)
+SCORING = Scoring()
+ATAS, SESUAI, BAWAH = "Di Atas Ekspektasi", "Sesuai Ekspektasi", "Di Bawah Ekspektasi"
+NIP_A, NIP_B, NIP_C = "198609262015051001", "199001012020122002", "198512312010011003"
+
+
+def capaian_of(realised, low, high=None, arah="Naik", scoring=SCORING) -> float:
+    high = low if high is None else high
+    return score.capaian(
+        pd.Series([realised], dtype=float),
+        pd.Series([low], dtype=float),
+        pd.Series([high], dtype=float),
+        pd.Series([arah]),
+        scoring=scoring,
+    ).iloc[0]
+
+
+# -- capaian -------------------------------------------------------------------------------------
+
+
+def test_regulation_worked_examples():
+    assert capaian_of(6.5, 7, arah="Turun") == pytest.approx(107.142857, abs=1e-6)
+    assert round(capaian_of(6.5, 7, arah="Turun"), 2) == 107.14
+    assert capaian_of(9, 8, arah="Turun") == pytest.approx(87.5)
+    assert capaian_of(70, 80, 90) == pytest.approx(87.5)
+
+
+def test_naik_is_realisation_over_target():
+    assert capaian_of(45, 50) == pytest.approx(90)
+    assert capaian_of(50, 50) == 100
+
+
+def test_range_targets_use_the_bound_on_the_realisation_side():
+    assert capaian_of(85, 80, 90) == 100  # inside
+    assert capaian_of(80, 80, 90) == 100
+    assert capaian_of(99, 80, 90) == pytest.approx(110)  # above: 99 / 90
+    # Turun mirrored: above the range is worse, judged against the upper bound
+    assert capaian_of(99, 80, 90, arah="Turun") == pytest.approx(90)  # (2 - 99/90) × 100
+    assert capaian_of(72, 80, 90, arah="Turun") == pytest.approx(110)  # (2 - 72/80) × 100
+    assert capaian_of(85, 80, 90, arah="Turun") == 100
+
+
+def test_capaian_is_clamped_to_floor_and_cap():
+    assert capaian_of(200, 100) == 120
+    assert capaian_of(0, 5, arah="Turun") == 120  # (2 - 0) × 100 = 200
+    assert capaian_of(30, 10, arah="Turun") == 0  # (2 - 3) × 100 = -100
+    assert capaian_of(200, 100, scoring=Scoring(cap=150)) == 150
+
+
+def test_no_realisation_gives_zero():
+    assert capaian_of(float("nan"), 10) == 0
+    assert capaian_of(float("nan"), 10, arah="Turun") == 0
+
+
+# -- target to date and realisation --------------------------------------------------------------
+
+
+def test_jumlah_target_is_prorated_by_days_elapsed():
+    targets = pd.Series([365.0, 80.0])
+    agregasi = pd.Series(["Jumlah", "Rata-rata"])
+    out = score.target_to_date(targets, agregasi, period=PERIOD, cut_off=dt.date(2026, 3, 1))
+    assert out.tolist() == [pytest.approx(60.0), 80.0]  # 31 + 28 + 1 = 60 days of 365
+    assert score.days_elapsed(PERIOD, dt.date(2025, 12, 31)) == 0
+    assert score.days_elapsed(PERIOD, dt.date(2027, 2, 1)) == 365
+
+
+def entries_frame(rows) -> pd.DataFrame:
+    """(row, date, nip, indicator, value) tuples → a validated Realisasi table."""
+    frame = pd.DataFrame(rows, columns=["row", "tanggal", "nip", "id_indikator", "realisasi"])
+    frame["tanggal"] = pd.to_datetime(frame["tanggal"])
+    frame["realisasi"] = frame["realisasi"].astype(float)
+    frame["unit"] = "Seksi Pelayanan"
+    frame["status"] = "OK"
+    return frame
+
+
+def test_realisation_per_aggregation_latest_date_then_lower_row_wins():
+    entries = entries_frame(
+        [
+            (5, "2026-11-20", NIP_A, "X", 7.0),
+            (2, "2026-11-20", NIP_A, "X", 9.0),
+            (3, "2026-11-10", NIP_A, "X", 100.0),
+            (4, "2026-11-01", NIP_A, "Y", 1.0),
+        ]
+    )
+    agg = score.realisation(entries)
+    x = agg.loc[(NIP_A, "X")]
+    assert (x["sum"], x["mean"], x["latest"], x["count"]) == (116.0, pytest.approx(116 / 3), 7.0, 3)
+    picked = score.pick_realisation(
+        pd.Series(["Jumlah", "Rata-rata", "Terakhir"]),
+        agg.loc[[(NIP_A, "X")] * 3].reset_index(drop=True),
+    )
+    assert picked.tolist() == [116.0, pytest.approx(116 / 3), 7.0]
+
+
+# -- Nilai Capaian, bands, ratings ---------------------------------------------------------------
+
+
+def test_weights_need_not_sum_to_100():
+    frame = pd.DataFrame(
+        {"nip": [NIP_A, NIP_A, NIP_B], "capaian": [100.0, 60.0, 80.0], "bobot": [1.0, 3.0, 7.0]}
+    )
+    nc = score.weighted_score(frame, by="nip", value="capaian", weight="bobot")
+    assert nc[NIP_A] == pytest.approx(70.0)  # (1×100 + 3×60) / 4
+    assert nc[NIP_B] == pytest.approx(80.0)
+
+
+@pytest.mark.parametrize(
+    ("nc", "kategori", "rating"),
+    [
+        (120.0, "Sangat Baik", ATAS),
+        (110.0, "Sangat Baik", ATAS),
+        (109.99, "Baik", SESUAI),
+        (90.0, "Baik", SESUAI),
+        (89.99, "Butuh Perbaikan", BAWAH),
+        (70.0, "Butuh Perbaikan", BAWAH),
+        (50.0, "Kurang", BAWAH),
+        (49.99, "Sangat Kurang", BAWAH),
+        (0.0, "Sangat Kurang", BAWAH),
+        (float("nan"), None, None),
+    ],
+)
+def test_kategori_and_suggested_rating_bands(nc, kategori, rating):
+    values = pd.Series([nc])
+    assert score.kategori_capaian(values, SCORING).iloc[0] == kategori
+    assert score.suggested_rating(values, SCORING).iloc[0] == rating
+
+
+def test_bands_ignore_binary_noise_and_follow_config():
+    nc = pd.Series([(100 + 120 + 110) / 3])  # 110 computed with rounding noise
+    assert score.kategori_capaian(nc, SCORING).iloc[0] == "Sangat Baik"
+    strict = Scoring(kategori={"sangat_baik": 115, "baik": 95, "butuh_perbaikan": 75, "kurang": 55})
+    assert score.kategori_capaian(pd.Series([112.0]), strict).iloc[0] == "Baik"
+
+
+@pytest.mark.parametrize(
+    ("hasil_kerja", "perilaku", "expected"),
+    [
+        (ATAS, BAWAH, "Kurang/Misconduct"),
+        (ATAS, SESUAI, "Baik"),
+        (ATAS, ATAS, "Sangat Baik"),
+        (SESUAI, BAWAH, "Kurang/Misconduct"),
+        (SESUAI, SESUAI, "Baik"),
+        (SESUAI, ATAS, "Baik"),
+        (BAWAH, BAWAH, "Sangat Kurang"),
+        (BAWAH, SESUAI, "Butuh Perbaikan"),
+        (BAWAH, ATAS, "Butuh Perbaikan"),
+        (ATAS, None, score.PENDING),
+        (None, SESUAI, None),
+    ],
+)
+def test_predikat_matrix(hasil_kerja, perilaku, expected):
+    out = score.predikat(
+        pd.Series([hasil_kerja], dtype=object), pd.Series([perilaku], dtype=object)
+    )
+    assert out.iloc[0] == expected
+
+
+def behaviour_frame(rows) -> pd.DataFrame:
+    """Dicts with periode, nip and any rating columns → a validated Perilaku table."""
+    columns = [
+        "periode",
+        "nip",
+        *score.ASPECTS,
+        "rating_perilaku",
+        "rating_hasil_kerja",
+        "catatan_atasan",
+    ]
+    frame = pd.DataFrame(
+        [{c: r.get(c) for c in columns} for r in rows], columns=columns, dtype=object
+    )
+    frame["periode_mulai"] = pd.to_datetime(
+        [
+            f"{p[:4]}-{(int(p[-1]) - 1) * 3 + 1:02d}-01" if "Q" in p else f"{p}-01"
+            for p in frame["periode"]
+        ]
+    )
+    frame["row"] = range(2, len(frame) + 2)
+    frame["unit"] = "Seksi Pelayanan"
+    return frame
+
+
+def aspects(*values):
+    return dict(zip(score.ASPECTS, values, strict=False))
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ({"rating_perilaku": BAWAH, **aspects(ATAS, ATAS, ATAS, ATAS, ATAS, ATAS, ATAS)}, BAWAH),
+        (aspects(ATAS, ATAS, SESUAI, None, None, None, None), ATAS),  # 8/3 = 2.67
+        (aspects(ATAS, SESUAI), ATAS),  # 2.5 reaches di_atas
+        (aspects(SESUAI, BAWAH), SESUAI),  # 1.5 is not below di_bawah
+        (aspects(BAWAH, BAWAH, SESUAI), BAWAH),  # 1.33
+        (aspects(SESUAI, SESUAI, SESUAI, SESUAI, SESUAI, SESUAI, SESUAI), SESUAI),
+        ({}, None),  # nothing rated yet: pending
+    ],
+)
+def test_rating_perilaku(row, expected):
+    frame = behaviour_frame([{"periode": "2026-11", "nip": NIP_A, **row}])
+    assert score.rating_perilaku(frame, SCORING).iloc[0] == expected
+
+
+def test_applicable_period_is_latest_started_on_or_before_cut_off():
+    frame = behaviour_frame(
+        [
+            {"periode": "2026-11", "nip": NIP_A, "catatan_atasan": "November"},
+            {"periode": "2026-12", "nip": NIP_A, "catatan_atasan": "Desember"},
+            {"periode": "2026-Q4", "nip": NIP_A, "catatan_atasan": "Triwulan IV"},
+            {"periode": "2026-Q4", "nip": NIP_B, "catatan_atasan": "Triwulan IV"},
+            {"periode": "2026-10", "nip": NIP_B, "catatan_atasan": "Oktober"},
+            {"periode": "2025-Q4", "nip": NIP_C, "catatan_atasan": "tahun lalu"},
+        ]
+    )
+    picked = score.applicable_behaviour(frame, period=PERIOD, cut_off=WEEK.cut_off)
+    assert picked["catatan_atasan"].to_dict() == {NIP_A: "November", NIP_B: "Oktober"}
+
+
+# -- distribution curve --------------------------------------------------------------------------
+
+
+def counts(sb=0, b=0, bp=0, k=0, sk=0, pending=0):
+    return {
+        "Sangat Baik": sb,
+        "Baik": b,
+        "Butuh Perbaikan": bp,
+        "Kurang/Misconduct": k,
+        "Sangat Kurang": sk,
+        score.PENDING: pending,
+    }
+
+
+def test_istimewa_at_most_70_percent_sangat_baik():
+    assert score.check_distribution(counts(sb=7, b=3), "Istimewa") == []
+    assert score.check_distribution(counts(sb=8, b=2, pending=5), "Istimewa") == [
+        "Predikat Sangat Baik 80% (8 dari 10 ASN), melebihi batas 70% untuk organisasi "
+        "berpredikat Istimewa."
+    ]
+
+
+def test_baik_at_most_70_percent_baik_and_one_needing_improvement():
+    assert score.check_distribution(counts(sb=2, b=7, k=1), "Baik") == []
+    assert score.check_distribution(counts(sb=1, b=8, bp=1), "Baik") == [
+        "Predikat Baik 80% (8 dari 10 ASN), melebihi batas 70% untuk organisasi berpredikat Baik."
+    ]
+    assert score.check_distribution(counts(sb=4, b=5), "Baik") == [
+        "Predikat Butuh Perbaikan atau Kurang/Misconduct 0% (0 dari 9 ASN), padahal organisasi "
+        "berpredikat Baik harus memiliki paling sedikit satu ASN."
+    ]
+
+
+def test_butuh_perbaikan_curve():
+    assert score.check_distribution(counts(sb=1, b=3, bp=6), "Butuh Perbaikan") == []
+    assert score.check_distribution(counts(sb=2, b=3, bp=4), "Butuh Perbaikan") == [
+        "Predikat Butuh Perbaikan 44,4% (4 dari 9 ASN), kurang dari batas minimal 60% untuk "
+        "organisasi berpredikat Butuh Perbaikan.",
+        "Predikat Sangat Baik 22,2% (2 dari 9 ASN), melebihi batas 10% untuk organisasi "
+        "berpredikat Butuh Perbaikan.",
+    ]
+
+
+def test_kurang_curve():
+    assert score.check_distribution(counts(sb=1, bp=1, k=6, sk=2), "Kurang") == []
+    breaches = score.check_distribution(counts(sb=2, b=2, k=6), "Kurang")
+    assert breaches == [
+        "Predikat Butuh Perbaikan 0% (0 dari 10 ASN), kurang dari batas minimal 10% untuk "
+        "organisasi berpredikat Kurang.",
+        "Predikat Sangat Baik 20% (2 dari 10 ASN), melebihi batas 10% untuk organisasi "
+        "berpredikat Kurang.",
+    ]
+    assert len(score.check_distribution(counts(b=5, bp=1, k=4), "Kurang")) == 1  # 40% Kurang
+
+
+def test_sangat_kurang_curve():
+    assert score.check_distribution(counts(bp=1, k=1, sk=8), "Sangat Kurang") == []
+    assert score.check_distribution(counts(sb=1, sk=9), "Sangat Kurang") == [
+        "Predikat Kurang/Misconduct atau Butuh Perbaikan 0% (0 dari 10 ASN), kurang dari batas "
+        "minimal 10% untuk organisasi berpredikat Sangat Kurang.",
+        "Predikat Sangat Baik 10% (1 dari 10 ASN), padahal organisasi berpredikat Sangat Kurang "
+        "tidak boleh memiliki predikat itu.",
+    ]
+    assert len(score.check_distribution(counts(b=5, k=1, sk=4), "Sangat Kurang")) == 1
+
+
+def test_nothing_to_check_without_predikat():
+    assert score.check_distribution(counts(pending=4), "Baik") == []
+
+
+# -- a whole week, by hand -----------------------------------------------------------------------
+
+
+def week_tables():
+    roster = pd.DataFrame(
+        {
+            "nip": [NIP_A, NIP_B, NIP_C, "197001011995031004"],
+            "nama": ["Ani", "Budi", "Citra", "Dedi"],
+            "jabatan": ["Analis", "Pengadministrasi", "Kepala Seksi", "Pengelola"],
+            "email": ["ani@x.example", "budi@x.example", "citra@x.example", "dedi@x.example"],
+            "nip_atasan": [NIP_C, NIP_C, None, NIP_C],
+            "status": ["Aktif", "Aktif", "Aktif", "Nonaktif"],
+            "unit": ["Seksi Pelayanan", "Seksi Pelayanan", "Sekretariat", "Seksi Pelayanan"],
+            "row": [2, 3, 2, 4],
+        }
+    )
+    ind = pd.DataFrame(
+        [
+            # id, nip, target_low, target_high, text, arah, agregasi, bobot
+            ("PLY-01", NIP_A, 365, 365, "365", "Naik", "Jumlah", 60),
+            ("PLY-02", NIP_A, 3, 3, "3", "Turun", "Rata-rata", 30),
+            ("PLY-03", NIP_A, 80, 90, "80-90", "Naik", "Terakhir", 10),
+            ("PLY-04", NIP_B, 10, 10, "10", "Naik", "Terakhir", 1),
+            ("PLY-05", NIP_B, 50, 50, "50", "Naik", "Jumlah", 1),
+            ("SEK-01", NIP_C, 100, 100, "100", "Naik", "Terakhir", 5),
+            ("PLY-09", "197001011995031004", 1, 1, "1", "Naik", "Jumlah", 1),
+        ],
+        columns=[
+            "id",
+            "nip",
+            "target_low",
+            "target_high",
+            "target_text",
+            "arah",
+            "agregasi",
+            "bobot",
+        ],
+    )
+    ind["target"] = ind["target_low"].astype(float)
+    for col in ("target_low", "target_high", "bobot"):
+        ind[col] = ind[col].astype(float)
+    ind["rhk"], ind["indikator"], ind["aspek"], ind["satuan"] = "RHK", "IKI", "Kuantitas", "dokumen"
+    ind["wajib_bukti"] = False
+    ind["unit"] = np.where(ind["id"].str.startswith("SEK"), "Sekretariat", "Seksi Pelayanan")
+    ind["row"] = range(2, len(ind) + 2)
+    entries = entries_frame(
+        [
+            (2, "2026-03-01", NIP_A, "PLY-01", 100.0),
+            (3, "2026-11-24", NIP_A, "PLY-01", 233.0),
+            (4, "2026-11-30", NIP_A, "PLY-01", 500.0),  # after the cut-off: next week
+            (5, "2025-12-31", NIP_A, "PLY-01", 500.0),  # before the period
+            (6, "2026-10-01", NIP_A, "PLY-02", 2.0),
+            (7, "2026-10-08", NIP_A, "PLY-02", 4.0),
+            (8, "2026-11-20", NIP_A, "PLY-03", 95.0),
+            (9, "2026-11-21", NIP_A, "PLY-03", 70.0),
+            (10, "2026-11-10", NIP_B, "PLY-04", 11.0),
+            (11, "2026-11-25", NIP_C, "SEK-01", 100.0),
+        ]
+    )
+    behaviour = behaviour_frame(
+        [
+            {
+                "periode": "2026-11",
+                "nip": NIP_A,
+                **aspects(ATAS, ATAS, ATAS),
+                "catatan_atasan": "Bagus",
+            },
+            {
+                "periode": "2026-Q4",
+                "nip": NIP_B,
+                "rating_perilaku": SESUAI,
+                "rating_hasil_kerja": SESUAI,
+            },
+        ]
+    )
+    history = pd.DataFrame(
+        {
+            "minggu": ["2026-W47", "2026-W47", "2026-W46"],
+            "nip": [NIP_A, NIP_B, NIP_C],
+            "nilai_capaian": [90.0, "40.5", 50.0],
+        }
+    )
+    rejected = pd.DataFrame({"unit": ["Seksi Pelayanan"] * 3, "nip": [NIP_A, NIP_A, None]})
+    return dict(
+        roster=roster,
+        indicators=ind,
+        entries=entries,
+        behaviour=behaviour,
+        history=history,
+        rejected=rejected,
+    )
+
+
+@pytest.fixture(scope="module")
+def result():
+    return score.score_week(
+        **week_tables(),
+        week=WEEK,
+        period=PERIOD,
+        scoring=SCORING,
+        organisation="Kecamatan Asemrowo",
+    )
+
+
+def test_week_indicators_by_hand(result):
+    ind = result.indicators.set_index("id_indikator")
+    assert "PLY-09" not in ind.index  # inactive ASN are not scored
+    # PLY-01: Jumlah, 333 of 365 × 333/365 days (2026-01-01 to 2026-11-29) → 100 %
+    assert ind.loc["PLY-01", "target_to_date"] == pytest.approx(333.0)
+    assert ind.loc["PLY-01", "realisasi"] == 333.0
+    assert ind.loc["PLY-01", "capaian"] == pytest.approx(100.0)
+    assert ind.loc["PLY-01", "jumlah_entri"] == 2
+    # PLY-02: Turun, mean 3 of target 3 → 100; PLY-03: latest 70 below the range 80-90 → 87.5
+    assert ind.loc["PLY-02", "capaian"] == pytest.approx(100.0)
+    assert ind.loc["PLY-03", "realisasi"] == 70.0
+    assert ind.loc["PLY-03", "capaian"] == pytest.approx(87.5)
+    assert ind.loc["PLY-03", "target"] == "80-90"
+    assert (ind.loc["PLY-03", "target_low"], ind.loc["PLY-03", "target_high"]) == (80.0, 90.0)
+    assert bool(ind.loc["PLY-03", "below_target"]) and not bool(ind.loc["PLY-02", "below_target"])
+    # PLY-05: no entry → 0, flagged
+    assert math.isnan(ind.loc["PLY-05", "realisasi"])
+    assert ind.loc["PLY-05", "capaian"] == 0 and ind.loc["PLY-05", "jumlah_entri"] == 0
+    assert ind.loc["PLY-04", "nama"] == "Budi" and ind.loc["PLY-04", "minggu"] == "2026-W48"
+    assert result.entries_scored == 8
+
+
+def test_week_people_by_hand(result):
+    people = result.people.set_index("nip")
+    assert list(people.index) == [NIP_A, NIP_B, NIP_C]
+    a, b, c = people.loc[NIP_A], people.loc[NIP_B], people.loc[NIP_C]
+    # Ani: (60×100 + 30×100 + 10×87.5) / 100 = 98.75
+    assert a["nilai_capaian"] == pytest.approx(98.75)
+    assert (a["kategori_capaian"], a["rating_hasil_kerja"], a["sumber_rating_hasil_kerja"]) == (
+        "Baik",
+        SESUAI,
+        "Sistem",
+    )
+    assert (a["rating_perilaku"], a["predikat"]) == (ATAS, "Baik")
+    assert a["perubahan"] == pytest.approx(8.75) and a["nilai_capaian_sebelumnya"] == 90.0
+    assert (a["indikator_di_bawah_target"], a["kelengkapan_data"], a["no_entries_indicators"]) == (
+        1,
+        1.0,
+        0,
+    )
+    assert (a["melapor_minggu_ini"], a["entri_ditolak"]) == ("Ya", 2)
+    assert (a["catatan_atasan"], a["periode_perilaku"], a["email"]) == (
+        "Bagus",
+        "2026-11",
+        "ani@x.example",
+    )
+    # Budi: (1×110 + 1×0) / 2 = 55 → Kurang; the supervisor's Sesuai wins over the suggested Di Bawah
+    assert b["nilai_capaian"] == pytest.approx(55.0)
+    assert (b["kategori_capaian"], b["rating_hasil_kerja"], b["sumber_rating_hasil_kerja"]) == (
+        "Kurang",
+        SESUAI,
+        "Atasan",
+    )
+    assert (b["rating_perilaku"], b["predikat"], b["periode_perilaku"]) == (
+        SESUAI,
+        "Baik",
+        "2026-Q4",
+    )
+    assert b["perubahan"] == pytest.approx(14.5)  # Riwayat read back as text still counts
+    assert (b["kelengkapan_data"], b["no_entries_indicators"], b["melapor_minggu_ini"]) == (
+        0.5,
+        1,
+        "Tidak",
+    )
+    # Citra: 100, behaviour not rated → pending; no score last week (W46 only) → no change
+    assert (c["rating_hasil_kerja"], c["predikat"], bool(c["rating_perilaku_pending"])) == (
+        SESUAI,
+        score.PENDING,
+        True,
+    )
+    assert c["rating_perilaku"] is None
+    assert math.isnan(c["perubahan"]) and c["entri_ditolak"] == 0
+
+
+def test_week_units_by_hand(result):
+    units = result.units.set_index("unit")
+    assert list(units.index) == ["Seksi Pelayanan", "Sekretariat", "Kecamatan Asemrowo"]
+    ply, org = units.loc["Seksi Pelayanan"], units.loc["Kecamatan Asemrowo"]
+    assert (ply["jumlah_asn"], ply["baik"], ply["menunggu"], ply["entri_ditolak"]) == (2, 2, 0, 3)
+    assert ply["rata_rata_nilai_capaian"] == pytest.approx((98.75 + 55) / 2)
+    assert ply["persentase_melapor"] == pytest.approx(0.5)
+    assert (org["jumlah_asn"], org["menunggu"], org["entri_ditolak"]) == (3, 1, 3)
+    assert org["median_nilai_capaian"] == pytest.approx(98.75)
+    assert org["persentase_melapor"] == pytest.approx(2 / 3)
+    # Baik organisation: 100 % Baik and no one needing improvement
+    assert result.breaches[0].startswith("Seksi Pelayanan: Predikat Baik 100% (2 dari 2 ASN)")
+    assert result.breaches[-1].startswith("Kecamatan Asemrowo: Predikat Butuh Perbaikan")
+    assert org["catatan_distribusi"].startswith("Predikat Baik 100%")
+    assert pd.isna(units.loc["Sekretariat", "catatan_distribusi"])
+
+
+def test_week_columns_follow_the_contract(result):
+    from workflows.schema import tab
+
+    assert list(result.units.columns) == [c.key for c in tab("ringkasan_unit").columns]
+    keys = [c.key for c in tab("ringkasan_pegawai").columns]
+    assert list(result.people.columns[: len(keys)]) == keys
+    assert {"email", "nip_atasan", "nilai_capaian_sebelumnya", "rating_perilaku_pending"} <= set(
+        result.people.columns
+    )
+    assert {"target_low", "target_high", "below_target"} <= set(result.indicators.columns)
+
+
+def test_empty_history_and_no_rejections():
+    tables = week_tables()
+    tables["history"] = pd.DataFrame()
+    tables["rejected"] = pd.DataFrame({"unit": [], "nip": []}, dtype=object)
+    out = score.score_week(
+        **tables, week=WEEK, period=PERIOD, scoring=SCORING, organisation="Kecamatan"
+    )
+    assert out.people["perubahan"].isna().all()
+    assert out.units["entri_ditolak"].tolist() == [0, 0, 0]

@@ -1,0 +1,502 @@
+"""Pure scoring: the validated unit tables in, each ASN's scores and the summaries out.
+
+Nothing here reads files or the clock: the week (with its cut-off) and the period are passed in,
+and every threshold comes from ``config.scoring``. The hot path is vectorised with pandas
+groupby, so a city-year (7.8 M entries) scores in seconds. Rules follow design.md §4 and
+domain.md; where the regulation leaves a choice open, the reading taken is stated beside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .calendar import RunWeek
+from .config import PREDIKAT, RATINGS, Period, Scoring
+from .indonesian import format_number
+from .schema import tab
+
+DI_BAWAH, SESUAI, DI_ATAS = RATINGS
+SANGAT_BAIK, BAIK, BUTUH_PERBAIKAN, KURANG, SANGAT_KURANG = PREDIKAT
+# The predikat of an ASN whose behaviour is not rated yet for the applicable period; the same
+# words head the "Menunggu" column of Ringkasan Unit.
+PENDING = "Menunggu Penilaian Perilaku"
+KATEGORI = ("Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang", "Sangat Kurang")
+SOURCE_SUPERVISOR, SOURCE_SYSTEM = "Atasan", "Sistem"
+YES, NO = "Ya", "Tidak"
+ASPECTS = (
+    "berorientasi_pelayanan",
+    "akuntabel",
+    "kompeten",
+    "harmonis",
+    "loyal",
+    "adaptif",
+    "kolaboratif",
+)
+ASPECT_SCORES = {DI_BAWAH: 1.0, SESUAI: 2.0, DI_ATAS: 3.0}
+
+# PermenPANRB 6/2022 matrix: (Rating Hasil Kerja, Rating Perilaku) -> Predikat.
+PREDIKAT_MATRIX = {
+    (DI_ATAS, DI_BAWAH): KURANG,
+    (DI_ATAS, SESUAI): BAIK,
+    (DI_ATAS, DI_ATAS): SANGAT_BAIK,
+    (SESUAI, DI_BAWAH): KURANG,
+    (SESUAI, SESUAI): BAIK,
+    (SESUAI, DI_ATAS): BAIK,
+    (DI_BAWAH, DI_BAWAH): SANGAT_KURANG,
+    (DI_BAWAH, SESUAI): BUTUH_PERBAIKAN,
+    (DI_BAWAH, DI_ATAS): BUTUH_PERBAIKAN,
+}
+# Ringkasan Unit count columns, in the order of the predikat they count.
+PREDIKAT_COLUMNS = {
+    SANGAT_BAIK: "sangat_baik",
+    BAIK: "baik",
+    BUTUH_PERBAIKAN: "butuh_perbaikan",
+    KURANG: "kurang_misconduct",
+    SANGAT_KURANG: "sangat_kurang",
+    PENDING: "menunggu",
+}
+# Band comparisons round away binary noise, so an NC of 110 is never read as 109.99999999.
+_BAND_DECIMALS = 9
+
+
+@dataclass(frozen=True)
+class CurveRule:
+    """One bound of the distribution curve on the share of some predikat (fractions of 1).
+
+    ``at_least_one`` asks for one ASN with one of the predikat whatever the share.
+    """
+
+    predikat: tuple[str, ...]
+    minimum: float | None = None
+    maximum: float | None = None
+    at_least_one: bool = False
+
+
+# domain.md, distribution curve (news summary of the PermenPANRB 6/2022 annex). The bounds are
+# regulation facts; config.yaml has no key for them yet, so they live here as one table.
+DISTRIBUTION_CURVE: dict[str, tuple[CurveRule, ...]] = {
+    "Istimewa": (CurveRule((SANGAT_BAIK,), maximum=0.70),),
+    "Baik": (
+        CurveRule((BAIK,), maximum=0.70),
+        CurveRule((BUTUH_PERBAIKAN, KURANG), at_least_one=True),
+    ),
+    "Butuh Perbaikan": (
+        CurveRule((BUTUH_PERBAIKAN,), minimum=0.60),
+        CurveRule((SANGAT_BAIK,), maximum=0.10),
+    ),
+    "Kurang": (
+        CurveRule((KURANG,), minimum=0.60),
+        CurveRule((BUTUH_PERBAIKAN,), minimum=0.10),
+        CurveRule((SANGAT_BAIK,), maximum=0.10),
+    ),
+    "Sangat Kurang": (
+        CurveRule((SANGAT_KURANG,), minimum=0.60),
+        CurveRule((KURANG, BUTUH_PERBAIKAN), minimum=0.10),
+        CurveRule((SANGAT_BAIK,), maximum=0.0),
+    ),
+}
+
+
+@dataclass
+class ScoreResult:
+    """The week's scores; column keys are the summary schema keys (ARCHITECTURE.md "Scores")."""
+
+    people: pd.DataFrame
+    indicators: pd.DataFrame
+    units: pd.DataFrame
+    breaches: list[str] = field(default_factory=list)
+    entries_scored: int = 0  # valid entries from the period start to the cut-off
+
+
+# -- small rules ---------------------------------------------------------------------------------
+
+
+def days_elapsed(period: Period, cut_off: dt.date) -> int:
+    """Days from the period start to the cut-off, both counted, within [0, period days]."""
+    return int(np.clip((cut_off - period.start).days + 1, 0, period.days))
+
+
+def target_to_date(
+    target: pd.Series, agregasi: pd.Series, *, period: Period, cut_off: dt.date
+) -> pd.Series:
+    """``Jumlah`` targets are for the whole period, so only the elapsed share is due by now."""
+    share = days_elapsed(period, cut_off) / period.days
+    return target.where(agregasi != "Jumlah", target * share).astype(float)
+
+
+def realisation(entries: pd.DataFrame) -> pd.DataFrame:
+    """Per (nip, id_indikator): ``sum``, ``mean``, ``latest`` and ``count`` of the entries.
+
+    ``latest`` is the value of the latest date; on the same date the row further down wins.
+    """
+    order = entries["tanggal"].to_numpy("datetime64[D]").astype(np.int64) * 2**32 + entries[
+        "row"
+    ].to_numpy(np.int64)
+    needed = entries[["nip", "id_indikator", "realisasi"]]
+    ordered = needed.iloc[np.argsort(order, kind="stable")]
+    grouped = ordered.groupby(["nip", "id_indikator"], sort=False, observed=True)["realisasi"]
+    return grouped.agg(sum="sum", mean="mean", latest="last", count="count")
+
+
+def pick_realisation(agregasi: pd.Series, aggregates: pd.DataFrame) -> pd.Series:
+    """The realisation each indicator's ``Agregasi`` asks for (NaN where there is no entry)."""
+    return pd.Series(
+        np.select(
+            [agregasi == "Jumlah", agregasi == "Rata-rata"],
+            [aggregates["sum"], aggregates["mean"]],
+            aggregates["latest"],
+        ),
+        index=agregasi.index,
+        dtype=float,
+    )
+
+
+def capaian(
+    realised: pd.Series,
+    low: pd.Series,
+    high: pd.Series,
+    arah: pd.Series,
+    *,
+    scoring: Scoring,
+) -> pd.Series:
+    """Capaian (%) of each indicator, clamped to [floor, cap]; no realisation gives 0.
+
+    The realisation is compared with the bound on the side it falls (a single target has
+    ``low == high``), 100 inside a range. ``Naik``: r / bound × 100. ``Turun`` (lower is better,
+    PermenPANRB 8/2021): (2 − r / bound) × 100, so for a ``Turun`` range the upper bound judges a
+    realisation above it (worse, < 100) and the lower bound one below it (better, > 100), the
+    mirror of the ``Naik`` reading in domain.md.
+    """
+    r = realised.to_numpy(float)
+    lo, hi = low.to_numpy(float), high.to_numpy(float)
+    bound = np.where(r < lo, lo, hi)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = r / bound
+    raw = np.where(arah.to_numpy() == "Turun", 2 - ratio, ratio) * 100
+    raw = np.where((r >= lo) & (r <= hi), 100.0, raw)
+    clamped = np.clip(raw, scoring.floor, scoring.cap)
+    return pd.Series(np.where(np.isnan(r), 0.0, clamped), index=realised.index)
+
+
+def weighted_score(frame: pd.DataFrame, *, by: str, value: str, weight: str) -> pd.Series:
+    """Σ weight × value / Σ weight per ``by``: weights need not sum to 100."""
+    weighted = (frame[value] * frame[weight]).groupby(frame[by], sort=False).sum()
+    return weighted / frame.groupby(by, sort=False)[weight].sum()
+
+
+def _band(values: pd.Series, bounds: Sequence[float], labels: Sequence[str]) -> pd.Series:
+    """Label of the first lower bound a value reaches (bounds highest first); NaN stays empty."""
+    v = values.astype(float).round(_BAND_DECIMALS).to_numpy()
+    picked = np.select([v >= b for b in bounds], labels[: len(bounds)], labels[len(bounds)])
+    return pd.Series(picked, index=values.index, dtype=object).where(~np.isnan(v), None)
+
+
+def kategori_capaian(nc: pd.Series, scoring: Scoring) -> pd.Series:
+    k = scoring.kategori
+    return _band(nc, [k.sangat_baik, k.baik, k.butuh_perbaikan, k.kurang], KATEGORI)
+
+
+def suggested_rating(nc: pd.Series, scoring: Scoring) -> pd.Series:
+    """The Rating Hasil Kerja the numbers suggest; the supervisor's own rating wins over it."""
+    bands = scoring.rating_hasil_kerja
+    return _band(nc, [bands.di_atas, bands.sesuai], (DI_ATAS, SESUAI, DI_BAWAH))
+
+
+def rating_perilaku(behaviour: pd.DataFrame, scoring: Scoring) -> pd.Series:
+    """The supervisor's overall rating, else the mean of the rated aspects scored 1/2/3.
+
+    Empty aspects are left out of the mean; with no aspect and no overall rating it is None
+    (pending).
+    """
+    scores = behaviour[list(ASPECTS)].apply(lambda col: col.map(ASPECT_SCORES)).astype(float)
+    mean = scores.mean(axis=1, skipna=True)
+    t = scoring.perilaku
+    derived = _band(mean, [t.di_atas, t.di_bawah], (DI_ATAS, SESUAI, DI_BAWAH))
+    overall = behaviour["rating_perilaku"].where(behaviour["rating_perilaku"].isin(RATINGS))
+    return overall.astype(object).where(overall.notna(), derived)
+
+
+def predikat(hasil_kerja: pd.Series, perilaku: pd.Series) -> pd.Series:
+    """Predikat from the matrix; pending behaviour gives ``PENDING``, a missing Hasil Kerja None."""
+    cells = {f"{hk}|{pr}": value for (hk, pr), value in PREDIKAT_MATRIX.items()}
+    out = (hasil_kerja.astype(str) + "|" + perilaku.astype(str)).map(cells).astype(object)
+    out = out.where(out.notna(), None)
+    return out.mask(perilaku.isna(), PENDING)
+
+
+def applicable_behaviour(
+    behaviour: pd.DataFrame, *, period: Period, cut_off: dt.date
+) -> pd.DataFrame:
+    """Each ASN's Perilaku row for the week: the latest period started on or before the cut-off.
+
+    Only periods starting inside the performance period count (last year's rating does not carry
+    over). Of two rows starting the same day (``2026-10`` and ``2026-Q4``) the lower one wins.
+    """
+    start = behaviour["periode_mulai"]
+    inside = (start >= pd.Timestamp(period.start)) & (start <= pd.Timestamp(cut_off))
+    latest = behaviour[inside].sort_values(["periode_mulai", "row"], kind="stable")
+    return latest.drop_duplicates("nip", keep="last").set_index("nip")
+
+
+# -- distribution curve --------------------------------------------------------------------------
+
+
+def _percent(share: float) -> str:
+    return format_number(share * 100, 1).removesuffix(",0") + "%"
+
+
+def _names(predikat_set: Sequence[str]) -> str:
+    return " atau ".join(predikat_set)
+
+
+def check_distribution(
+    predikat_counts: Mapping[str, int],
+    organisation_predikat: str,
+    *,
+    curve: Mapping[str, Sequence[CurveRule]] = DISTRIBUTION_CURVE,
+) -> list[str]:
+    """Each breach of the distribution curve for ``organisation_predikat``, as a sentence.
+
+    Shares are of the ASN who have a predikat (pending behaviour is not counted); with none
+    there is nothing to check.
+    """
+    total = sum(int(predikat_counts.get(p, 0)) for p in PREDIKAT)
+    if total == 0:
+        return []
+    org = f"organisasi berpredikat {organisation_predikat}"
+    breaches = []
+    for rule in curve[organisation_predikat]:
+        count = sum(int(predikat_counts.get(p, 0)) for p in rule.predikat)
+        share = count / total
+        stated = f"Predikat {_names(rule.predikat)} {_percent(share)} ({count} dari {total} ASN)"
+        if rule.at_least_one and count == 0:
+            breaches.append(f"{stated}, padahal {org} harus memiliki paling sedikit satu ASN.")
+        elif rule.maximum == 0 and count > 0:
+            breaches.append(f"{stated}, padahal {org} tidak boleh memiliki predikat itu.")
+        elif rule.maximum is not None and share > rule.maximum:
+            breaches.append(f"{stated}, melebihi batas {_percent(rule.maximum)} untuk {org}.")
+        elif rule.minimum is not None and share < rule.minimum:
+            breaches.append(
+                f"{stated}, kurang dari batas minimal {_percent(rule.minimum)} untuk {org}."
+            )
+    return breaches
+
+
+# -- the week ------------------------------------------------------------------------------------
+
+
+def _columns(key: str) -> list[str]:
+    return [c.key for c in tab(key).columns]
+
+
+def _score_indicators(
+    indicators: pd.DataFrame,
+    entries: pd.DataFrame,
+    *,
+    week: RunWeek,
+    period: Period,
+    scoring: Scoring,
+) -> tuple[pd.DataFrame, int]:
+    """Capaian Indikator rows (without names) and the number of entries scored."""
+    counted = entries[
+        (entries["tanggal"] >= pd.Timestamp(period.start))
+        & (entries["tanggal"] <= pd.Timestamp(week.cut_off))
+    ]
+    aggregates = realisation(counted)
+    ind = indicators.rename(columns={"id": "id_indikator"})
+    ind = ind.join(aggregates, on=["nip", "id_indikator"])
+    low = target_to_date(ind["target_low"], ind["agregasi"], period=period, cut_off=week.cut_off)
+    high = target_to_date(ind["target_high"], ind["agregasi"], period=period, cut_off=week.cut_off)
+    ind["target_low"], ind["target_high"] = low, high
+    ind["target_to_date"] = low
+    ind["realisasi"] = pick_realisation(ind["agregasi"], ind)
+    ind["capaian"] = capaian(ind["realisasi"], low, high, ind["arah"], scoring=scoring)
+    ind["jumlah_entri"] = ind["count"].fillna(0).astype(int)
+    ind["below_target"] = ind["capaian"].round(_BAND_DECIMALS) < 100
+    ind["target"] = ind["target_text"].astype(object)
+    ind["minggu"] = week.key
+    scored = int(ind["jumlah_entri"].sum())
+    return ind, scored
+
+
+def _history_before(history: pd.DataFrame, week: RunWeek) -> pd.Series:
+    """Each NIP's Nilai Capaian of the week before this one, from Riwayat."""
+    if history.empty or not {"minggu", "nip", "nilai_capaian"} <= set(history.columns):
+        return pd.Series(dtype=float)
+    last = history[history["minggu"].astype(str) == week.previous_key]
+    values = pd.to_numeric(last["nilai_capaian"], errors="coerce")
+    return values.groupby(last["nip"].astype(str)).last()
+
+
+def _score_people(
+    roster: pd.DataFrame,
+    ind: pd.DataFrame,
+    entries: pd.DataFrame,
+    behaviour: pd.DataFrame,
+    history: pd.DataFrame,
+    rejected: pd.DataFrame,
+    *,
+    week: RunWeek,
+    period: Period,
+    scoring: Scoring,
+) -> pd.DataFrame:
+    people = roster.set_index("nip", drop=False)
+    nc = weighted_score(ind, by="nip", value="capaian", weight="bobot")
+    people["nilai_capaian"] = nc.reindex(people.index)
+    counts = (
+        ind.assign(with_entries=ind["jumlah_entri"] > 0)
+        .groupby("nip", sort=False)
+        .agg(
+            n=("capaian", "size"),
+            below=("below_target", "sum"),
+            with_entries=("with_entries", "sum"),
+        )
+        .reindex(people.index)
+    )
+    people["indikator_di_bawah_target"] = counts["below"].fillna(0).astype(int)
+    people["kelengkapan_data"] = counts["with_entries"] / counts["n"]
+    people["no_entries_indicators"] = (counts["n"] - counts["with_entries"]).fillna(0).astype(int)
+
+    this_week = entries["tanggal"].between(pd.Timestamp(week.start), pd.Timestamp(week.cut_off))
+    reported = people.index.isin(entries.loc[this_week, "nip"].unique())
+    people["melapor_minggu_ini"] = np.where(reported, YES, NO)
+    people["entri_ditolak"] = (
+        rejected.groupby("nip").size().reindex(people.index, fill_value=0).astype(int)
+    )
+
+    rated = applicable_behaviour(behaviour, period=period, cut_off=week.cut_off).reindex(
+        people.index
+    )
+    people["kategori_capaian"] = kategori_capaian(people["nilai_capaian"], scoring)
+    supervisor = rated["rating_hasil_kerja"].where(rated["rating_hasil_kerja"].isin(RATINGS))
+    people["rating_hasil_kerja"] = supervisor.astype(object).where(
+        supervisor.notna(), suggested_rating(people["nilai_capaian"], scoring)
+    )
+    people["sumber_rating_hasil_kerja"] = np.where(
+        supervisor.notna(),
+        SOURCE_SUPERVISOR,
+        np.where(people["rating_hasil_kerja"].notna(), SOURCE_SYSTEM, None),
+    )
+    people["rating_perilaku"] = rating_perilaku(rated, scoring)
+    people["rating_perilaku_pending"] = people["rating_perilaku"].isna()
+    people["predikat"] = predikat(people["rating_hasil_kerja"], people["rating_perilaku"])
+    people["periode_perilaku"] = rated["periode"].astype(object).where(rated["periode"].notna())
+    people["catatan_atasan"] = rated["catatan_atasan"].astype(object)
+
+    before = _history_before(history, week).reindex(people.index)
+    people["nilai_capaian_sebelumnya"] = before.astype(float)
+    people["perubahan"] = people["nilai_capaian"] - people["nilai_capaian_sebelumnya"]
+    people["minggu"] = week.key
+    return people.reset_index(drop=True)
+
+
+def summarise(people: pd.DataFrame, rejected: pd.DataFrame, *, label: str) -> dict[str, object]:
+    """One Ringkasan Unit row (without the distribution note) for a group of ASN."""
+    counts = people["predikat"].value_counts()
+    reported = people["melapor_minggu_ini"] == YES
+    return {
+        "unit": label,
+        "jumlah_asn": len(people),
+        "rata_rata_nilai_capaian": people["nilai_capaian"].mean(),
+        "median_nilai_capaian": people["nilai_capaian"].median(),
+        **{column: int(counts.get(p, 0)) for p, column in PREDIKAT_COLUMNS.items()},
+        "persentase_melapor": reported.mean() if len(people) else np.nan,
+        "entri_ditolak": len(rejected),
+    }
+
+
+def _summarise_units(
+    people: pd.DataFrame,
+    rejected: pd.DataFrame,
+    *,
+    week: RunWeek,
+    organisation: str,
+    organisation_predikat: str,
+) -> tuple[pd.DataFrame, list[str]]:
+    units = list(dict.fromkeys([*people["unit"], *rejected["unit"]]))
+    groups = [
+        (unit, people[people["unit"] == unit], rejected[rejected["unit"] == unit]) for unit in units
+    ]
+    rows, breaches = [], []
+    for label, members, refused in [*groups, (organisation, people, rejected)]:
+        row = summarise(members, refused, label=label)
+        found = check_distribution(
+            {p: row[c] for p, c in PREDIKAT_COLUMNS.items()}, organisation_predikat
+        )
+        row["catatan_distribusi"] = " ".join(found) or None
+        breaches += [f"{label}: {sentence}" for sentence in found]
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    frame["minggu"] = week.key
+    return frame[_columns("ringkasan_unit")], breaches
+
+
+def score_week(
+    *,
+    roster: pd.DataFrame,
+    indicators: pd.DataFrame,
+    entries: pd.DataFrame,
+    behaviour: pd.DataFrame,
+    history: pd.DataFrame,
+    rejected: pd.DataFrame,
+    week: RunWeek,
+    period: Period,
+    scoring: Scoring,
+    organisation: str,
+) -> ScoreResult:
+    """Score every active ASN for ``week``; tables as in ARCHITECTURE.md "Validated unit".
+
+    ``rejected`` has one row per rejected Realisasi entry with its ``unit`` and ``nip`` (the NIP
+    may be unknown); ``history`` is Riwayat with schema keys (may be empty). Entries count from
+    the period start to ``week.cut_off``; ASN whose ``status`` is not ``Aktif`` are left out.
+    """
+    active = roster[roster["status"] == "Aktif"].drop_duplicates("nip")
+    ind = indicators[indicators["nip"].isin(active["nip"])]
+    ind, scored = _score_indicators(ind, entries, week=week, period=period, scoring=scoring)
+    people = _score_people(
+        active,
+        ind,
+        entries,
+        behaviour,
+        history,
+        rejected,
+        week=week,
+        period=period,
+        scoring=scoring,
+    )
+    names = active.set_index("nip")["nama"]
+    ind["nama"] = ind["nip"].map(names)
+    indicator_columns = [
+        *_columns("capaian_indikator"),
+        "target_low",
+        "target_high",
+        "below_target",
+    ]
+    units, breaches = _summarise_units(
+        people,
+        rejected,
+        week=week,
+        organisation=organisation,
+        organisation_predikat=scoring.organisation_predikat,
+    )
+    extra = [
+        "email",
+        "nip_atasan",
+        "nilai_capaian_sebelumnya",
+        "rating_perilaku_pending",
+        "periode_perilaku",
+        "catatan_atasan",
+        "no_entries_indicators",
+    ]
+    return ScoreResult(
+        people=people[[*_columns("ringkasan_pegawai"), *extra]],
+        indicators=ind[indicator_columns].reset_index(drop=True),
+        units=units,
+        breaches=breaches,
+        entries_scored=scored,
+    )
