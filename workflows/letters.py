@@ -1,0 +1,435 @@
+"""Render the weekly letter, the reminder and the leadership digest from ``templates/`` (pure).
+
+Inputs are the validated tables and the "Scores" DataFrames (ARCHITECTURE.md); the output is a
+``Rendered`` letter (subject, text and HTML) per recipient, ready for ``mail.build_message``.
+Nothing here reads a sheet, the clock or the network: the caller passes the week and the links.
+
+HTML templates are autoescaped, so whatever staff typed (a reflection, a rejected value) shows as
+text; the plain-text templates are not, because escaping would corrupt what the reader sees there.
+``StrictUndefined`` turns a missing context key into an error instead of a blank in a letter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pandas as pd
+
+from .calendar import RunWeek
+from .indonesian import format_date, format_number
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+KINDS = ("mingguan", "pengingat", "ringkasan")  # the journal's letter kinds
+
+# Presentation only: the colour of an indicator's status and of a trend bar.
+GREEN, AMBER, RED, GREY = "#1b7f3b", "#b26a00", "#b3261e", "#6b6b6b"
+AMBER_FROM = 70  # capaian from here up to the target is "close"; below it needs attention
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """What every letter of a run shares: who sends it and which week it is about."""
+
+    organisation: str
+    sender_name: str
+    week: RunWeek
+    trend_weeks: int = 8
+    cap: float = 120
+
+
+@dataclass(frozen=True)
+class Link:
+    """Where the reader writes a reflection or reads the summary: a URL, or a local file path."""
+
+    target: str
+
+    @property
+    def is_url(self) -> bool:
+        return self.target.startswith(("https://", "http://"))
+
+
+@dataclass(frozen=True)
+class Rendered:
+    kind: str  # one of KINDS
+    key: str  # the journal key's second part: the NIP, or the address for a digest
+    name: str
+    address: str
+    subject: str
+    text: str
+    html: str
+
+
+# -- the jinja environment -------------------------------------------------------------------------
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT
+
+
+def _number(value: Any, decimals: int = 2) -> str:
+    return "-" if _is_missing(value) else format_number(float(value), decimals)
+
+
+def _quantity(value: Any) -> str:
+    """A measured amount: no decimals when it is whole (``12``), else two (``12,50``)."""
+    if _is_missing(value):
+        return "-"
+    value = float(value)
+    return format_number(value, 0 if value.is_integer() else 2)
+
+
+def _percent(value: Any) -> str:
+    """A share stored as a fraction (``0.875``) shown as ``87,5%``."""
+    return "-" if _is_missing(value) else f"{format_number(float(value) * 100, 1)}%"
+
+
+def _date(value: Any, with_weekday: bool = True) -> str:
+    if _is_missing(value):
+        return "-"
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return format_date(value, with_weekday=with_weekday)
+    return str(value)  # a rejected entry's date as typed
+
+
+def _text(value: Any, fallback: str = "-") -> str:
+    return fallback if _is_missing(value) or str(value).strip() == "" else str(value)
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=("html",),
+            disabled_extensions=("txt",),
+            default_for_string=True,
+            default=True,
+        ),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(angka=_number, jumlah=_quantity, persen=_percent, tanggal=_date, teks=_text)
+    return env
+
+
+def render(template: str, context: Mapping[str, Any]) -> str:
+    return environment().get_template(template).render(context)
+
+
+def _render_pair(name: str, context: Mapping[str, Any]) -> tuple[str, str]:
+    return render(f"{name}.txt", context), render(f"{name}.html", context)
+
+
+def _week_context(week: RunWeek) -> dict[str, Any]:
+    return {"key": week.key, "start": week.start, "end": week.cut_off}
+
+
+# -- table helpers ---------------------------------------------------------------------------------
+
+
+def records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
+    """Rows as dicts with NaN/NaT turned into None, so templates test one kind of "empty"."""
+    if frame is None or frame.empty:
+        return []
+    return [
+        {k: (None if _is_missing(v) else v) for k, v in row.items()}
+        for row in frame.to_dict("records")
+    ]
+
+
+def group_by_nip(frame: pd.DataFrame | None) -> dict[str, list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in records(frame):
+        grouped[str(row["nip"])].append(row)
+    return grouped
+
+
+# -- the weekly letter -----------------------------------------------------------------------------
+
+
+def _formula(ind: Mapping[str, Any]) -> str:
+    """How this indicator's capaian was computed, with its own numbers (domain.md formulas)."""
+    if not ind["jumlah_entri"]:
+        return "belum ada entri sah, sehingga capaian 0"
+    real = ind["realisasi"]
+    low, high = ind["target_low"], ind["target_high"]
+    if low is not None and high is not None and low != high:
+        if low <= real <= high:
+            return (
+                f"realisasi {_quantity(real)} berada dalam rentang target "
+                f"{_quantity(low)}–{_quantity(high)}, sehingga capaian 100"
+            )
+        target = low if real < low else high
+    else:
+        target = ind["target_to_date"]
+    ratio = f"{_quantity(real)} ÷ {_number(target)}"
+    body = f"{ratio} × 100" if ind["arah"] == "Naik" else f"(2 − {ratio}) × 100"
+    return f"{body} = {_number(ind['capaian'])}"
+
+
+def _suggestion(ind: Mapping[str, Any]) -> str:
+    """One concrete next step for an indicator below target, in the indicator's own unit."""
+    unit = ind["satuan"] or ""
+    if not ind["jumlah_entri"]:
+        return (
+            "Belum ada entri sah untuk indikator ini. Catat realisasinya di tab Realisasi "
+            "beserta tautan buktinya agar capaian Anda terhitung."
+        )
+    real = ind["realisasi"]
+    if ind["arah"] == "Turun":
+        limit = ind["target_high"] if ind["target_high"] is not None else ind["target"]
+        return (
+            f"Upayakan agar nilainya turun menjadi paling banyak {_quantity(limit)} {unit} "
+            f"(saat ini {_quantity(real)} {unit})."
+        )
+    if ind["agregasi"] == "Jumlah":
+        gap = max(float(ind["target_to_date"]) - float(real), 0)
+        return (
+            f"Tambahkan sekitar {_quantity(round(gap, 2))} {unit} lagi agar sesuai "
+            f"target sampai minggu ini ({_number(ind['target_to_date'])} {unit})."
+        )
+    floor = ind["target_low"] if ind["target_low"] is not None else ind["target"]
+    return (
+        f"Upayakan agar nilainya naik menjadi sekurang-kurangnya {_quantity(floor)} {unit} "
+        f"(saat ini {_quantity(real)} {unit})."
+    )
+
+
+def _indicator(row: Mapping[str, Any]) -> dict[str, Any]:
+    ind = dict(row)
+    ind["jumlah_entri"] = int(ind.get("jumlah_entri") or 0)
+    ind["capaian"] = float(ind["capaian"] or 0)
+    below = bool(ind.get("below_target"))
+    if not ind["jumlah_entri"]:
+        status, colour = "Belum ada entri", GREY
+    elif not below:
+        status, colour = "Tercapai", GREEN
+    elif ind["capaian"] >= AMBER_FROM:
+        status, colour = "Mendekati target", AMBER
+    else:
+        status, colour = "Perlu perhatian", RED
+    ind.update(
+        below=below,
+        status=status,
+        colour=colour,
+        formula=_formula(ind),
+        suggestion=_suggestion(ind) if below else "",
+    )
+    return ind
+
+
+def _trend(
+    person: Mapping[str, Any], history: Iterable[Mapping[str, Any]], letterhead: Letterhead
+) -> list[dict[str, Any]]:
+    """The last weeks' Nilai Capaian up to this week, this week taken from this run's scores."""
+    key = letterhead.week.key
+    by_week = {
+        str(row["minggu"]): row["nilai_capaian"]
+        for row in history
+        if str(row["minggu"]) < key and row.get("nilai_capaian") is not None
+    }
+    by_week[key] = person["nilai_capaian"]
+    weeks = sorted(by_week)[-letterhead.trend_weeks :]
+    points = []
+    for week in weeks:
+        score = float(by_week[week] or 0)
+        width = max(1, round(min(score, letterhead.cap) / letterhead.cap * 100))
+        colour = GREEN if score >= 100 else AMBER if score >= AMBER_FROM else RED
+        points.append({"week": week, "score": score, "width": width, "colour": colour})
+    return points
+
+
+def _last_reflection(rows: Iterable[Mapping[str, Any]], week_key: str) -> dict[str, Any] | None:
+    """The latest reflection written for this week or before (a later week is not yet due)."""
+    due = [row for row in rows if str(row["minggu"]) <= week_key]
+    return max(due, key=lambda row: str(row["minggu"])) if due else None
+
+
+def weekly_context(
+    person: Mapping[str, Any],
+    indicators: Iterable[Mapping[str, Any]],
+    rejected: Iterable[Mapping[str, Any]],
+    reflections: Iterable[Mapping[str, Any]],
+    history: Iterable[Mapping[str, Any]],
+    *,
+    letterhead: Letterhead,
+    link: Link,
+) -> dict[str, Any]:
+    """Everything the weekly letter shows one ASN: only that ASN's own numbers."""
+    inds = [_indicator(row) for row in indicators]
+    weight = sum(float(i["bobot"]) for i in inds)
+    return {
+        "organisation": letterhead.organisation,
+        "sender_name": letterhead.sender_name,
+        "week": _week_context(letterhead.week),
+        "person": dict(person),
+        "previous": person.get("nilai_capaian_sebelumnya"),
+        "change": person.get("perubahan"),
+        "pending_perilaku": bool(person.get("rating_perilaku_pending")),
+        "indicators": inds,
+        "went_well": [i for i in inds if not i["below"] and i["jumlah_entri"]],
+        "attention": [i for i in inds if i["below"]],
+        "rejected": sorted(rejected, key=lambda r: (str(r.get("unit", "")), r["row"])),
+        "reflection": _last_reflection(reflections, letterhead.week.key),
+        "trend": _trend(person, history, letterhead),
+        "weight_total": weight,
+        "link": link,
+        "cap": letterhead.cap,
+    }
+
+
+def render_weekly(context: Mapping[str, Any]) -> Rendered:
+    person = context["person"]
+    text, html = _render_pair("weekly_letter", context)
+    week = context["week"]
+    return Rendered(
+        kind="mingguan",
+        key=str(person["nip"]),
+        name=str(person["nama"]),
+        address=str(person["email"]),
+        subject=(
+            f"Umpan Balik Kinerja Minggu {week['key']} "
+            f"({format_date(week['start'], with_weekday=False)}"
+            f" s.d. {format_date(week['end'], with_weekday=False)})"
+        ),
+        text=text,
+        html=html,
+    )
+
+
+def render_weekly_letters(
+    people: pd.DataFrame,
+    indicators: pd.DataFrame,
+    rejected: pd.DataFrame | None,
+    refleksi: pd.DataFrame | None,
+    riwayat: pd.DataFrame | None,
+    *,
+    letterhead: Letterhead,
+    links: Mapping[str, Link],
+) -> Iterator[Rendered]:
+    """One weekly letter per row of ``people``; ``links`` maps each unit name to its sheet."""
+    by_nip = [group_by_nip(frame) for frame in (indicators, rejected, refleksi, riwayat)]
+    inds, rejects, reflections, history = by_nip
+    for person in records(people):
+        nip = str(person["nip"])
+        yield render_weekly(
+            weekly_context(
+                person,
+                inds.get(nip, []),
+                rejects.get(nip, []),
+                reflections.get(nip, []),
+                history.get(nip, []),
+                letterhead=letterhead,
+                link=links[person["unit"]],
+            )
+        )
+
+
+# -- the reminder ----------------------------------------------------------------------------------
+
+
+def render_reminder(
+    person: Mapping[str, Any],
+    *,
+    letterhead: Letterhead,
+    link: Link,
+    week_start: dt.date,
+    today: dt.date,
+    week_key: str,
+) -> Rendered:
+    """A gentle reminder to an ASN with no valid entry from ``week_start`` to ``today``."""
+    context = {
+        "organisation": letterhead.organisation,
+        "sender_name": letterhead.sender_name,
+        "person": dict(person),
+        "week_key": week_key,
+        "week_start": week_start,
+        "today": today,
+        "link": link,
+    }
+    text, html = _render_pair("reminder", context)
+    return Rendered(
+        kind="pengingat",
+        key=str(person["nip"]),
+        name=str(person["nama"]),
+        address=str(person["email"]),
+        subject=f"Pengingat: Realisasi Kinerja Minggu {week_key} Belum Diisi",
+        text=text,
+        html=html,
+    )
+
+
+# -- the leadership digest -------------------------------------------------------------------------
+
+PREDIKAT_COLUMNS = (
+    ("Sangat Baik", "sangat_baik"),
+    ("Baik", "baik"),
+    ("Butuh Perbaikan", "butuh_perbaikan"),
+    ("Kurang/Misconduct", "kurang_misconduct"),
+    ("Sangat Kurang", "sangat_kurang"),
+    ("Menunggu penilaian perilaku", "menunggu"),
+)
+TOP_REJECTED = 5
+
+
+def digest_context(
+    units: pd.DataFrame,
+    breaches: Iterable[str],
+    *,
+    letterhead: Letterhead,
+    link: Link,
+) -> dict[str, Any]:
+    """The organisation's numbers, the unit table, the predikat spread and the rejected entries."""
+    rows = records(units)
+    org = next((r for r in rows if r["unit"] == letterhead.organisation), None)
+    unit_rows = [r for r in rows if r["unit"] != letterhead.organisation]
+    if org is None:
+        raise ValueError(f"the units table has no row for {letterhead.organisation!r}")
+    total = int(org["jumlah_asn"] or 0)
+    distribution = []
+    for label, key in PREDIKAT_COLUMNS:
+        count = int(org.get(key) or 0)
+        share = count / total if total else 0.0
+        distribution.append(
+            {"label": label, "count": count, "share": share, "width": max(1, round(share * 100))}
+        )
+    most_rejected = sorted(
+        (r for r in unit_rows if (r["entri_ditolak"] or 0) > 0),
+        key=lambda r: (-r["entri_ditolak"], r["unit"]),
+    )[:TOP_REJECTED]
+    return {
+        "organisation": letterhead.organisation,
+        "sender_name": letterhead.sender_name,
+        "week": _week_context(letterhead.week),
+        "org": org,
+        "units": unit_rows,
+        "distribution": distribution,
+        "breaches": list(breaches),
+        "most_rejected": most_rejected,
+        "link": link,
+    }
+
+
+def render_digest(context: Mapping[str, Any], *, name: str, address: str) -> Rendered:
+    text, html = _render_pair("digest", context)
+    return Rendered(
+        kind="ringkasan",
+        key=address,
+        name=name,
+        address=address,
+        subject=f"Ringkasan Kinerja {context['organisation']} Minggu {context['week']['key']}",
+        text=text,
+        html=html,
+    )
