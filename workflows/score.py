@@ -303,10 +303,10 @@ def _score_indicators(
     scoring: Scoring,
 ) -> tuple[pd.DataFrame, int]:
     """Capaian Indikator rows (without names) and the number of entries scored."""
-    counted = entries[
-        (entries["tanggal"] >= pd.Timestamp(period.start))
-        & (entries["tanggal"] <= pd.Timestamp(week.cut_off))
-    ]
+    in_period = (entries["tanggal"] >= pd.Timestamp(period.start)) & (
+        entries["tanggal"] <= pd.Timestamp(week.cut_off)
+    )
+    counted = entries.loc[in_period, ["nip", "id_indikator", "tanggal", "row", "realisasi"]]
     aggregates = realisation(counted)
     ind = indicators.rename(columns={"id": "id_indikator"})
     ind = ind.join(aggregates, on=["nip", "id_indikator"])
