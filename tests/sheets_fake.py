@@ -123,6 +123,7 @@ class Spreadsheet:
     title: str
     sheets: list[Sheet]
     accessible: bool = True
+    time_zone: str = "Asia/Jakarta"
     next_protected_id: int = 1000
 
     def sheet(self, title: str | None) -> Sheet:
@@ -172,6 +173,7 @@ class SheetsFake(BaseAdapter):
         title: str = "Untitled spreadsheet",
         tabs: dict[str, list[list[Any]]] | None = None,
         accessible: bool = True,
+        time_zone: str = "Asia/Jakarta",
     ) -> None:
         """A spreadsheet with ``tabs`` (title -> rows of values); by default one empty Sheet1."""
         tabs = tabs if tabs is not None else {"Sheet1": []}
@@ -182,7 +184,9 @@ class SheetsFake(BaseAdapter):
             sheet.columns = max(sheet.columns, max((len(r) for r in rows), default=0))
             _put(sheet, 0, 0, rows, "RAW")
             sheets.append(sheet)
-        self.spreadsheets[spreadsheet_id] = Spreadsheet(spreadsheet_id, title, sheets, accessible)
+        self.spreadsheets[spreadsheet_id] = Spreadsheet(
+            spreadsheet_id, title, sheets, accessible, time_zone
+        )
 
     def sheet(self, spreadsheet_id: str, title: str) -> Sheet:
         return self.spreadsheets[spreadsheet_id].sheet(title)
@@ -256,7 +260,7 @@ class SheetsFake(BaseAdapter):
                 "title": book.title,
                 "locale": "en_US",
                 "autoRecalc": "ON_CHANGE",
-                "timeZone": "Asia/Jakarta",
+                "timeZone": book.time_zone,
             },
             "sheets": sheets,
             "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{book.spreadsheet_id}/edit",
