@@ -58,10 +58,11 @@ class ForbiddenHost(RuntimeError):
 class FakeError(Exception):
     """A Google-shaped error raised inside a handler; becomes the HTTP response."""
 
-    def __init__(self, code: int, message: str | None = None) -> None:
+    def __init__(self, code: int, message: str | None = None, reason: str | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message or MESSAGES.get(code, "Error")
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,7 @@ class SheetsFake(BaseAdapter):
         super().__init__()
         self.spreadsheets: dict[str, Spreadsheet] = {}
         self.calls: list[Call] = []
-        self._failures: list[tuple[int, str | None]] = []
+        self._failures: list[tuple[int, str | None, str | None]] = []
 
     # -- set-up and inspection for tests -------------------------------------------------------
 
@@ -197,9 +198,17 @@ class SheetsFake(BaseAdapter):
         area = Area(sheet, 0, 0, sheet.rows, sheet.columns)
         return _read(area, lambda cell: cell)
 
-    def fail_next(self, status: int, *, times: int = 1, retry_after: str | None = None) -> None:
-        """The next ``times`` requests fail with ``status`` (and a ``Retry-After`` header)."""
-        self._failures += [(status, retry_after)] * times
+    def fail_next(
+        self,
+        status: int,
+        *,
+        times: int = 1,
+        retry_after: str | None = None,
+        reason: str | None = None,
+    ) -> None:
+        """The next ``times`` requests fail with ``status``, a ``Retry-After`` header and an
+        ``ErrorInfo`` reason (e.g. ``SERVICE_DISABLED``) when given."""
+        self._failures += [(status, retry_after, reason)] * times
 
     def kinds(self) -> list[str]:
         return [c.kind for c in self.calls]
@@ -218,10 +227,10 @@ class SheetsFake(BaseAdapter):
         headers: dict[str, str] = {}
         try:
             if self._failures:
-                status, retry_after = self._failures.pop(0)
+                status, retry_after, reason = self._failures.pop(0)
                 if retry_after is not None:
                     headers["Retry-After"] = retry_after
-                raise FakeError(status)
+                raise FakeError(status, reason=reason)
             book = self.spreadsheets.get(spreadsheet_id)
             if book is None:
                 raise FakeError(404)
@@ -233,13 +242,7 @@ class SheetsFake(BaseAdapter):
             status, payload = 200, handler(book, method, params, body, a1)
         except FakeError as err:
             status = err.code
-            payload = {
-                "error": {
-                    "code": err.code,
-                    "message": err.message,
-                    "status": STATUS.get(err.code, ("UNKNOWN", ""))[0],
-                }
-            }
+            payload = {"error": _error_body(err)}
         return _response(request, status, payload, headers)
 
     def close(self) -> None:
@@ -376,6 +379,23 @@ def _route(method: str, path: str) -> tuple[str, str, str | None]:
         verb = verb or ("update" if method == "PUT" else "get")
         return spreadsheet_id, f"values:{verb}", unquote(encoded)
     return spreadsheet_id, "?", None
+
+
+def _error_body(err: FakeError) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "code": err.code,
+        "message": err.message,
+        "status": STATUS.get(err.code, ("UNKNOWN", ""))[0],
+    }
+    if err.reason:
+        body["details"] = [
+            {
+                "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                "reason": err.reason,
+                "domain": "googleapis.com",
+            }
+        ]
+    return body
 
 
 def _response(

@@ -338,6 +338,13 @@ def test_no_access_names_the_service_account_to_share_with(fake, connect, sleeps
     assert sleeps == []  # a 403 is not retried
 
 
+def test_disabled_sheets_api_says_to_enable_it(fake, connect):
+    unit_book(fake)
+    fake.fail_next(403, reason="SERVICE_DISABLED")
+    with pytest.raises(GoogleAccessDenied, match="Aktifkan 'Google Sheets API'"):
+        connect().read_tabs(["Pegawai"])
+
+
 def test_unknown_key_says_the_key_was_not_found(connect):
     with pytest.raises(WorkbookNotFound, match="kunci 'salah' tidak ditemukan"):
         connect("salah").read_tabs(["Pegawai"])

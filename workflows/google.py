@@ -211,16 +211,8 @@ class GoogleWorkbook:
         sheets = self._metadata()
         existing = {tab.name: find_tab_title(list(sheets), tab.name) for tab in tabs}
         present = [title for title in existing.values() if title is not None]
-        headers = dict(
-            zip(
-                present,
-                (
-                    rows[0] if rows else []
-                    for rows in self._batch_get([absolute_range_name(t, "1:1") for t in present])
-                ),
-                strict=True,
-            )
-        )
+        header_rows = self._batch_get([absolute_range_name(t, "1:1") for t in present])
+        headers = {t: rows[0] if rows else [] for t, rows in zip(present, header_rows, strict=True)}
         requests_: list[dict[str, Any]] = []
         changes: list[str] = []
         new_ids = iter(_free_sheet_ids({p["sheetId"] for p in sheets.values()}))
@@ -263,6 +255,11 @@ class GoogleWorkbook:
 
     def _explain(self, err: APIError) -> WorkbookError:
         where = f"spreadsheet {self.label} (kunci {self.key})"
+        if err.code == 403 and _reason(err) == "SERVICE_DISABLED":
+            return GoogleAccessDenied(
+                "Google Sheets API belum diaktifkan di proyek Google Cloud milik akun layanan. "
+                "Aktifkan 'Google Sheets API' di Google Cloud Console, lalu jalankan ulang."
+            )
         if err.code == 403:
             who = self.account or "akun layanan capaian"
             return GoogleAccessDenied(
@@ -398,6 +395,12 @@ class GoogleWorkbook:
                 protected = request["addProtectedRange"]["protectedRange"]
                 sheet_id = protected["range"]["sheetId"]
                 self._protected.setdefault(sheet_id, set()).add(protected["description"])
+
+
+def _reason(err: APIError) -> str | None:
+    """The machine-readable reason Google puts in ``error.details`` (ErrorInfo), if any."""
+    details = err.error.get("details") or []
+    return next((d.get("reason") for d in details if isinstance(d, dict) and d.get("reason")), None)
 
 
 def _header_cell(name: str, column: schema.Column | None) -> dict[str, Any]:
