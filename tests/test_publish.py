@@ -1,0 +1,223 @@
+"""Publishing the summary workbook: real .xlsx files, read back cell by cell."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from types import SimpleNamespace
+
+import openpyxl
+import pandas as pd
+import pytest
+from test_score import NIP_A, NIP_B, week_tables
+
+from workflows import publish
+from workflows.calendar import run_week
+from workflows.findings import Finding
+from workflows.local import LocalWorkbook
+from workflows.schema import tab
+
+HYPERLINK = '=HYPERLINK("https://evil.example","klik")'
+
+
+def week_of(day: str):
+    return run_week(
+        dt.date.fromisoformat(day),
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 12, 31),
+    )
+
+
+W47, W48 = week_of("2026-11-23"), week_of("2026-11-30")
+
+
+def validation():
+    """A validation run as check.run_validation returns it, over the hand-computed week tables."""
+    tables = week_tables()
+    roster = tables["roster"]
+    roster.loc[roster["nip"] == NIP_B, "nama"] = HYPERLINK
+    finding = Finding(
+        "Seksi Pelayanan",
+        "Realisasi",
+        12,
+        "Realisasi",
+        "=1+1",
+        "error",
+        "not-a-number",
+        "Bukan angka.",
+    )
+    rejected = pd.DataFrame({"row": [12, 13], "nip": [NIP_A, NIP_A]})
+    return SimpleNamespace(
+        units=[
+            SimpleNamespace(unit="Seksi Pelayanan", rejected=rejected),
+            SimpleNamespace(unit="Sekretariat", rejected=rejected.iloc[:0]),
+        ],
+        findings=[finding],
+        tables={
+            "pegawai": roster,
+            "indikator": tables["indicators"],
+            "realisasi": tables["entries"],
+            "perilaku": tables["behaviour"],
+            "refleksi": pd.DataFrame(),
+        },
+        writeback=[],
+    )
+
+
+def summary_path(config):
+    return config.path(config.local.folder) / config.summary.workbook
+
+
+def records(config, name: str) -> list[dict]:
+    """A summary tab as dicts keyed by header, values as stored."""
+    ws = openpyxl.load_workbook(summary_path(config))[name]
+    rows = list(ws.values)
+    return [dict(zip(rows[0], row, strict=False)) for row in rows[1:]]
+
+
+@pytest.fixture
+def published(config):
+    publish.score_and_publish(config, W48, validation(), started=dt.datetime(2026, 11, 30, 7, 0))
+    return config
+
+
+def test_tabs_are_written_with_numbers_formats_and_frozen_headers(published):
+    book = openpyxl.load_workbook(summary_path(published))
+    ws = book["Ringkasan Pegawai"]
+    assert [c.value for c in ws[1]] == tab("ringkasan_pegawai").headers
+    assert ws.freeze_panes == "A2"
+    assert ws.column_dimensions["B"].width == 22
+    header = [c.value for c in ws[1]]
+    ani = next(row for row in ws.iter_rows(min_row=2) if row[1].value == NIP_A)
+    cell = dict(zip(header, ani, strict=True))
+    assert isinstance(cell["Nilai Capaian"].value, float) and cell[
+        "Nilai Capaian"
+    ].value == pytest.approx(98.75)
+    assert cell["Nilai Capaian"].number_format == "0.00"
+    assert cell["Kelengkapan Data"].value == 1 and cell["Kelengkapan Data"].number_format == "0.0%"
+    assert cell["Entri Ditolak"].value == 2 and cell["Entri Ditolak"].number_format == "0"
+    assert cell["NIP"].data_type == "s"
+    assert cell["Perubahan"].value is None  # no score last week: an empty cell, not "nan"
+
+    units = {r["Unit"]: r for r in records(published, "Ringkasan Unit")}
+    assert (
+        units["Seksi Pelayanan"]["Jumlah ASN"] == 2
+        and units["Seksi Pelayanan"]["Entri Ditolak"] == 2
+    )
+    assert units["Kecamatan Asemrowo"]["Persentase Melapor"] == pytest.approx(2 / 3)
+    assert units["Kecamatan Asemrowo"]["Catatan Kurva Distribusi"].startswith("Predikat Baik 100%")
+    assert book["Ringkasan Unit"]["L2"].number_format == "0.0%"
+
+    indicators = {r["ID Indikator"]: r for r in records(published, "Capaian Indikator")}
+    assert indicators["PLY-03"]["Target"] == "80-90" and indicators["PLY-03"]["Capaian (%)"] == 87.5
+    assert indicators["PLY-05"]["Realisasi"] is None and indicators["PLY-05"]["Jumlah Entri"] == 0
+
+    (finding,) = records(published, "Temuan Validasi")
+    assert (finding["Unit"], finding["Workbook"], finding["Baris"], finding["Tingkat"]) == (
+        "Seksi Pelayanan",
+        "pelayanan.xlsx",
+        12,
+        "Ditolak",
+    )
+
+
+def test_typed_text_never_becomes_a_formula(published):
+    path = summary_path(published)
+    book = openpyxl.load_workbook(path)
+    names = [c for c in book["Ringkasan Pegawai"]["C"] if c.value == HYPERLINK]
+    values = [c for c in book["Temuan Validasi"]["G"] if c.value == "=1+1"]
+    assert names and values and all(c.data_type == "s" for c in names + values)
+    with zipfile.ZipFile(path) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert not any("<f>" in archive.read(n).decode() for n in sheets)
+
+
+def test_chart_and_predikat_colours_are_in_the_saved_file(published):
+    path = summary_path(published)
+    with zipfile.ZipFile(path) as archive:
+        assert "xl/charts/chart1.xml" in archive.namelist()
+        chart = archive.read("xl/charts/chart1.xml").decode()
+    assert 'grouping val="stacked"' in chart and "Sebaran Predikat per Unit" in chart
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames.index("Grafik") == book.sheetnames.index("Ringkasan Unit") + 1
+    assert [r[0] for r in book["Grafik"].iter_rows(min_row=2, values_only=True)] == [
+        "Seksi Pelayanan",
+        "Sekretariat",
+    ]
+    rules = {
+        str(rng.sqref): [rule.formula[0] for rule in rng.rules]
+        for rng in book["Ringkasan Pegawai"].conditional_formatting
+    }
+    assert rules == {
+        "K2:K4": [
+            '"Sangat Baik"',
+            '"Baik"',
+            '"Butuh Perbaikan"',
+            '"Kurang/Misconduct"',
+            '"Sangat Kurang"',
+            '"Menunggu Penilaian Perilaku"',
+        ]
+    }
+    # a later save (the Log Proses append of the next run) keeps one chart and one rule set
+    publish.score_and_publish(published, W48, validation())
+    with zipfile.ZipFile(path) as archive:
+        assert [n for n in archive.namelist() if n.startswith("xl/charts/")] == [
+            "xl/charts/chart1.xml"
+        ]
+    assert len(openpyxl.load_workbook(path)["Ringkasan Pegawai"].conditional_formatting) == 1
+
+
+def test_rerunning_a_week_leaves_riwayat_unchanged(published):
+    def rows():
+        return [
+            {k: v for k, v in r.items() if k != "Diperbarui"} for r in records(published, "Riwayat")
+        ]
+
+    first = rows()
+    publish.score_and_publish(published, W48, validation())
+    assert rows() == first
+    assert [(r["Minggu"], r["NIP"]) for r in first] == sorted(
+        (r["Minggu"], r["NIP"]) for r in first
+    )
+    assert len(first) == 3
+    log = records(published, "Log Proses")
+    assert [(r["Perintah"], r["Minggu"], r["Hasil"], r["ASN"], r["Entri"]) for r in log] == [
+        ("score", "2026-W48", "Selesai", 3, 8)
+    ] * 2
+
+
+def test_week_after_week_gives_the_change_and_keeps_history(config):
+    publish.score_and_publish(config, W47, validation())
+    publish.score_and_publish(config, W48, validation())
+    # By hand, Ani in W47 (cut-off 22 Nov, 326 days): PLY-01 100 of 326 due, PLY-02 mean 3 of 3 (Turun),
+    # PLY-03 latest 70 against 80-90 → (60 × 100/326 × 100 + 30 × 100 + 10 × 87.5) / 100
+    ani_w47 = (60 * (100 / 326 * 100) + 30 * 100 + 10 * 87.5) / 100
+    riwayat = {(r["Minggu"], r["NIP"]): r["Nilai Capaian"] for r in records(config, "Riwayat")}
+    assert riwayat[("2026-W47", NIP_A)] == pytest.approx(ani_w47)
+    assert riwayat[("2026-W48", NIP_A)] == pytest.approx(98.75)
+    assert len(riwayat) == 6
+    people = {r["NIP"]: r for r in records(config, "Ringkasan Pegawai")}
+    assert people[NIP_A]["Perubahan"] == pytest.approx(98.75 - ani_w47)
+    assert people[NIP_A]["Minggu"] == "2026-W48"
+
+
+def test_a_failed_run_is_logged_and_raised(config):
+    broken = validation()
+    del broken.tables["perilaku"]
+    with pytest.raises(KeyError):
+        publish.score_and_publish(config, W48, broken)
+    (log,) = records(config, "Log Proses")
+    assert log["Hasil"] == "Gagal" and "KeyError" in log["Keterangan"]
+    assert records(config, "Riwayat") == []
+
+
+def test_sheet_rows_and_read_table_round_trip(tmp_path):
+    riwayat = tab("riwayat")
+    frame = pd.DataFrame({"minggu": ["2026-W48"], "nip": [NIP_A], "nilai_capaian": [float("nan")]})
+    rows = publish.sheet_rows(riwayat, frame)
+    assert rows[0] == riwayat.headers and rows[1][:5] == ["2026-W48", NIP_A, None, None, None]
+    book = LocalWorkbook(tmp_path / "r.xlsx")
+    book.ensure_tabs([riwayat])
+    book.replace_tabs({"Riwayat": rows})
+    back = publish.read_table(riwayat, book.read_tabs(["Riwayat"])["Riwayat"])
+    assert back[["minggu", "nip"]].to_dict("records") == [{"minggu": "2026-W48", "nip": NIP_A}]

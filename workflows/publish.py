@@ -1,0 +1,316 @@
+"""Publish the week's scores to the summary workbook; ``score``: validate, score, publish.
+
+The summary tabs (Ringkasan Pegawai, Ringkasan Unit, Capaian Indikator, Temuan Validasi) and the
+upserted Riwayat are written in one batch call, then a Log Proses row is appended. The local
+``.xlsx`` also gets predikat colours and a native chart of the predikat per unit (tab ``Grafik``),
+rebuilt at every save because openpyxl cannot read charts back.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+from openpyxl.chart import BarChart, Reference
+from openpyxl.formatting.formatting import ConditionalFormattingList
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook as XlsxBook
+
+from .backends import open_summary
+from .calendar import RunWeek
+from .cli import EXIT_OK, print_table, week_for
+from .config import Config
+from .findings import STATUS_FOR_SEVERITY, Finding
+from .indonesian import format_number
+from .schema import Tab, summary_tabs, tab
+from .score import PENDING, PREDIKAT_COLUMNS, ScoreResult, score_week
+from .workbook import Rows, Workbook, WorkbookError
+
+CHART_TAB = "Grafik"
+PREDIKAT_COLOURS = {
+    "Sangat Baik": "63BE7B",
+    "Baik": "C6EFCE",
+    "Butuh Perbaikan": "FFEB84",
+    "Kurang/Misconduct": "F4B183",
+    "Sangat Kurang": "F8696B",
+    PENDING: "D9D9D9",
+}
+RESULT_DONE, RESULT_FAILED = "Selesai", "Gagal"
+
+
+# -- tables as sheet rows ------------------------------------------------------------------------
+
+
+def sheet_rows(schema_tab: Tab, frame: pd.DataFrame) -> list[list[Any]]:
+    """Header (schema names) and one row per record in schema order; NaN becomes an empty cell."""
+    keys = [c.key for c in schema_tab.columns]
+    values = frame.reindex(columns=keys).astype(object)
+    return [schema_tab.headers, *values.where(values.notna(), None).to_numpy().tolist()]
+
+
+def read_table(schema_tab: Tab, rows: Rows | None) -> pd.DataFrame:
+    """A tab's rows as a DataFrame with schema keys (headers matched by name or alias)."""
+    keys = [c.key for c in schema_tab.columns]
+    if not rows:
+        return pd.DataFrame(columns=keys)
+    columns = [(i, col.key) for i, h in enumerate(rows[0]) if (col := schema_tab.match_header(h))]
+    records = [
+        {key: (row[i] if i < len(row) else None) for i, key in columns}
+        for row in rows[1:]
+        if any(cell not in (None, "") for cell in row)
+    ]
+    return pd.DataFrame(records, columns=keys)
+
+
+def upsert_history(history: pd.DataFrame, result: ScoreResult, week: RunWeek, *, now: dt.datetime):
+    """Riwayat with this week's rows replaced by the new scores, sorted by week then NIP.
+
+    A row of this week is replaced when its NIP was scored now or its unit was scored now (an
+    ASN who left the unit loses the stale row); other weeks and units stay as they were.
+    """
+    people = result.people
+    this_week = history["minggu"].astype(str) == week.key
+    replaced = this_week & (
+        history["nip"].astype(str).isin(people["nip"]) | history["unit"].isin(people["unit"])
+    )
+    fresh = people.assign(diperbarui=now)[list(history.columns)]
+    kept = history[~replaced]
+    merged = pd.concat([kept, fresh], ignore_index=True) if len(kept) else fresh
+    return merged.sort_values(["minggu", "nip"], key=lambda s: s.astype(str), kind="stable")
+
+
+def finding_rows(config: Config, week: RunWeek, findings: Iterable[Finding]) -> pd.DataFrame:
+    """Temuan Validasi: each finding with the unit it belongs to and its Indonesian severity."""
+    units = {u.name: u for u in config.units}
+    records = []
+    for f in findings:
+        unit = units.get(f.workbook)
+        records.append(
+            {
+                **f.to_dict(),
+                "minggu": week.key,
+                "unit": unit.name if unit else None,
+                "workbook": unit.workbook if unit else f.workbook,
+                "severity": STATUS_FOR_SEVERITY[f.severity],
+            }
+        )
+    return pd.DataFrame(records, columns=[c.key for c in tab("temuan_validasi").columns])
+
+
+# -- the local workbook's colours and chart --------------------------------------------------------
+
+
+def _colour_predikat(book: XlsxBook) -> None:
+    """Conditional fills on every Predikat column of the summary (replacing earlier rules)."""
+    for ws in book.worksheets:
+        header = [cell.value for cell in ws[1]]
+        if "Predikat" not in header:
+            continue
+        letter = get_column_letter(header.index("Predikat") + 1)
+        cells = f"{letter}2:{letter}{max(ws.max_row, 2)}"
+        ws.conditional_formatting = ConditionalFormattingList()
+        for name, colour in PREDIKAT_COLOURS.items():
+            fill = PatternFill("solid", start_color=colour, end_color=colour)
+            ws.conditional_formatting.add(
+                cells, CellIsRule(operator="equal", formula=[f'"{name}"'], fill=fill)
+            )
+
+
+def _chart_predikat(book: XlsxBook, organisation: str) -> None:
+    """Tab ``Grafik``: the predikat counts per unit (from Ringkasan Unit) and a stacked bar chart."""
+    units_tab = tab("ringkasan_unit")
+    if units_tab.name not in book.sheetnames:
+        return
+    source = read_table(units_tab, [list(r) for r in book[units_tab.name].values])
+    source = source[source["unit"].notna() & (source["unit"] != organisation)]
+    if CHART_TAB in book.sheetnames:
+        book.remove(book[CHART_TAB])
+    ws = book.create_sheet(CHART_TAB, book.sheetnames.index(units_tab.name) + 1)
+    ws.append(["Unit", *PREDIKAT_COLUMNS])
+    for _, row in source.iterrows():
+        ws.append([row["unit"], *(row[c] for c in PREDIKAT_COLUMNS.values())])
+    ws.column_dimensions["A"].width = 30
+    if source.empty:
+        return
+    chart = BarChart()
+    chart.type, chart.grouping, chart.overlap = "bar", "stacked", 100
+    chart.title = "Sebaran Predikat per Unit"
+    chart.y_axis.title = "Jumlah ASN"
+    last = len(source) + 1
+    chart.add_data(
+        Reference(ws, min_col=2, max_col=len(PREDIKAT_COLUMNS) + 1, min_row=1, max_row=last),
+        titles_from_data=True,
+    )
+    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))
+    for series, colour in zip(chart.series, PREDIKAT_COLOURS.values(), strict=True):
+        series.graphicalProperties.solidFill = colour
+    chart.width, chart.height = 24, max(8, 1.2 * len(source))
+    ws.add_chart(chart, f"{get_column_letter(len(PREDIKAT_COLUMNS) + 3)}2")
+
+
+def summary_on_save(organisation: str) -> Callable[[XlsxBook], None]:
+    """The local summary's ``on_save`` hook: predikat colours and the chart, rebuilt each save."""
+
+    def on_save(book: XlsxBook) -> None:
+        _colour_predikat(book)
+        _chart_predikat(book, organisation)
+
+    return on_save
+
+
+def open_summary_book(config: Config) -> Workbook:
+    """The summary workbook with every schema tab present and the local colours and chart."""
+    book = open_summary(config, on_save=summary_on_save(config.organisation))
+    book.ensure_tabs(summary_tabs())
+    return book
+
+
+# -- publishing ----------------------------------------------------------------------------------
+
+
+def _now(config: Config) -> dt.datetime:
+    return dt.datetime.now(config.tz).replace(tzinfo=None)
+
+
+def publish_summary(
+    book: Workbook,
+    config: Config,
+    week: RunWeek,
+    result: ScoreResult,
+    findings: Sequence[Finding],
+    *,
+    history: pd.DataFrame,
+    started: dt.datetime,
+) -> None:
+    """Rewrite the summary tabs and the upserted Riwayat in one batch, then log the run."""
+    now = _now(config)
+    contents = {
+        "ringkasan_pegawai": result.people,
+        "ringkasan_unit": result.units,
+        "capaian_indikator": result.indicators,
+        "riwayat": upsert_history(history, result, week, now=now),
+        "temuan_validasi": finding_rows(config, week, findings),
+    }
+    book.replace_tabs({tab(k).name: sheet_rows(tab(k), frame) for k, frame in contents.items()})
+    note = f"{len(findings)} temuan validasi; {len(result.breaches)} catatan kurva distribusi."
+    log_run(book, config, week, started=started, result=RESULT_DONE, scores=result, note=note)
+
+
+def log_run(
+    book: Workbook,
+    config: Config,
+    week: RunWeek,
+    *,
+    started: dt.datetime,
+    result: str,
+    scores: ScoreResult | None,
+    note: str,
+) -> None:
+    """Append one Log Proses row for this ``score`` run."""
+    units = scores.units if scores is not None else pd.DataFrame()
+    row = {
+        "mulai": started,
+        "selesai": _now(config),
+        "perintah": "score",
+        "minggu": week.key,
+        "hasil": result,
+        "unit": max(len(units) - 1, 0),
+        "asn": len(scores.people) if scores is not None else None,
+        "entri": scores.entries_scored if scores is not None else None,
+        "ditolak": int(units["entri_ditolak"].iloc[-1]) if len(units) else None,
+        "keterangan": note,
+    }
+    book.append_rows(tab("log_proses").name, sheet_rows(tab("log_proses"), pd.DataFrame([row]))[1:])
+
+
+def _rejected(validation: Any) -> pd.DataFrame:
+    """One row per rejected Realisasi entry with its unit and NIP, from every unit."""
+    frames = [u.rejected[["nip"]].assign(unit=u.unit) for u in validation.units]
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["nip", "unit"])
+
+
+def score_and_publish(
+    config: Config, week: RunWeek, validation: Any, *, started: dt.datetime | None = None
+) -> ScoreResult:
+    """Score a validation run (``check.ValidationRun``) and publish it to the summary workbook.
+
+    A failure after the summary is open is still logged in Log Proses, then raised.
+    """
+    started = started or _now(config)
+    book = open_summary_book(config)
+    try:
+        riwayat = tab("riwayat")
+        history = read_table(riwayat, book.read_tabs([riwayat.name])[riwayat.name])
+        tables = validation.tables
+        result = score_week(
+            roster=tables["pegawai"],
+            indicators=tables["indikator"],
+            entries=tables["realisasi"],
+            behaviour=tables["perilaku"],
+            history=history,
+            rejected=_rejected(validation),
+            week=week,
+            period=config.period,
+            scoring=config.scoring,
+            organisation=config.organisation,
+        )
+        publish_summary(
+            book, config, week, result, validation.findings, history=history, started=started
+        )
+    except Exception as exc:
+        with contextlib.suppress(WorkbookError):
+            log_run(
+                book,
+                config,
+                week,
+                started=started,
+                result=RESULT_FAILED,
+                scores=None,
+                note=f"{type(exc).__name__}: {exc}",
+            )
+        raise
+    return result
+
+
+def print_scores(result: ScoreResult) -> None:
+    """The console table: per unit, ASN, mean Nilai Capaian and predikat counts; then breaches."""
+    headers = ["Unit", "ASN", "Rata-rata NC", *PREDIKAT_COLUMNS]
+    rows = [
+        [
+            row["unit"],
+            row["jumlah_asn"],
+            format_number(row["rata_rata_nilai_capaian"]),
+            *(row[c] for c in PREDIKAT_COLUMNS.values()),
+        ]
+        for _, row in result.units.iterrows()
+    ]
+    print_table(headers, rows)
+    if result.breaches:
+        print("\nCatatan kurva distribusi:")
+        for sentence in result.breaches:
+            print(f"- {sentence}")
+
+
+def cmd_score(config: Config, args: argparse.Namespace) -> int:
+    """``score``: validate every unit, score the week, publish the summary workbook."""
+    from .check import run_validation  # the validation workflow reads the unit workbooks
+
+    started = _now(config)
+    week = week_for(config, args)
+    validation = run_validation(config, week, only_unit=args.unit)
+    result = score_and_publish(config, week, validation, started=started)
+    for line in validation.writeback:
+        print(line)
+    print(
+        f"Minggu {week.key} (data sampai {week.cut_off:%d/%m/%Y}): "
+        f"{len(result.people)} ASN dinilai, {result.entries_scored} entri."
+    )
+    print_scores(result)
+    return EXIT_OK
