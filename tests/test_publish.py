@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
-from types import SimpleNamespace
 
 import openpyxl
 import pandas as pd
@@ -13,9 +12,11 @@ from test_score import NIP_A, NIP_B, week_tables
 
 from workflows import publish
 from workflows.calendar import run_week
+from workflows.check import ValidationRun
 from workflows.findings import Finding
 from workflows.local import LocalWorkbook
 from workflows.schema import tab
+from workflows.validate import UnitData, empty_tables
 
 HYPERLINK = '=HYPERLINK("https://evil.example","klik")'
 
@@ -31,11 +32,10 @@ def week_of(day: str):
 W47, W48 = week_of("2026-11-23"), week_of("2026-11-30")
 
 
-def validation():
+def validation(week=None):
     """A validation run as check.run_validation returns it, over the hand-computed week tables."""
     tables = week_tables()
-    roster = tables["roster"]
-    roster.loc[roster["nip"] == NIP_B, "nama"] = HYPERLINK
+    tables["roster"].loc[tables["roster"]["nip"] == NIP_B, "nama"] = HYPERLINK
     finding = Finding(
         "Seksi Pelayanan",
         "Realisasi",
@@ -46,22 +46,22 @@ def validation():
         "not-a-number",
         "Bukan angka.",
     )
-    rejected = pd.DataFrame({"row": [12, 13], "nip": [NIP_A, NIP_A]})
-    return SimpleNamespace(
-        units=[
-            SimpleNamespace(unit="Seksi Pelayanan", rejected=rejected),
-            SimpleNamespace(unit="Sekretariat", rejected=rejected.iloc[:0]),
-        ],
-        findings=[finding],
-        tables={
-            "pegawai": roster,
-            "indikator": tables["indicators"],
-            "realisasi": tables["entries"],
-            "perilaku": tables["behaviour"],
-            "refleksi": pd.DataFrame(),
-        },
-        writeback=[],
-    )
+    keys = {
+        "pegawai": "roster",
+        "indikator": "indicators",
+        "realisasi": "entries",
+        "perilaku": "behaviour",
+    }
+    units = []
+    for name in ("Seksi Pelayanan", "Sekretariat"):
+        own = {key: tables[source][tables[source]["unit"] == name] for key, source in keys.items()}
+        own["refleksi"] = empty_tables()["refleksi"]
+        ply = name == "Seksi Pelayanan"
+        rejected = pd.DataFrame(
+            {"row": [12, 13], "nip": [NIP_A, NIP_A]} if ply else {"row": [], "nip": []}
+        )
+        units.append(UnitData(name, name, own, [finding] if ply else [], rejected=rejected))
+    return ValidationRun(week=week or W48, units=units, writeback=[])
 
 
 def summary_path(config):
@@ -187,7 +187,7 @@ def test_rerunning_a_week_leaves_riwayat_unchanged(published):
 
 
 def test_week_after_week_gives_the_change_and_keeps_history(config):
-    publish.score_and_publish(config, W47, validation())
+    publish.score_and_publish(config, W47, validation(W47))
     publish.score_and_publish(config, W48, validation())
     # By hand, Ani in W47 (cut-off 22 Nov, 326 days): PLY-01 100 of 326 due, PLY-02 mean 3 of 3 (Turun),
     # PLY-03 latest 70 against 80-90 → (60 × 100/326 × 100 + 30 × 100 + 10 × 87.5) / 100
@@ -201,11 +201,13 @@ def test_week_after_week_gives_the_change_and_keeps_history(config):
     assert people[NIP_A]["Minggu"] == "2026-W48"
 
 
-def test_a_failed_run_is_logged_and_raised(config):
-    broken = validation()
-    del broken.tables["perilaku"]
+def test_a_failed_run_is_logged_and_raised(config, monkeypatch):
+    def broken(**tables):
+        raise KeyError("perilaku")
+
+    monkeypatch.setattr(publish, "score_week", broken)
     with pytest.raises(KeyError):
-        publish.score_and_publish(config, W48, broken)
+        publish.score_and_publish(config, W48, validation())
     (log,) = records(config, "Log Proses")
     assert log["Hasil"] == "Gagal" and "KeyError" in log["Keterangan"]
     assert records(config, "Riwayat") == []

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -24,9 +24,9 @@ from openpyxl.workbook.workbook import Workbook as XlsxBook
 
 from .backends import open_summary
 from .calendar import RunWeek
+from .check import ValidationRun, run_validation, temuan_rows
 from .cli import EXIT_OK, print_table, week_for
 from .config import Config
-from .findings import STATUS_FOR_SEVERITY, Finding
 from .indonesian import format_number
 from .schema import Tab, summary_tabs, tab
 from .score import PENDING, PREDIKAT_COLUMNS, ScoreResult, score_week
@@ -83,24 +83,6 @@ def upsert_history(history: pd.DataFrame, result: ScoreResult, week: RunWeek, *,
     kept = history[~replaced]
     merged = pd.concat([kept, fresh], ignore_index=True) if len(kept) else fresh
     return merged.sort_values(["minggu", "nip"], key=lambda s: s.astype(str), kind="stable")
-
-
-def finding_rows(config: Config, week: RunWeek, findings: Iterable[Finding]) -> pd.DataFrame:
-    """Temuan Validasi: each finding with the unit it belongs to and its Indonesian severity."""
-    units = {u.name: u for u in config.units}
-    records = []
-    for f in findings:
-        unit = units.get(f.workbook)
-        records.append(
-            {
-                **f.to_dict(),
-                "minggu": week.key,
-                "unit": unit.name if unit else None,
-                "workbook": unit.workbook if unit else f.workbook,
-                "severity": STATUS_FOR_SEVERITY[f.severity],
-            }
-        )
-    return pd.DataFrame(records, columns=[c.key for c in tab("temuan_validasi").columns])
 
 
 # -- the local workbook's colours and chart --------------------------------------------------------
@@ -183,22 +165,28 @@ def publish_summary(
     config: Config,
     week: RunWeek,
     result: ScoreResult,
-    findings: Sequence[Finding],
+    temuan: Sequence[Sequence[Any]],
     *,
     history: pd.DataFrame,
     started: dt.datetime,
 ) -> None:
-    """Rewrite the summary tabs and the upserted Riwayat in one batch, then log the run."""
+    """Rewrite the summary tabs and the upserted Riwayat in one batch, then log the run.
+
+    ``temuan`` are the Temuan Validasi rows (``check.temuan_rows``); ``history`` is Riwayat as
+    read before scoring.
+    """
     now = _now(config)
     contents = {
         "ringkasan_pegawai": result.people,
         "ringkasan_unit": result.units,
         "capaian_indikator": result.indicators,
         "riwayat": upsert_history(history, result, week, now=now),
-        "temuan_validasi": finding_rows(config, week, findings),
     }
-    book.replace_tabs({tab(k).name: sheet_rows(tab(k), frame) for k, frame in contents.items()})
-    note = f"{len(findings)} temuan validasi; {len(result.breaches)} catatan kurva distribusi."
+    rows = {tab(k).name: sheet_rows(tab(k), frame) for k, frame in contents.items()}
+    temuan_tab = tab("temuan_validasi")
+    rows[temuan_tab.name] = [temuan_tab.headers, *temuan]
+    book.replace_tabs(rows)
+    note = f"{len(temuan)} temuan validasi; {len(result.breaches)} catatan kurva distribusi."
     log_run(book, config, week, started=started, result=RESULT_DONE, scores=result, note=note)
 
 
@@ -229,17 +217,10 @@ def log_run(
     book.append_rows(tab("log_proses").name, sheet_rows(tab("log_proses"), pd.DataFrame([row]))[1:])
 
 
-def _rejected(validation: Any) -> pd.DataFrame:
-    """One row per rejected Realisasi entry with its unit and NIP, from every unit."""
-    frames = [u.rejected[["nip"]].assign(unit=u.unit) for u in validation.units]
-    frames = [f for f in frames if len(f)]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["nip", "unit"])
-
-
 def score_and_publish(
-    config: Config, week: RunWeek, validation: Any, *, started: dt.datetime | None = None
+    config: Config, week: RunWeek, validation: ValidationRun, *, started: dt.datetime | None = None
 ) -> ScoreResult:
-    """Score a validation run (``check.ValidationRun``) and publish it to the summary workbook.
+    """Score a validation run and publish it to the summary workbook; the weekly pipeline's core.
 
     A failure after the summary is open is still logged in Log Proses, then raised.
     """
@@ -255,14 +236,20 @@ def score_and_publish(
             entries=tables["realisasi"],
             behaviour=tables["perilaku"],
             history=history,
-            rejected=_rejected(validation),
+            rejected=tables["rejected"],
             week=week,
             period=config.period,
             scoring=config.scoring,
             organisation=config.organisation,
         )
         publish_summary(
-            book, config, week, result, validation.findings, history=history, started=started
+            book,
+            config,
+            week,
+            result,
+            temuan_rows(validation, config),
+            history=history,
+            started=started,
         )
     except Exception as exc:
         with contextlib.suppress(WorkbookError):
@@ -300,8 +287,6 @@ def print_scores(result: ScoreResult) -> None:
 
 def cmd_score(config: Config, args: argparse.Namespace) -> int:
     """``score``: validate every unit, score the week, publish the summary workbook."""
-    from .check import run_validation  # the validation workflow reads the unit workbooks
-
     started = _now(config)
     week = week_for(config, args)
     validation = run_validation(config, week, only_unit=args.unit)
