@@ -45,8 +45,10 @@ from .workbook import (
     Rows,
     WorkbookError,
     WorkbookNotFound,
+    columns_added,
     find_tab_title,
     missing_headers,
+    tab_created,
     trim_rows,
 )
 
@@ -224,13 +226,13 @@ class GoogleWorkbook:
                     {"addSheet": {"properties": {"sheetId": sheet_id, "title": tab.name}}}
                 )
                 requests_ += self._set_up(sheet_id, tab, header=[], new_names=tab.headers)
-                changes.append(f"{self.label}: tab '{tab.name}' dibuat.")
+                changes.append(tab_created(self.label, tab.name))
                 continue
             missing = missing_headers(tab, headers[title])
             if missing:
                 sheet_id = sheets[title]["sheetId"]
                 requests_ += self._set_up(sheet_id, tab, header=headers[title], new_names=missing)
-                changes.append(f"{self.label}: tab '{title}' mendapat kolom {', '.join(missing)}.")
+                changes.append(columns_added(self.label, title, missing))
         if requests_:
             reply = self._call(self.http.batch_update, self.key, {"requests": requests_})
             self._remember(requests_, reply)

@@ -34,8 +34,10 @@ from .workbook import (
     WorkbookLocked,
     WorkbookNotFound,
     WorkbookUnsafeToWrite,
+    columns_added,
     find_tab_title,
     missing_headers,
+    tab_created,
     trim_rows,
 )
 
@@ -191,7 +193,7 @@ class LocalWorkbook:
                     for c, name in enumerate(tab.headers, start=1):
                         set_cell(ws, 1, c, name)
                     _set_up_sheet(ws, tab)
-                    changes.append(f"{self.label}: tab '{tab.name}' dibuat.")
+                    changes.append(tab_created(self.label, tab.name))
                     continue
                 ws = book[title]
                 header = [cell.value for cell in ws[1]] if ws.max_row >= 1 else []
@@ -201,9 +203,7 @@ class LocalWorkbook:
                     set_cell(ws, 1, len(header) + 1 + offset, name)
                 if missing:
                     _set_up_sheet(ws, tab)
-                    changes.append(
-                        f"{self.label}: tab '{title}' mendapat kolom {', '.join(missing)}."
-                    )
+                    changes.append(columns_added(self.label, title, missing))
             return bool(changes)
 
         if not self.path.exists():

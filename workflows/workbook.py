@@ -99,3 +99,13 @@ def missing_headers(tab: Tab, header_row: Sequence[Any]) -> list[str]:
     """Schema columns the sheet's header row does not name (by name or alias)."""
     present = {col.key for h in header_row if not _empty(h) and (col := tab.match_header(h))}
     return [c.name for c in tab.columns if c.key not in present]
+
+
+def tab_created(label: str, tab: str) -> str:
+    """The change sentence ``ensure_tabs`` reports for a new tab."""
+    return f"{label}: tab '{tab}' dibuat."
+
+
+def columns_added(label: str, title: str, names: Sequence[str]) -> str:
+    """The change sentence ``ensure_tabs`` reports for header cells added to an existing tab."""
+    return f"{label}: tab '{title}' mendapat kolom {', '.join(names)}."
