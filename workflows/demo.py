@@ -607,19 +607,23 @@ def _row_date(row: list[Any]) -> dt.date:
     return dt.datetime.strptime(day, "%d/%m/%Y").date() if isinstance(day, str) else day
 
 
+# The indicator a planted row is about, so that its fault is its only one (and reads naturally:
+# "dua belas" for a count); other codes use the indicator of the row it sits next to.
+_PLANTED_FITS: dict[str, Callable[[Indicator], bool]] = {
+    "evidence-required": lambda i: i.spec.bukti,
+    "invalid-url": lambda i: not i.spec.bukti,
+    "not-a-number": lambda i: i.spec.kind == "count",
+}
+
+
 def _planted_row(code: str, plan: UnitPlan, people: list[Person], near: list[Any]) -> list[Any]:
     """A row whose only fault is ``code``, dated and owned like the row it sits next to."""
     rng = random.Random(f"{SEED}-{code}-{plan.code}")
     owner = next(p for p in people if p.nip == near[1])
     day = _row_date(near)
-    if code in {"evidence-required", "invalid-url"}:
-        wanted = code == "evidence-required"  # an indicator that needs (or does not need) a link
-        candidates = [owner, *(p for p in people if p.active and p is not owner)]
-        owner, ind = next(
-            (p, i) for p in candidates for i in p.indicators if i.spec.bukti == wanted
-        )
-    else:
-        ind = next(i for i in owner.indicators if i.id == near[2])
+    fits = _PLANTED_FITS.get(code, lambda i: i.id == near[2])
+    candidates = [owner, *(p for p in people if p.active and p is not owner)]
+    owner, ind = next((p, i) for p in candidates for i in p.indicators if fits(i))
     row = [day, owner.nip, ind.id, _typical(ind.spec), _evidence(plan, ind, day, rng), None]
     match code:
         case "evidence-required":
