@@ -34,7 +34,11 @@ DEMO_TODAY = dt.date(2026, 11, 30)  # the demo's "today": a Monday, week 2026-W4
 DEMO_TIME = dt.datetime(2026, 11, 30, 7, 0)  # the files' timestamp, fixed for equal bytes
 SEED = 2026
 EMAIL_DOMAIN = "asemrowo.example"
-WEEKS = tuple(dt.date(2026, 1, 5) + dt.timedelta(weeks=k) for k in range(47))  # Mondays to 23 Nov
+FIRST_MONDAY = dt.date(2026, 1, 5)
+# The Mondays of every full week before DEMO_TODAY: 5 January to 23 November.
+WEEKS = tuple(
+    FIRST_MONDAY + dt.timedelta(weeks=k) for k in range((DEMO_TODAY - FIRST_MONDAY).days // 7)
+)
 RATED_MONTHS = tuple(f"2026-{m:02d}" for m in range(1, 12))
 RATED_QUARTERS = tuple(f"2026-Q{q}" for q in range(1, 5))
 REFLECTION_WEEKS = ("2026-W46", "2026-W47", "2026-W48")
