@@ -49,6 +49,10 @@ class Undelivered(Exception):
     """The server refused this one message; it was certainly not delivered and may be retried."""
 
 
+class UncertainDelivery(Exception):
+    """The connection broke while the message was being transferred: it may have been delivered."""
+
+
 def check_header(value: str, *, field: str) -> str:
     """``value`` unchanged if it is one line with no control characters; else ``UnsafeHeader``."""
     if _CONTROL.search(value):
@@ -100,8 +104,8 @@ class Transport(Protocol):
     def send(self, message: EmailMessage, *, name: str) -> None:
         """Deliver one message or raise. ``name`` is a file-safe label (outbox file name).
 
-        ``Undelivered`` means the message certainly did not go out; any other exception means
-        its fate is unknown (the connection dropped during the data transfer).
+        ``Undelivered`` means the message certainly did not go out, ``UncertainDelivery`` that it
+        may have; ``MailError`` that the transport cannot be used any more (nothing was sent).
         """
 
 
@@ -257,12 +261,16 @@ class SmtpTransport:
         try:
             self.client.quit()
         except (OSError, smtplib.SMTPException):
+            pass
+        finally:
             self.client.close()
-        self.client = None
+            self.client = None
 
     def send(self, message: EmailMessage, *, name: str) -> None:
         if self.sent and self.smtp_settings.pause_seconds:
             self.sleep(self.smtp_settings.pause_seconds)
+        if self.client is None:  # dropped during the previous message's transfer
+            self._connect()
         try:
             self._envelope(message)
         except smtplib.SMTPServerDisconnected:
@@ -270,7 +278,11 @@ class SmtpTransport:
             self._close()
             self._connect()
             self._envelope(message)
-        self._data(message)
+        try:
+            self._data(message)
+        except smtplib.SMTPServerDisconnected as exc:
+            self._close()
+            raise UncertainDelivery(f"koneksi terputus saat mengirim isi surat: {exc}") from None
         self.sent += 1
 
     def _envelope(self, message: EmailMessage) -> None:
