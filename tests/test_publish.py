@@ -223,3 +223,103 @@ def test_sheet_rows_and_read_table_round_trip(tmp_path):
     book.replace_tabs({"Riwayat": rows})
     back = publish.read_table(riwayat, book.read_tabs(["Riwayat"])["Riwayat"])
     assert back[["minggu", "nip"]].to_dict("records") == [{"minggu": "2026-W48", "nip": NIP_A}]
+
+
+# -- end to end on the demo ----------------------------------------------------------------------
+
+
+def _digits(value) -> str:
+    return "".join(ch for ch in str(value) if ch.isdigit())
+
+
+def _day(value) -> dt.date | None:
+    """A demo date cell: a date cell, or text typed as 29/11/2026."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    try:
+        return dt.datetime.strptime(str(value), "%d/%m/%Y").date()
+    except ValueError:
+        return None
+
+
+def _hand_nilai_capaian(indicators: list[tuple], entries: list[tuple], cut_off: dt.date) -> float:
+    """Nilai Capaian from raw sheet rows with plain Python: design.md §4 read afresh."""
+    start, end = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+    share = ((cut_off - start).days + 1) / ((end - start).days + 1)
+    weighted = weights = 0.0
+    for ind_id, _nip, _rhk, _iki, _aspek, _satuan, target, arah, agregasi, bobot, *_ in indicators:
+        low, _, high = str(target).partition("-")
+        low, high = float(low), float(high or low)
+        rows = [
+            (_day(d), v)
+            for d, _n, i, v, *_ in entries
+            if i == ind_id and start <= _day(d) <= cut_off
+        ]
+        values = [v for _, v in rows]
+        if agregasi == "Jumlah":
+            low, high, realised = low * share, high * share, sum(values)
+        elif agregasi == "Rata-rata":
+            realised = sum(values) / len(values) if values else None
+        else:  # Terakhir: the latest date, the lowest such row in the sheet
+            realised = max(enumerate(rows), key=lambda p: (p[1][0], p[0]))[1][1] if rows else None
+        if realised is None:
+            capaian = 0.0
+        elif low <= realised <= high:
+            capaian = 100.0
+        else:
+            ratio = realised / (low if realised < low else high)
+            capaian = min(max((ratio if arah == "Naik" else 2 - ratio) * 100, 0.0), 120.0)
+        weighted += bobot * capaian
+        weights += bobot
+    return weighted / weights
+
+
+def test_score_command_on_the_demo_matches_hand_computation(demo_config, capsys):
+    from conftest import DEMO_DATE
+
+    from workflows.cli import main
+
+    folder = demo_config.path(demo_config.local.folder)
+    config_file = demo_config.base_dir / "config.yaml"
+    assert main(["score", "--config", str(config_file), "--date", DEMO_DATE]) == 0
+    console = capsys.readouterr().out
+    assert "Minggu 2026-W48" in console and "Kecamatan Asemrowo" in console
+
+    people = {r["NIP"]: r for r in records(demo_config, "Ringkasan Pegawai")}
+    units = {r["Unit"]: r for r in records(demo_config, "Ringkasan Unit")}
+    checked, kinds = 0, set()
+    for unit in ("Sekretariat", "Seksi Pelayanan", "Puskesmas Asemrowo"):
+        book = openpyxl.load_workbook(folder / demo_config.unit(unit).workbook)
+        roster = [r for r in list(book["Pegawai"].values)[1:] if r[5] in (None, "Aktif")]
+        assert units[unit]["Jumlah ASN"] == len(roster)
+        entries = list(book["Realisasi"].values)[1:]  # statuses were written back by the run
+        indicators = list(book["Indikator"].values)[1:]
+        for person in roster:
+            nip = _digits(person[0])
+            own = [e for e in entries if _digits(e[1]) == nip]
+            clean = all(e[6] == "OK" and _day(e[0]) and isinstance(e[3], int | float) for e in own)
+            if not clean:
+                continue
+            own_indicators = [i for i in indicators if _digits(i[1]) == nip]
+            expected = _hand_nilai_capaian(own_indicators, own, dt.date(2026, 11, 29))
+            assert people[nip]["Nilai Capaian"] == pytest.approx(expected, abs=1e-9), person[1]
+            assert people[nip]["Unit"] == unit and people[nip]["Minggu"] == "2026-W48"
+            kinds |= {(i[7], i[8]) for i in own_indicators}
+            checked += 1
+            break
+    assert checked == 3
+    assert {"Jumlah", "Rata-rata", "Terakhir"} <= {k[1] for k in kinds} and "Turun" in {k[0] for k in kinds}
+    organisation = units[demo_config.organisation]
+    assert (
+        organisation["Jumlah ASN"]
+        == len(people)
+        == sum(u["Jumlah ASN"] for name, u in units.items() if name != demo_config.organisation)
+    )
+    assert organisation["Rata-rata Nilai Capaian"] == pytest.approx(
+        sum(p["Nilai Capaian"] for p in people.values()) / len(people)
+    )
+    # a second run of the same date leaves Riwayat with the same rows
+    before = [(r["Minggu"], r["NIP"], r["Nilai Capaian"]) for r in records(demo_config, "Riwayat")]
+    assert main(["score", "--config", str(config_file), "--date", DEMO_DATE]) == 0
+    after = [(r["Minggu"], r["NIP"], r["Nilai Capaian"]) for r in records(demo_config, "Riwayat")]
+    assert after == before and len({(w, n) for w, n, _ in after}) == len(after)
