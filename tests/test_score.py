@@ -518,3 +518,25 @@ def test_empty_history_and_no_rejections():
     )
     assert out.people["perubahan"].isna().all()
     assert out.units["entri_ditolak"].tolist() == [0, 0, 0]
+
+
+def test_a_week_with_no_data_scores_nobody():
+    from workflows.validate import combine
+
+    tables = combine([])  # every unit failed validation
+    out = score.score_week(
+        roster=tables["pegawai"],
+        indicators=tables["indikator"],
+        entries=tables["realisasi"],
+        behaviour=tables["perilaku"],
+        history=pd.DataFrame(),
+        rejected=tables["rejected"],
+        week=WEEK,
+        period=PERIOD,
+        scoring=SCORING,
+        organisation="Kecamatan",
+    )
+    assert out.people.empty and out.indicators.empty and out.breaches == []
+    assert out.units[["unit", "jumlah_asn", "entri_ditolak"]].values.tolist() == [
+        ["Kecamatan", 0, 0]
+    ]

@@ -26,7 +26,7 @@ from .backends import open_summary
 from .calendar import RunWeek
 from .check import ValidationRun, run_validation, temuan_rows
 from .cli import EXIT_OK, print_table, week_for
-from .config import Config
+from .config import PREDIKAT, Config
 from .indonesian import format_number
 from .schema import Tab, summary_tabs, tab
 from .score import PENDING, PREDIKAT_COLUMNS, ScoreResult, score_week
@@ -268,7 +268,7 @@ def score_and_publish(
 
 def print_scores(result: ScoreResult) -> None:
     """The console table: per unit, ASN, mean Nilai Capaian and predikat counts; then breaches."""
-    headers = ["Unit", "ASN", "Rata-rata NC", *PREDIKAT_COLUMNS]
+    headers = ["Unit", "ASN", "Rata-rata NC", *PREDIKAT, "Menunggu"]
     rows = [
         [
             row["unit"],
