@@ -308,7 +308,8 @@ def test_score_command_on_the_demo_matches_hand_computation(demo_config, capsys)
             checked += 1
             break
     assert checked == 3
-    assert {"Jumlah", "Rata-rata", "Terakhir"} <= {k[1] for k in kinds} and "Turun" in {k[0] for k in kinds}
+    assert {arah for arah, _ in kinds} == {"Naik", "Turun"}
+    assert {agregasi for _, agregasi in kinds} == {"Jumlah", "Rata-rata", "Terakhir"}
     organisation = units[demo_config.organisation]
     assert (
         organisation["Jumlah ASN"]
