@@ -13,8 +13,10 @@ with ``str`` regexes, ``pd.to_datetime`` with explicit formats and numpy; only t
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -73,6 +75,40 @@ def _new_problems(index: pd.Index, cells: _Cells) -> pd.Series:
     return problems
 
 
+_Out = TypeVar("_Out")
+
+
+def per_unique(parser: Callable[..., _Out]) -> Callable[..., _Out]:
+    """Run ``parser`` once per distinct cell value and spread the results back.
+
+    A big Realisasi tab repeats the same dates, NIPs, IDs and numbers over and over, so parsing
+    its distinct values is many times faster than parsing every cell. Booleans become text first,
+    because hashing would merge ``True`` with ``1``.
+    """
+
+    @functools.wraps(parser)
+    def run(raw: pd.Series, *args: object, **kwargs: object) -> _Out:
+        is_bool = raw.map(type).isin((bool, np.bool_))
+        cells = raw.mask(is_bool, raw.map({True: "TRUE", False: "FALSE"})) if is_bool.any() else raw
+        codes, uniques = pd.factorize(cells)
+        if 2 * len(uniques) > len(raw):
+            return parser(raw, *args, **kwargs)
+        small = pd.Series([*uniques, None], dtype=object)
+        positions = np.where(codes < 0, len(uniques), codes)
+        return _spread(parser(small, *args, **kwargs), positions, raw.index)
+
+    return run
+
+
+def _spread(out: object, positions: np.ndarray, index: pd.Index) -> object:
+    if isinstance(out, pd.Series):
+        return pd.Series(out.to_numpy()[positions], index=index, dtype=out.dtype)
+    if isinstance(out, pd.DataFrame):
+        return out.iloc[positions].set_axis(index)
+    items = [_spread(item, positions, index) for item in out]  # a (named) tuple of those
+    return type(out)(*items) if hasattr(out, "_fields") else tuple(items)
+
+
 def cell_text(value: object) -> str:
     """A cell's value as the user sees it: ``12,5`` stays as typed, dates as ``29/11/2026``."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -100,6 +136,7 @@ def _texts(raw: pd.Series, cells: _Cells, kinds: tuple[str, ...]) -> pd.Series:
 # -- text, choices, links ------------------------------------------------------------------------
 
 
+@per_unique
 def parse_text(raw: pd.Series) -> Parsed:
     """Free text: stripped; numbers and dates rendered as the user sees them."""
     cells = _classify(raw)
@@ -114,6 +151,7 @@ def fold_choice(text: pd.Series) -> pd.Series:
     return text.str.replace(r"[\s_]+", " ", regex=True).str.strip().str.casefold()
 
 
+@per_unique
 def parse_choice(raw: pd.Series, choices: dict[str, tuple[str, ...]]) -> Parsed:
     """The canonical allowed value (case- and space-insensitive, synonyms accepted)."""
     from .schema import normalise_choice
@@ -144,11 +182,13 @@ def _parse_pattern(raw: pd.Series, pattern: str, code: str) -> Parsed:
     return Parsed(values, problems, cells.kind.eq("blank"))
 
 
+@per_unique
 def parse_url(raw: pd.Series) -> Parsed:
     """A web link starting with http:// or https://."""
     return _parse_pattern(raw, _URL, "invalid-url")
 
 
+@per_unique
 def parse_email(raw: pd.Series) -> Parsed:
     return _parse_pattern(raw, _EMAIL, "invalid-email")
 
@@ -174,6 +214,7 @@ def _number_from_text(text: pd.Series) -> pd.Series:
     return pd.to_numeric(canon, errors="coerce").astype(float)
 
 
+@per_unique
 def parse_number(raw: pd.Series) -> Parsed:
     """Numbers as staff type them: ``12``, ``12,5``, ``1.234,5``, ``1,234.5``, ``85%``.
 
@@ -200,6 +241,7 @@ def parse_number(raw: pd.Series) -> Parsed:
 _RANGE = r"(?i)^\s*([^\s–—-][^–—-]*?)\s*(?:-|–|—|s\.?\s?d\.?|sampai)\s*([^\s–—-].*?)\s*$"
 
 
+@per_unique
 def parse_target(raw: pd.Series) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
     """A target > 0 or a range ``80-90``: a frame of ``target_low``/``target_high`` plus problems.
 
@@ -275,6 +317,7 @@ def _dates_from_text(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out, impossible
 
 
+@per_unique
 def parse_date(raw: pd.Series) -> Parsed:
     """Dates (midnight, ``datetime64[ns]``) from date cells, sheet serials and Indonesian text.
 
@@ -309,6 +352,7 @@ def parse_date(raw: pd.Series) -> Parsed:
 _SCIENTIFIC = r"(?i)\d[.,]\d+E\+?\d+"
 
 
+@per_unique
 def parse_nip(raw: pd.Series, *, check_structure: bool = True) -> Parsed:
     """18-digit NIPs as text (spaces removed).
 
@@ -379,6 +423,7 @@ _QUARTER = (
 _NAMED_MONTH = r"^(?P<month>[^\W\d_]+)\.?[\s\-]+(?P<year>\d{4})$"
 
 
+@per_unique
 def parse_period(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
     """A month (``2026-11``) or quarter (``2026-Q4``): canonical text, its first day, problems, blank.
 
@@ -424,6 +469,7 @@ def parse_period(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Se
 _WEEK = r"(?i)^(?P<year>\d{4})\s*[-/ ]?\s*W\s*(?P<week>\d{1,2})$|^W\s*(?P<week2>\d{1,2})\s*[-/ ]?\s*(?P<year2>\d{4})$"
 
 
+@per_unique
 def parse_week(raw: pd.Series) -> Parsed:
     """An ISO week, canonical ``2026-W48`` (``2026W48``, ``2026 - w48``, ``W48 2026`` accepted)."""
     cells = _classify(raw)

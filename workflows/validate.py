@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -228,7 +227,7 @@ def table_columns(tab: Tab) -> list[str]:
     return keys + [x for c in tab.columns for x in _extra_columns(c)] + ["unit", "row"]
 
 
-def _empty_tables() -> dict[str, pd.DataFrame]:
+def empty_tables() -> dict[str, pd.DataFrame]:
     return {t.key: pd.DataFrame(columns=table_columns(t)) for t in unit_tabs()}
 
 
@@ -249,7 +248,8 @@ def make_finding(
     """A finding from the catalogue: the message says where (tab, row) and what to type instead."""
     rule = CODES[code]
     body = rule.template.format(column=column or "", value=value or "", tab=tab, **params)
-    where = f"Tab {tab} baris {row}" if row is not None else f"Tab {tab}"
+    where = f"Tab {tab}" if tab else f"Workbook {workbook}"
+    where += f" baris {row}" if row is not None else ""
     message = f"{where}: {body[:1].upper()}{body[1:]}"
     return Finding(workbook, tab, row, column, value, severity or rule.severity, code, message)
 
@@ -269,11 +269,15 @@ class _Sheet:
             self._whole("missing-tab")
             return
         positions = self._match_header(rows[0] if rows else [])
-        columns = list(itertools.zip_longest(*data)) if data else []
+        width = max(map(len, data), default=0)
+        padded = [r if len(r) == width else [*r, *[None] * (width - len(r))] for r in data]
+        frame = pd.DataFrame(padded, dtype=object).set_axis(self.index)
         for col in tab.columns:
             i = positions.get(col.key)
-            cells = columns[i] if i is not None and i < len(columns) else [None] * len(data)
-            self.raw[col.key] = pd.Series(cells, index=self.index, dtype=object)
+            if i is not None and i < frame.shape[1]:
+                self.raw[col.key] = frame[i]
+            else:
+                self.raw[col.key] = pd.Series(None, index=self.index, dtype=object)
 
     def _whole(self, code: str, **kw: Any) -> None:
         finding = make_finding(code, workbook=self.ctx.workbook, tab=self.tab.name, **kw)
@@ -312,16 +316,20 @@ class _Sheet:
         codes = codes.dropna()
         if codes.empty:
             return
+        rows = codes.index
         column = self.tab.column(key) if key else None
-        raw = self.raw[key] if key else None
-        for row, code in codes.items():
-            values = {k: (v[row] if isinstance(v, pd.Series) else v) for k, v in params.items()}
-            value = values.pop("value", None)
-            if value is None and raw is not None:
-                value = parse.cell_text(raw[row])
-            if column is not None:
-                values.setdefault("description", column.description)
-                values.setdefault("choices", ", ".join(column.choices))
+        per_row = {
+            k: v.reindex(rows).tolist() if isinstance(v, pd.Series) else [v] * len(rows)
+            for k, v in params.items()
+        }
+        if "value" not in per_row:
+            raw = self.raw[key][rows].map(parse.cell_text) if key else pd.Series(None, index=rows)
+            per_row["value"] = raw.tolist()
+        if column is not None:
+            per_row.setdefault("description", [column.description] * len(rows))
+            per_row.setdefault("choices", [", ".join(column.choices)] * len(rows))
+        for i, (row, code) in enumerate(zip(rows.tolist(), codes.tolist(), strict=True)):
+            values = {k: v[i] for k, v in per_row.items()}
             self.findings.append(
                 make_finding(
                     code,
@@ -329,12 +337,11 @@ class _Sheet:
                     tab=self.tab.name,
                     row=int(row),
                     column=column.name if column else None,
-                    value=value,
                     **values,
                 )
             )
-            if CODES[code].severity == "error":
-                self.rejected[row] = True
+        severity = codes.map({c: rule.severity for c, rule in CODES.items()})
+        self.rejected[rows[severity.eq("error").to_numpy()]] = True
 
 
 def _closest_header(column: Column, unknown: Mapping[int, str]) -> int | None:
@@ -386,12 +393,14 @@ class _Typed:
     def __init__(self, sheet: _Sheet, *, remap: Mapping[str, Mapping[str, str]] | None = None):
         self.sheet = sheet
         self.values: dict[str, pd.Series] = {}
+        self.blank: dict[str, pd.Series] = {}
         parsed: dict[str, parse.Parsed] = {}
         for col in sheet.tab.columns:
             if col.is_system:
                 continue
             parsed[col.key], extras = _parse_column(col, sheet.raw[col.key], sheet.ctx)
             self.values[col.key] = parsed[col.key].values
+            self.blank[col.key] = parsed[col.key].blank
             self.values.update(extras)
         blank = pd.concat([p.blank for p in parsed.values()], axis=1).all(axis=1)
         self.present = ~blank  # empty rows are ignored
@@ -408,7 +417,8 @@ class _Typed:
             elif col.default is not None:
                 default = col.canonical_choice(col.default) or col.default
                 self.values[col.key] = p.values.mask(missing, default)
-            sheet.emit(col.key, codes)
+            structure = p.values[codes.eq("nip-structure")]
+            sheet.emit(col.key, codes, detail=structure.map(parse.nip_structure_problem))
 
     def __getitem__(self, key: str) -> pd.Series:
         return self.values[key]
@@ -563,7 +573,7 @@ def _check_realisasi(
     )
     indicator = folded.map(catalogue["id"])
 
-    bukti_missing = typed["bukti"].isna() & sheet.raw["bukti"].map(parse.cell_text).eq("")
+    bukti_missing = typed.blank["bukti"]
     needs = known & ~others & folded.map(catalogue["wajib_bukti"]).eq(True)
     sheet.emit(
         "bukti",
@@ -576,10 +586,11 @@ def _check_realisasi(
     jumlah = folded.map(catalogue["agregasi"]).eq("Jumlah")
     percent = folded.map(catalogue["satuan"]).astype(object).str.strip().isin(["%", "persen"])
     ok = typed.ok
+    implausible = ok & jumlah & value.gt(target)
     sheet.emit(
         "realisasi",
-        code("implausible-value", ok & jumlah & value.gt(target)),
-        target=target.map(_number_text),
+        code("implausible-value", implausible),
+        target=target[implausible].map(_number_text),
         indicator=indicator,
     )
     sheet.emit("realisasi", code("percent-over-100", ok & percent & value.gt(100)))
@@ -624,11 +635,11 @@ def _number_text(value: float) -> str:
 
 def _messages(findings: Iterable[Finding], severity: Severity | None = None) -> pd.Series:
     """Messages joined per row (rows with findings only), in finding order."""
-    pairs = [(f.row, f.message) for f in findings if f.row and severity in (None, f.severity)]
-    if not pairs:
-        return pd.Series(dtype=object)
-    rows, messages = zip(*pairs, strict=True)
-    return pd.Series(messages, index=rows, dtype=object).groupby(level=0).agg(" ".join)
+    joined: dict[int, str] = {}
+    for f in findings:
+        if f.row and severity in (None, f.severity):
+            joined[f.row] = f"{joined[f.row]} {f.message}" if f.row in joined else f.message
+    return pd.Series(joined, dtype=object)
 
 
 def _rejected(sheet: _Sheet, typed: _Typed) -> pd.DataFrame:
@@ -714,7 +725,7 @@ def validate_unit(
     sheets = {t.key: _Sheet(t, _tab_rows(raw, t.name), ctx) for t in unit_tabs()}
     if any(s.failed for s in sheets.values()):
         findings = [f for s in sheets.values() for f in s.findings]
-        return UnitData(unit, workbook, _empty_tables(), findings, failed=True)
+        return UnitData(unit, workbook, empty_tables(), findings, failed=True)
     pegawai, roster = _check_pegawai(sheets["pegawai"], known_nips)
     indikator, catalogue = _check_indikator(sheets["indikator"], roster)
     realisasi, rejected = _check_realisasi(sheets["realisasi"], roster, catalogue)
@@ -769,7 +780,7 @@ def validate_units(
 def combine(units: Sequence[UnitData]) -> dict[str, pd.DataFrame]:
     """Every unit's tables concatenated (failed units add nothing), plus ``rejected``."""
     out: dict[str, pd.DataFrame] = {}
-    empty = _empty_tables()
+    empty = empty_tables()
     for key in TABLE_KEYS:
         frames = [u.tables[key] for u in units if not u.failed and len(u.tables[key])]
         out[key] = pd.concat(frames, ignore_index=True) if frames else empty[key]
