@@ -45,6 +45,21 @@ def test_repository_config_loads_with_the_documented_defaults():
     assert config.schedule.weekly == "monday 07:00"
 
 
+def test_the_distribution_curve_lives_in_config(tmp_path):
+    from workflows.config import DEFAULT_DISTRIBUTION
+    from workflows.score import check_distribution
+
+    assert load_config(ROOT / "config.yaml").scoring.distribution == DEFAULT_DISTRIBUTION
+    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    data["scoring"]["distribution"]["Baik"][0]["maximum"] = 0.9
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    scoring = load_config(path).scoring
+    counts = {"Sangat Baik": 1, "Baik": 8, "Butuh Perbaikan": 1}  # Baik 80%
+    assert check_distribution(counts, "Baik") != []
+    assert check_distribution(counts, "Baik", curve=scoring.distribution) == []
+
+
 def test_relative_paths_resolve_against_the_config_folder(tmp_path: Path):
     config = load_config(write_config(tmp_path))
     assert config.path(config.local.folder) == tmp_path / "data" / "demo"
@@ -75,6 +90,8 @@ def test_config_is_frozen(config):
         ("schedule.weekly", "senin 07:00", "kunci 'schedule.weekly' bernilai 'senin 07:00': harus berbentuk"),
         ("units", [], "kunci 'units' bernilai []: tidak boleh kosong"),
         ("colour", "biru", "kunci 'colour' bernilai 'biru': kunci ini tidak dikenal"),
+        ("scoring.distribution.Baik", [{"predikat": ["Hebat"], "maximum": 0.5}],
+         "kunci 'scoring.distribution.Baik.0.predikat.0' bernilai 'Hebat'"),
         ("summary", _DELETE, "kunci 'summary' tidak ada: kunci ini wajib ada"),
     ],
 )

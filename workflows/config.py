@@ -129,6 +129,43 @@ class PerilakuThresholds(_Strict):
     di_bawah: float = 1.5
 
 
+class CurveBound(_Strict):
+    """One bound of the distribution curve on the share of some predikat (fractions of 1).
+
+    ``at_least_one`` asks for one ASN with one of the predikat, whatever the share.
+    """
+
+    predikat: Annotated[tuple[Literal[PREDIKAT], ...], Field(min_length=1)]  # type: ignore[valid-type]
+    minimum: float | None = Field(default=None, ge=0, le=1)
+    maximum: float | None = Field(default=None, ge=0, le=1)
+    at_least_one: bool = False
+
+
+# domain.md, distribution curve (news summary of the PermenPANRB 6/2022 annex): for each
+# organisation predikat, the bounds on how its employees' predikat may be spread.
+DEFAULT_DISTRIBUTION = {
+    "Istimewa": (CurveBound(predikat=("Sangat Baik",), maximum=0.70),),
+    "Baik": (
+        CurveBound(predikat=("Baik",), maximum=0.70),
+        CurveBound(predikat=("Butuh Perbaikan", "Kurang/Misconduct"), at_least_one=True),
+    ),
+    "Butuh Perbaikan": (
+        CurveBound(predikat=("Butuh Perbaikan",), minimum=0.60),
+        CurveBound(predikat=("Sangat Baik",), maximum=0.10),
+    ),
+    "Kurang": (
+        CurveBound(predikat=("Kurang/Misconduct",), minimum=0.60),
+        CurveBound(predikat=("Butuh Perbaikan",), minimum=0.10),
+        CurveBound(predikat=("Sangat Baik",), maximum=0.10),
+    ),
+    "Sangat Kurang": (
+        CurveBound(predikat=("Sangat Kurang",), minimum=0.60),
+        CurveBound(predikat=("Kurang/Misconduct", "Butuh Perbaikan"), minimum=0.10),
+        CurveBound(predikat=("Sangat Baik",), maximum=0.0),
+    ),
+}
+
+
 class Scoring(_Strict):
     cap: float = Field(default=120, gt=0)
     floor: float = 0
@@ -137,6 +174,7 @@ class Scoring(_Strict):
     perilaku: PerilakuThresholds = PerilakuThresholds()
     organisation_predikat: Literal[ORGANISATION_PREDIKAT] = "Baik"  # type: ignore[valid-type]
     trend_weeks: int = Field(default=8, ge=1, le=52)
+    distribution: dict[Literal[ORGANISATION_PREDIKAT], tuple[CurveBound, ...]] = DEFAULT_DISTRIBUTION  # type: ignore[valid-type]
 
     @model_validator(mode="after")
     def _bands_descending(self) -> Scoring:
@@ -151,6 +189,8 @@ class Scoring(_Strict):
             raise ValueError("perilaku.di_atas harus lebih besar dari di_bawah")
         if self.floor >= self.cap:
             raise ValueError("floor harus lebih kecil dari cap")
+        if self.organisation_predikat not in self.distribution:
+            raise ValueError(f"distribution tidak memuat kurva untuk {self.organisation_predikat}")
         return self
 
 
@@ -257,7 +297,9 @@ def _explain(error: dict[str, Any]) -> str:
     key = ".".join(str(part) for part in error["loc"]) or "(akar)"
     kind = error["type"]
     if kind == "literal_error":
-        expected = "salah satu dari: " + error["ctx"]["expected"].replace("'", "").replace(" or ", ", ")
+        expected = "salah satu dari: " + error["ctx"]["expected"].replace("'", "").replace(
+            " or ", ", "
+        )
     elif kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
         bound = next(iter(error["ctx"].values()))
         words = {

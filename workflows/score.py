@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .calendar import RunWeek
-from .config import PREDIKAT, RATINGS, Period, Scoring
+from .config import DEFAULT_DISTRIBUTION, PREDIKAT, RATINGS, CurveBound, Period, Scoring
 from .indonesian import format_number
 from .schema import tab
 
@@ -62,44 +62,6 @@ PREDIKAT_COLUMNS = {
 }
 # Band comparisons round away binary noise, so an NC of 110 is never read as 109.99999999.
 _BAND_DECIMALS = 9
-
-
-@dataclass(frozen=True)
-class CurveRule:
-    """One bound of the distribution curve on the share of some predikat (fractions of 1).
-
-    ``at_least_one`` asks for one ASN with one of the predikat whatever the share.
-    """
-
-    predikat: tuple[str, ...]
-    minimum: float | None = None
-    maximum: float | None = None
-    at_least_one: bool = False
-
-
-# domain.md, distribution curve (news summary of the PermenPANRB 6/2022 annex). The bounds are
-# regulation facts; config.yaml has no key for them yet, so they live here as one table.
-DISTRIBUTION_CURVE: dict[str, tuple[CurveRule, ...]] = {
-    "Istimewa": (CurveRule((SANGAT_BAIK,), maximum=0.70),),
-    "Baik": (
-        CurveRule((BAIK,), maximum=0.70),
-        CurveRule((BUTUH_PERBAIKAN, KURANG), at_least_one=True),
-    ),
-    "Butuh Perbaikan": (
-        CurveRule((BUTUH_PERBAIKAN,), minimum=0.60),
-        CurveRule((SANGAT_BAIK,), maximum=0.10),
-    ),
-    "Kurang": (
-        CurveRule((KURANG,), minimum=0.60),
-        CurveRule((BUTUH_PERBAIKAN,), minimum=0.10),
-        CurveRule((SANGAT_BAIK,), maximum=0.10),
-    ),
-    "Sangat Kurang": (
-        CurveRule((SANGAT_KURANG,), minimum=0.60),
-        CurveRule((KURANG, BUTUH_PERBAIKAN), minimum=0.10),
-        CurveRule((SANGAT_BAIK,), maximum=0.0),
-    ),
-}
 
 
 @dataclass
@@ -258,7 +220,7 @@ def check_distribution(
     predikat_counts: Mapping[str, int],
     organisation_predikat: str,
     *,
-    curve: Mapping[str, Sequence[CurveRule]] = DISTRIBUTION_CURVE,
+    curve: Mapping[str, Sequence[CurveBound]] = DEFAULT_DISTRIBUTION,
 ) -> list[str]:
     """Each breach of the distribution curve for ``organisation_predikat``, as a sentence.
 
@@ -416,7 +378,7 @@ def _summarise_units(
     *,
     week: RunWeek,
     organisation: str,
-    organisation_predikat: str,
+    scoring: Scoring,
 ) -> tuple[pd.DataFrame, list[str]]:
     units = list(dict.fromkeys([*people["unit"], *rejected["unit"]]))
     groups = [
@@ -426,7 +388,9 @@ def _summarise_units(
     for label, members, refused in [*groups, (organisation, people, rejected)]:
         row = summarise(members, refused, label=label)
         found = check_distribution(
-            {p: row[c] for p, c in PREDIKAT_COLUMNS.items()}, organisation_predikat
+            {p: row[c] for p, c in PREDIKAT_COLUMNS.items()},
+            scoring.organisation_predikat,
+            curve=scoring.distribution,
         )
         row["catatan_distribusi"] = " ".join(found) or None
         breaches += [f"{label}: {sentence}" for sentence in found]
@@ -482,7 +446,7 @@ def score_week(
         rejected,
         week=week,
         organisation=organisation,
-        organisation_predikat=scoring.organisation_predikat,
+        scoring=scoring,
     )
     extra = [
         "email",
