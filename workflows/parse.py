@@ -481,7 +481,7 @@ def parse_week(raw: pd.Series) -> Parsed:
     ok = year.notna() & week.between(1, 53)
     keys = year[ok].astype(int).astype(str) + "-W" + week[ok].astype(int).map("{:02d}".format)
     monday = pd.to_datetime(keys + "-1", format="%G-W%V-%u", errors="coerce")
-    real = monday.notna() & (monday.dt.isocalendar().week == week[ok]).astype(bool)
+    real = monday.dt.isocalendar().week.astype(float).eq(week[ok])  # NaT: no such week
     values[keys.index[real]] = keys[real]
     blank = cells.kind.eq("blank")
     problems[values.isna() & ~blank & problems.isna()] = "invalid-week"

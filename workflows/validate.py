@@ -45,6 +45,11 @@ CODES: dict[str, Rule] = {
         "kolom '{column}' tidak ada di baris judul (baris 1). Tambahkan judul '{column}' atau "
         "jalankan 'python run.py init'.",
     ),
+    "missing-header": Rule(
+        "error",
+        "baris 1 kosong, padahal harus berisi judul kolom ({headers}). Jalankan "
+        "'python run.py init' untuk menuliskannya.",
+    ),
     "renamed-column": Rule(
         "error",
         "judul kolom '{value}' tidak dikenal; mungkin maksudnya '{column}'. Ubah judul itu "
@@ -268,7 +273,10 @@ class _Sheet:
         if rows is None:
             self._whole("missing-tab")
             return
-        positions = self._match_header(rows[0] if rows else [])
+        if not rows or not any(str(h or "").strip() for h in rows[0]):
+            self._whole("missing-header", headers=", ".join(tab.headers))
+            return
+        positions = self._match_header(rows[0])
         width = max(map(len, data), default=0)
         padded = [r if len(r) == width else [*r, *[None] * (width - len(r))] for r in data]
         frame = pd.DataFrame(padded, dtype=object).set_axis(self.index)
