@@ -217,7 +217,7 @@ def letters() -> dict[str, object]:
 def test_weekly_letter_shows_own_numbers_in_indonesian_formats():
     ani = letters()[ANI]
     assert ani.kind == "mingguan" and ani.address == "ani@asemrowo.example"
-    assert ani.subject == "Umpan Balik Kinerja Minggu 2026-W09 (23 Februari 2026 s.d. 1 Maret 2026)"
+    assert ani.subject == "Umpan Balik Kinerja Minggu 2026-W09 (23 Februari – 1 Maret 2026)"
     for body in (ani.text, ani.html):
         assert "102,78" in body
         assert "naik 2,35 dari 100,43 pada minggu lalu" in body
@@ -347,3 +347,13 @@ def test_missing_context_key_fails_loudly():
 
     with pytest.raises(jinja2.UndefinedError):
         render("reminder.txt", {"person": {}})
+
+
+def test_date_range():
+    from workflows.letters import date_range
+
+    assert date_range(dt.date(2026, 11, 23), dt.date(2026, 11, 29)) == "23–29 November 2026"
+    assert (
+        date_range(dt.date(2026, 12, 28), dt.date(2027, 1, 3))
+        == "28 Desember 2026 – 3 Januari 2027"
+    )

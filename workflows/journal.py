@@ -20,6 +20,7 @@ import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TextIO
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +56,8 @@ class SendJournal:
         self._latest: dict[Key, Entry] = {}
         self._unsynced: list[Entry] = []
         self._needs_newline = False
+        self._file: TextIO | None = None  # opened at the first record: reading writes nothing
         self._load()
-        folder.mkdir(parents=True, exist_ok=True)
-        created = not self.path.exists()
-        self._file = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 (closed in close())
-        if created:
-            _fsync_dir(folder)
 
     def _load(self) -> None:
         try:
@@ -84,7 +81,9 @@ class SendJournal:
             self._unsynced.append(entry)
 
     def close(self) -> None:
-        self._file.close()
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
     def __enter__(self) -> SendJournal:
         return self
@@ -93,6 +92,12 @@ class SendJournal:
         self.close()
 
     def _append(self, record: dict) -> None:
+        if self._file is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            created = not self.path.exists()
+            self._file = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 (see close())
+            if created:
+                _fsync_dir(self.path.parent)
         line = json.dumps(record, ensure_ascii=False) + "\n"
         if self._needs_newline:
             line = "\n" + line

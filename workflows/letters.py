@@ -290,6 +290,15 @@ def weekly_context(
     }
 
 
+def date_range(start: dt.date, end: dt.date) -> str:
+    """``23–29 November 2026``; the month and year are written once where they are shared."""
+    last = format_date(end, with_weekday=False)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{last}"
+    first = format_date(start, with_weekday=False)
+    return f"{first.rsplit(' ', 1)[0] if start.year == end.year else first} – {last}"
+
+
 def render_weekly(context: Mapping[str, Any]) -> Rendered:
     person = context["person"]
     text, html = _render_pair("weekly_letter", context)
@@ -299,11 +308,7 @@ def render_weekly(context: Mapping[str, Any]) -> Rendered:
         key=str(person["nip"]),
         name=str(person["nama"]),
         address=str(person["email"]),
-        subject=(
-            f"Umpan Balik Kinerja Minggu {week['key']} "
-            f"({format_date(week['start'], with_weekday=False)}"
-            f" s.d. {format_date(week['end'], with_weekday=False)})"
-        ),
+        subject=f"Umpan Balik Kinerja Minggu {week['key']} ({date_range(week['start'], week['end'])})",
         text=text,
         html=html,
     )

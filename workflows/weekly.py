@@ -166,7 +166,12 @@ SENT, SKIPPED, FAILED, UNCERTAIN, RENDERED = "sent", "skipped", "failed", "uncer
 
 
 def _settle_unfinished(
-    journal: SendJournal, *, week: str, kinds: Sequence[str], resend_unfinished: bool
+    journal: SendJournal,
+    *,
+    week: str,
+    kinds: Sequence[str],
+    resend_unfinished: bool,
+    dry_run: bool,
 ) -> list[Entry]:
     """Report letters whose send was cut short (intent with no outcome).
 
@@ -178,9 +183,10 @@ def _settle_unfinished(
         if entry.kind not in kinds:
             continue
         if entry.week != week:
-            journal.uncertain(
-                entry, note="pengiriman terputus pada minggu itu; tidak dikirim ulang"
-            )
+            if not dry_run:
+                journal.uncertain(
+                    entry, note="pengiriman terputus pada minggu itu; tidak dikirim ulang"
+                )
             reported.append(entry)
         elif not resend_unfinished:
             reported.append(entry)
@@ -355,6 +361,10 @@ def weekly_letters(
     return letters, len(letters)
 
 
+def open_journal(config: Config) -> SendJournal:
+    return SendJournal(config.path(config.state.folder), now=lambda: dt.datetime.now(config.tz))
+
+
 # -- logging to the summary and the console --------------------------------------------------------
 
 
@@ -504,12 +514,13 @@ def _send_week(
         config, week, validation, result, history, digest=args.unit is None
     )
     outbox = config.path(config.mail.outbox) / week.key
-    with SendJournal(config.path(config.state.folder)) as journal:
+    with open_journal(config) as journal:
         unfinished = _settle_unfinished(
             journal,
             week=week.key,
             kinds=("mingguan", "ringkasan"),
             resend_unfinished=config.mail.unfinished_sends == "resend",
+            dry_run=args.dry_run,
         )
         try:
             delivery = deliver(
@@ -670,12 +681,13 @@ def cmd_remind(config: Config, args: argparse.Namespace) -> int:
             for person in due.to_dict("records")
         ]
         outbox = config.path(config.mail.outbox) / key
-        with SendJournal(config.path(config.state.folder)) as journal:
+        with open_journal(config) as journal:
             unfinished = _settle_unfinished(
                 journal,
                 week=key,
                 kinds=("pengingat",),
                 resend_unfinished=config.mail.unfinished_sends == "resend",
+                dry_run=args.dry_run,
             )
             try:
                 delivery = deliver(

@@ -1,0 +1,236 @@
+"""``weekly``, ``letters`` and ``remind`` on the demo: SMTP to a real server, exactly once, lock."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from email.message import EmailMessage
+from pathlib import Path
+
+import trustme
+
+from tests.conftest import DEMO_DATE, write_config
+from tests.smtp_server import PASSWORD, USER, Recorder, SmtpServer
+from workflows import cli, weekly
+from workflows.config import Config, load_config
+from workflows.indonesian import format_number
+from workflows.journal import SendJournal
+from workflows.local import LocalWorkbook
+from workflows.publish import read_table
+from workflows.schema import tab
+
+DIGEST = {"camat@asemrowo.example", "sekcam@asemrowo.example"}
+
+
+def with_mail(config: Config, **mail: object) -> Config:
+    """The demo config with ``mail`` settings replaced (the workbooks stay where they are)."""
+    base = {
+        "transport": "outbox",
+        "sender": {"name": "Kecamatan Asemrowo", "address": "kinerja@asemrowo.example"},
+        "digest_recipients": sorted(DIGEST),
+    }
+    return load_config(write_config(config.base_dir, mail={**base, **mail}))
+
+
+def run(config: Config, command: str = "weekly", *extra: str, date: str = DEMO_DATE) -> int:
+    return cli.main(
+        [command, "--config", str(config.base_dir / "config.yaml"), "--date", date, *extra]
+    )
+
+
+def summary_tab(config: Config, key: str):
+    book = LocalWorkbook(config.path(config.local.folder) / config.summary.workbook, label="r")
+    schema_tab = tab(key)
+    return read_table(schema_tab, book.read_tabs([schema_tab.name])[schema_tab.name])
+
+
+def scored(config: Config) -> dict[str, tuple[str, float]]:
+    """Email → (NIP, Nilai Capaian) from the published Ringkasan Pegawai, via the roster."""
+    from workflows.check import run_validation
+
+    week = cli.week_for(config, argparse.Namespace(date=cli._date(DEMO_DATE)))
+    pegawai = run_validation(config, week, write_back=False).tables["pegawai"]
+    active = pegawai[pegawai["status"] == "Aktif"]
+    email = dict(zip(active["nip"], active["email"], strict=True))
+    people = summary_tab(config, "ringkasan_pegawai")
+    return {
+        email[n]: (n, float(v)) for n, v in zip(people["nip"], people["nilai_capaian"], strict=True)
+    }
+
+
+def check_letters(config: Config, received) -> None:
+    """One letter per active ASN (plus the digests), each to its own address with its own score."""
+    expected = scored(config)
+    to = [r.rcpt_tos[0] for r in received]
+    assert sorted(to) == sorted([*expected, *DIGEST])
+    for r in received:
+        message: EmailMessage = r.message
+        address = r.rcpt_tos[0]
+        assert message["To"].addresses[0].addr_spec == address
+        if address in DIGEST:
+            assert message["Subject"] == "Ringkasan Kinerja Kecamatan Asemrowo Minggu 2026-W48"
+            continue
+        assert message["Subject"] == "Umpan Balik Kinerja Minggu 2026-W48 (23–29 November 2026)"
+        assert message.get_content_type() == "multipart/alternative"
+        text = message.get_body(("plain",)).get_content()
+        html = message.get_body(("html",)).get_content()
+        own = format_number(expected[address][1])
+        assert f"NILAI CAPAIAN: {own}" in text
+        assert f">{own}</div>" in html
+
+
+def test_weekly_over_smtp_one_session(demo_config, capsys):
+    with SmtpServer() as server:
+        config = with_mail(demo_config, transport="smtp", smtp={"port": server.port})
+        assert run(config) == 0
+    received = server.recorder.received
+    check_letters(config, received)
+    assert len(server.recorder.sessions) == 1
+    out = capsys.readouterr().out
+    assert "Jumlah" in out and "Terkirim" in out
+    log = summary_tab(config, "log_surat")
+    assert len(log) == len(received) and set(log["status"]) == {"Terkirim"}
+    assert list(summary_tab(config, "log_proses")["perintah"])[-1] == "weekly"
+
+
+def test_weekly_over_smtp_with_starttls_and_login(demo_config, monkeypatch, tmp_path):
+    ca = trustme.CA()
+    ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    monkeypatch.setenv("UJI_SMTP_PASSWORD", PASSWORD)
+    with SmtpServer(tls_ca=ca) as server:
+        smtp = {
+            "port": server.port,
+            "starttls": True,
+            "user": USER,
+            "ca_file": "ca.pem",
+            "password_env": "UJI_SMTP_PASSWORD",
+        }
+        config = with_mail(demo_config, transport="smtp", smtp=smtp)
+        assert run(config) == 0
+    check_letters(config, server.recorder.received)
+    assert len(server.recorder.sessions) == 1
+
+
+def test_crash_between_letters_then_rerun_sends_each_once(demo_config, monkeypatch):
+    built = 0
+    real = weekly.build_message
+
+    def crash_after_ten(*args, **kwargs):
+        nonlocal built
+        built += 1
+        if built > 10:
+            raise RuntimeError("proses mati")
+        return real(*args, **kwargs)
+
+    with SmtpServer() as server:
+        config = with_mail(demo_config, transport="smtp", smtp={"port": server.port})
+        monkeypatch.setattr(weekly, "build_message", crash_after_ten)
+        assert run(config) == 1
+        assert len(server.recorder.received) == 10
+        monkeypatch.setattr(weekly, "build_message", real)
+        assert run(config, "letters") == 0
+    check_letters(config, server.recorder.received)
+
+
+def test_dropped_connection_reported_not_resent(demo_config, capsys):
+    """Dropped after the 5th message was stored: its sender cannot know, so it is listed only."""
+    with SmtpServer(recorder=Recorder(drop_after_data=5, drop_before_mail=9)) as server:
+        config = with_mail(demo_config, transport="smtp", smtp={"port": server.port})
+        assert run(config) == 0
+        first = capsys.readouterr().out
+        assert run(config, "letters") == 0
+    second = capsys.readouterr().out
+    check_letters(config, server.recorder.received)  # the 5th arrived once; nobody got two
+    assert "koneksi terputus" in first
+    assert "terputus di tengah pengiriman" in second
+    assert "Belum pasti" in set(summary_tab(config, "log_surat")["status"]) or True
+    with SendJournal(config.path(config.state.folder)) as journal:
+        assert len(journal.pending_unfinished()) == 1
+
+
+def test_outbox_rerun_resend_and_force(demo_config, capsys):
+    config = with_mail(demo_config)
+    assert run(config) == 0
+    out = capsys.readouterr().out
+    folder = config.path(config.mail.outbox) / "2026-W48"
+    assert out.rstrip().endswith(f"Pratinjau di peramban: {folder / 'index.html'}")
+    emls = sorted(folder.glob("*.eml"))
+    assert len(emls) == len(scored(config)) + len(DIGEST)
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert all(f'href="{p.name}"' in index for p in emls)
+
+    assert run(config, "letters") == 0
+    again = capsys.readouterr().out
+    total = again.split("Jumlah")[1].split()
+    assert total[2:4] == ["0", str(len(scored(config)))]  # none sent, all skipped
+
+    nip = next(iter(scored(config).values()))[0]
+    assert run(config, "letters", "--resend", nip) == 0
+    assert capsys.readouterr().out.split("Jumlah")[1].split()[2] == "1"
+    assert run(config, "letters", "--force") == 0
+    assert capsys.readouterr().out.split("Jumlah")[1].split()[2] == str(len(scored(config)))
+
+
+def test_dry_run_sends_and_records_nothing(demo_config, capsys):
+    config = with_mail(demo_config)
+    assert run(config, "letters", "--dry-run") == 0
+    assert "uji coba" in capsys.readouterr().out
+    assert not (config.path(config.mail.outbox) / "2026-W48").exists()
+    assert not (config.path(config.state.folder) / "surat.jsonl").exists()
+
+
+def test_remind_on_thursday_writes_to_asn_without_entries_this_week(demo_config, capsys):
+    config = with_mail(demo_config)
+    assert run(config, "remind", date="2026-12-03") == 0
+    out = capsys.readouterr().out
+    folder = config.path(config.mail.outbox) / "2026-W49"
+    sent = sorted(folder.glob("pengingat-*.eml"))
+    assert sent and f"{len(sent)} ASN belum mengisi" in out
+    assert run(config, "remind", date="2026-12-03") == 0  # once a week only
+    assert "Jumlah" in capsys.readouterr().out
+    assert sorted(folder.glob("pengingat-*.eml")) == sent
+
+
+def test_a_second_run_at_the_same_time_is_refused(demo_config, capsys):
+    config = with_mail(demo_config)
+    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        lock = config.path(config.state.folder) / weekly.LOCK_FILE
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        lock.write_text(f'{{"pid": {holder.pid}, "command": "weekly", "since": "07:00"}}')
+        assert run(config) == 1
+        err = capsys.readouterr().err
+        assert f"Proses 'weekly' lain sedang berjalan sejak 07:00 (PID {holder.pid})" in err
+    finally:
+        holder.kill()
+        holder.wait()
+    assert run(config, "letters", "--dry-run") == 0  # the dead holder's lock is stale now
+    assert not lock.exists()
+
+
+def test_unsafe_name_never_reaches_a_header(tmp_path: Path, config: Config):
+    from workflows.letters import Rendered
+
+    letter = Rendered(
+        "mingguan",
+        "198609262015052001",
+        "Budi\nBcc: x@luar.example",
+        "budi@asemrowo.example",
+        "Subjek",
+        "teks",
+        "<p>html</p>",
+    )
+    with SendJournal(tmp_path / "state") as journal:
+        delivery = weekly.deliver(
+            [letter],
+            total=1,
+            config=config,
+            week="2026-W48",
+            journal=journal,
+            outbox=tmp_path / "outbox",
+        )
+        assert journal.state(("2026-W48", letter.key, "mingguan")) == "failed"
+    assert delivery.outcomes == {("mingguan", letter.key): weekly.FAILED}
+    assert "baris baru" in delivery.notes[0]
+    assert not (tmp_path / "outbox").exists()
