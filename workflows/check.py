@@ -222,7 +222,8 @@ def cmd_validate(config: Config, args: argparse.Namespace) -> int:
             print(line, file=sys.stderr)
         return cli.EXIT_OK
     for data in run.units:
-        print(f"\n== {data.unit} ({data.workbook}) ==")
+        title = data.unit if data.workbook == data.unit else f"{data.unit} ({data.workbook})"
+        print(f"\n== {title} ==")
         if not data.findings:
             print("Tidak ada temuan.")
             continue
