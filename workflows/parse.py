@@ -92,7 +92,8 @@ def per_unique(parser: Callable[..., _Out]) -> Callable[..., _Out]:
         cells = raw.mask(is_bool, raw.map({True: "TRUE", False: "FALSE"})) if is_bool.any() else raw
         codes, uniques = pd.factorize(cells)
         if 2 * len(uniques) > len(raw):
-            return parser(raw, *args, **kwargs)
+            positions = np.arange(len(raw))
+            return _spread(parser(raw, *args, **kwargs), positions, raw.index)
         small = pd.Series([*uniques, None], dtype=object)
         positions = np.where(codes < 0, len(uniques), codes)
         return _spread(parser(small, *args, **kwargs), positions, raw.index)
@@ -101,8 +102,12 @@ def per_unique(parser: Callable[..., _Out]) -> Callable[..., _Out]:
 
 
 def _spread(out: object, positions: np.ndarray, index: pd.Index) -> object:
+    """Results for the distinct values laid out per cell; text columns get None for missing."""
     if isinstance(out, pd.Series):
-        return pd.Series(out.to_numpy()[positions], index=index, dtype=out.dtype)
+        values = out.to_numpy()[positions]
+        if out.dtype == object:
+            values[pd.isna(values)] = None
+        return pd.Series(values, index=index, dtype=out.dtype)
     if isinstance(out, pd.DataFrame):
         return out.iloc[positions].set_axis(index)
     items = [_spread(item, positions, index) for item in out]  # a (named) tuple of those
