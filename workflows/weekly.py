@@ -559,12 +559,19 @@ def _send_week(
         + (": uji coba, tidak ada surat yang dikirim." if args.dry_run else ".")
     )
     print_summary(result.people, rejected, delivery, kind="mingguan")
-    digests = [s for (k, _), s in delivery.outcomes.items() if k == "ringkasan"]
+    digests = Counter(s for (k, _), s in delivery.outcomes.items() if k == "ringkasan")
     if digests:
-        counts = Counter(digests)
+        made = "disusun" if args.dry_run else "terkirim"
         print(
-            f"Ringkasan pimpinan: {counts[SENT] + counts[RENDERED]} disusun/terkirim, "
-            f"{counts[SKIPPED]} dilewati, {counts[FAILED]} gagal, {counts[UNCERTAIN]} belum pasti."
+            f"Ringkasan pimpinan: {digests[SENT] + digests[RENDERED]} {made}, "
+            f"{digests[SKIPPED]} dilewati, {digests[FAILED]} gagal, "
+            f"{digests[UNCERTAIN]} belum pasti."
+        )
+    unknown = sorted(set(args.resend) - {key for _, key in delivery.outcomes})
+    if unknown:
+        warnings.append(
+            f"NIP {', '.join(unknown)} tidak ada di antara penerima surat minggu ini; "
+            "tidak ada yang dikirim ulang untuknya."
         )
     _print_notes(delivery, unfinished, warnings)
     if not args.dry_run:
