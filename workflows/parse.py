@@ -76,6 +76,7 @@ def _new_problems(index: pd.Index, cells: _Cells) -> pd.Series:
 
 
 _Out = TypeVar("_Out")
+_FEW = 200
 
 
 def per_unique(parser: Callable[..., _Out]) -> Callable[..., _Out]:
@@ -88,6 +89,8 @@ def per_unique(parser: Callable[..., _Out]) -> Callable[..., _Out]:
 
     @functools.wraps(parser)
     def run(raw: pd.Series, *args: object, **kwargs: object) -> _Out:
+        if len(raw) < _FEW:  # too few cells to repeat much: skip the bookkeeping
+            return _spread(parser(raw, *args, **kwargs), np.arange(len(raw)), raw.index)
         is_bool = raw.map(type).isin((bool, np.bool_))
         cells = raw.mask(is_bool, raw.map({True: "TRUE", False: "FALSE"})) if is_bool.any() else raw
         codes, uniques = pd.factorize(cells)
