@@ -150,19 +150,19 @@ class Progress:
 # -- delivery --------------------------------------------------------------------------------------
 
 
+# What happened to one letter in this run.
+SENT, SKIPPED, FAILED, UNCERTAIN, RENDERED = "sent", "skipped", "failed", "uncertain", "rendered"
+
+
 @dataclass
 class Delivery:
     """What a run did with each letter: ``outcomes`` maps (kind, key) to a state word."""
 
     outcomes: dict[tuple[str, str], str] = field(default_factory=dict)
-    unfinished: list[Entry] = field(default_factory=list)  # cut short earlier, not resent
     notes: list[str] = field(default_factory=list)
 
-    def count(self, state: str, kind: str | None = None) -> int:
-        return sum(1 for (k, _), s in self.outcomes.items() if s == state and kind in (None, k))
-
-
-SENT, SKIPPED, FAILED, UNCERTAIN, RENDERED = "sent", "skipped", "failed", "uncertain", "rendered"
+    def count(self, state: str) -> int:
+        return sum(1 for s in self.outcomes.values() if s == state)
 
 
 def _settle_unfinished(
