@@ -245,7 +245,7 @@ def test_stale_lock_is_taken_over_and_missed_run_caught_up(config: Config):
         status = sch.cmd_schedule(
             config, args(), run_weekly=weekly, run_reminder=Counter(), stop_event=stop, sleep=sleep
         )
-    assert status == 0 and held == [f"{os.getpid()}\n"]
+    assert status == 0 and [json.loads(h)["pid"] for h in held] == [os.getpid()]
     assert weekly.calls == 1 and sch.read_marker(config) == "2026-W09"
     assert not lock_file(config).exists()
     log = config.path(config.schedule.log_file).read_text(encoding="utf-8")

@@ -217,6 +217,31 @@ def log_run(
     book.append_rows(tab("log_proses").name, sheet_rows(tab("log_proses"), pd.DataFrame([row]))[1:])
 
 
+def read_history(book: Workbook) -> pd.DataFrame:
+    """The summary's Riwayat rows as a DataFrame with the schema keys (empty if none yet)."""
+    riwayat = tab("riwayat")
+    return read_table(riwayat, book.read_tabs([riwayat.name])[riwayat.name])
+
+
+def score_validation(
+    config: Config, week: RunWeek, validation: ValidationRun, history: pd.DataFrame
+) -> ScoreResult:
+    """The week's scores from a validation run, with every number from config."""
+    tables = validation.tables
+    return score_week(
+        roster=tables["pegawai"],
+        indicators=tables["indikator"],
+        entries=tables["realisasi"],
+        behaviour=tables["perilaku"],
+        history=history,
+        rejected=tables["rejected"],
+        week=week,
+        period=config.period,
+        scoring=config.scoring,
+        organisation=config.organisation,
+    )
+
+
 def score_and_publish(
     config: Config, week: RunWeek, validation: ValidationRun, *, started: dt.datetime | None = None
 ) -> ScoreResult:
@@ -227,21 +252,8 @@ def score_and_publish(
     started = started or _now(config)
     book = open_summary_book(config)
     try:
-        riwayat = tab("riwayat")
-        history = read_table(riwayat, book.read_tabs([riwayat.name])[riwayat.name])
-        tables = validation.tables
-        result = score_week(
-            roster=tables["pegawai"],
-            indicators=tables["indikator"],
-            entries=tables["realisasi"],
-            behaviour=tables["perilaku"],
-            history=history,
-            rejected=tables["rejected"],
-            week=week,
-            period=config.period,
-            scoring=config.scoring,
-            organisation=config.organisation,
-        )
+        history = read_history(book)
+        result = score_validation(config, week, validation, history)
         publish_summary(
             book,
             config,

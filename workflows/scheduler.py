@@ -27,6 +27,7 @@ import schedule
 from .calendar import run_week
 from .cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
 from .config import WEEKDAYS, Config
+from .locks import LockBusy, pid_lock
 
 log = logging.getLogger("capaian.scheduler")
 
@@ -178,61 +179,27 @@ def run_forever(
         sleep(max_sleep if idle is None else min(max(idle, 0.0), max_sleep))
 
 
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return False  # left by an earlier life of this same pid (e.g. a container's PID 1)
-    if os.name == "nt":
-        return True  # os.kill(pid, 0) would send Ctrl-C there; the message says how to clear it
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # alive, owned by another user
-    return True
-
-
-def _lock_pid(path: Path) -> int | None:
-    try:
-        pid = int(path.read_text(encoding="ascii").strip())
-    except (OSError, ValueError):
-        return None
-    return pid if pid > 0 else None
-
-
 @contextlib.contextmanager
 def scheduler_lock(config: Config) -> Iterator[Path]:
     """Hold the pid lock file for this scheduler; a lock whose process is gone is taken over."""
     path = config.path(config.state.folder) / PID_LOCK
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for _ in range(2):
-        try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            pid = _lock_pid(path)
-            if pid is not None and _alive(pid):
-                raise CommandError(
-                    f"Penjadwal lain sedang berjalan (PID {pid}). Hentikan penjadwal itu dulu; "
-                    f"bila yakin tidak ada yang berjalan, hapus berkas kunci {path}.",
-                    EXIT_FAILED,
-                ) from None
-            log.warning(
-                "Kunci penjadwal %s tertinggal (PID %s sudah tidak berjalan); diambil alih.",
-                path,
-                pid or "?",
-            )
-            path.unlink(missing_ok=True)
-            continue
-        with os.fdopen(fd, "w", encoding="ascii") as f:
-            f.write(f"{os.getpid()}\n")
-        break
-    else:
-        raise CommandError(f"Kunci penjadwal {path} tidak dapat diambil; coba lagi.", EXIT_FAILED)
+
+    def stale(holder: dict) -> None:
+        log.warning(
+            "Kunci penjadwal %s tertinggal (PID %s sudah tidak berjalan); diambil alih.",
+            path,
+            holder.get("pid", "?"),
+        )
+
     try:
-        yield path
-    finally:
-        if _lock_pid(path) == os.getpid():
-            path.unlink(missing_ok=True)
+        with pid_lock(path, command="schedule", on_stale=stale) as held:
+            yield held
+    except LockBusy as busy:
+        raise CommandError(
+            f"Penjadwal lain sedang berjalan (PID {busy.holder.get('pid')}). Hentikan penjadwal itu "
+            f"dulu; bila yakin tidak ada yang berjalan, hapus berkas kunci {path}.",
+            EXIT_FAILED,
+        ) from None
 
 
 @contextlib.contextmanager

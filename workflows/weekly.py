@@ -14,8 +14,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import json
-import os
 import sys
 import time
 from collections import Counter
@@ -41,6 +39,7 @@ from .letters import (
     render_reminder,
     render_weekly_letters,
 )
+from .locks import LockBusy, pid_lock
 from .mail import (
     MailError,
     UncertainDelivery,
@@ -50,7 +49,7 @@ from .mail import (
     open_transport,
 )
 from .schema import tab
-from .score import ScoreResult, score_week
+from .score import ScoreResult
 from .workbook import WorkbookError
 
 LOCK_FILE = "run.lock"
@@ -64,61 +63,22 @@ STATUS_TEXT = {
 # -- run lock --------------------------------------------------------------------------------------
 
 
-def pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return False  # a lock left by an earlier life of this pid, not a run in progress
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # alive, owned by another user
-    return True
-
-
 @contextlib.contextmanager
 def run_lock(config: Config, command: str) -> Iterator[Path]:
-    """Hold ``run.lock`` (created with O_EXCL, holding the pid) for the length of a run.
-
-    A lock whose process is gone is stale and taken over; a live one stops this run with a
-    sentence that says who holds it and how to clear it.
-    """
+    """Hold ``run.lock`` for the length of a run; a live holder stops this run with a sentence
+    that says who holds it and how to clear it (a lock whose process is gone is taken over)."""
     path = config.path(config.state.folder) / LOCK_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for _ in range(2):
-        try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            holder = _lock_holder(path)
-            pid = holder.get("pid")
-            if isinstance(pid, int) and pid_alive(pid):
-                raise CommandError(
-                    f"Proses '{holder.get('command', '?')}' lain sedang berjalan sejak "
-                    f"{holder.get('since', '?')} (PID {pid}). Tunggu sampai selesai, lalu jalankan "
-                    f"lagi; bila yakin tidak ada proses yang berjalan, hapus berkas {path}.",
-                    EXIT_FAILED,
-                ) from None
-            path.unlink(missing_ok=True)  # stale: its process is gone
-            continue
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            since = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-            json.dump({"pid": os.getpid(), "command": command, "since": since}, f)
-        break
-    else:
-        raise CommandError(f"Kunci proses {path} tidak dapat diambil; coba lagi.", EXIT_FAILED)
     try:
-        yield path
-    finally:
-        if _lock_holder(path).get("pid") == os.getpid():
-            path.unlink(missing_ok=True)
-
-
-def _lock_holder(path: Path) -> dict:
-    try:
-        holder = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return holder if isinstance(holder, dict) else {}
+        with pid_lock(path, command=command) as held:
+            yield held
+    except LockBusy as busy:
+        holder = busy.holder
+        raise CommandError(
+            f"Proses '{holder.get('command', '?')}' lain sedang berjalan sejak "
+            f"{holder.get('since', '?')} (PID {holder.get('pid')}). Tunggu sampai selesai, lalu "
+            f"jalankan lagi; bila yakin tidak ada proses yang berjalan, hapus berkas {path}.",
+            EXIT_FAILED,
+        ) from None
 
 
 # -- progress --------------------------------------------------------------------------------------
@@ -304,26 +264,7 @@ def letterhead(config: Config, week: RunWeek) -> Letterhead:
 
 
 def read_history(config: Config) -> pd.DataFrame:
-    riwayat = tab("riwayat")
-    book = publish.open_summary_book(config)
-    return publish.read_table(riwayat, book.read_tabs([riwayat.name])[riwayat.name])
-
-
-def score_only(config: Config, week: RunWeek, validation: ValidationRun, history: pd.DataFrame):
-    """The week's scores without publishing them (``letters`` after a ``score`` or ``weekly``)."""
-    tables = validation.tables
-    return score_week(
-        roster=tables["pegawai"],
-        indicators=tables["indikator"],
-        entries=tables["realisasi"],
-        behaviour=tables["perilaku"],
-        history=history,
-        rejected=tables["rejected"],
-        week=week,
-        period=config.period,
-        scoring=config.scoring,
-        organisation=config.organisation,
-    )
+    return publish.read_history(publish.open_summary_book(config))
 
 
 def weekly_letters(
@@ -607,7 +548,7 @@ def cmd_letters(config: Config, args: argparse.Namespace) -> int:
     with run_lock(config, "letters"):
         validation = run_validation(config, week, only_unit=args.unit, write_back=False)
         history = read_history(config)
-        result = score_only(config, week, validation, history)
+        result = publish.score_validation(config, week, validation, history)
         return _send_week(
             config,
             args,
@@ -629,7 +570,7 @@ def cmd_weekly(config: Config, args: argparse.Namespace) -> int:
         validation = run_validation(config, week, only_unit=args.unit, write_back=not args.dry_run)
         if args.dry_run:
             history = read_history(config)
-            result = score_only(config, week, validation, history)
+            result = publish.score_validation(config, week, validation, history)
         else:
             result = publish.score_and_publish(config, week, validation, started=started)
             history = read_history(config)  # now holds this week too
