@@ -505,18 +505,18 @@ def _fold_id(ids: pd.Series) -> pd.Series:
     return ids.astype(object).str.replace(r"\s+", "", regex=True).str.casefold()
 
 
+def _emit_unknown_nips(sheet: _Sheet, nip: pd.Series, roster: _Roster) -> None:
+    """A NIP that this unit's roster does not hold is an ``unknown-nip`` error."""
+    unknown = nip.notna() & ~nip.isin(roster.status.index)
+    sheet.emit("nip", pd.Series("unknown-nip", index=sheet.index).where(unknown), value=nip)
+
+
 def _check_indikator(sheet: _Sheet, roster: _Roster) -> tuple[pd.DataFrame, pd.DataFrame]:
     typed = _Typed(sheet, remap={"bobot": {"negative-number": "invalid-weight"}})
     bobot = typed["bobot"]
     sheet.emit("bobot", pd.Series("invalid-weight", index=sheet.index).where(bobot.eq(0)))
     nip = typed["nip"]
-    sheet.emit(
-        "nip",
-        pd.Series("unknown-nip", index=sheet.index).where(
-            nip.notna() & ~nip.isin(roster.status.index)
-        ),
-        value=nip,
-    )
+    _emit_unknown_nips(sheet, nip, roster)
     folded = _fold_id(typed["id"].where(typed.present))
     first = _first_row(folded)
     again = folded.notna() & first.ne(pd.Series(sheet.index, index=sheet.index))
@@ -674,13 +674,7 @@ def _check_people_tab(sheet: _Sheet, roster: _Roster) -> pd.DataFrame:
     """Perilaku and Refleksi: every row names an ASN of this unit."""
     typed = _Typed(sheet)
     nip = typed["nip"]
-    sheet.emit(
-        "nip",
-        pd.Series("unknown-nip", index=sheet.index).where(
-            nip.notna() & ~nip.isin(roster.status.index)
-        ),
-        value=nip,
-    )
+    _emit_unknown_nips(sheet, nip, roster)
     for col in sheet.tab.columns:
         if col.type == "month_or_quarter":
             ctx = sheet.ctx
