@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT, write_config
+
 from workflows.cli import main
 from workflows.config import ConfigError, load_config
 
@@ -76,26 +76,58 @@ def test_config_is_frozen(config):
     ("key", "value", "expected"),
     [
         ("backend", "excel", "kunci 'backend' bernilai 'excel': salah satu dari: local, google"),
-        ("period.start", "kemarin", "kunci 'period.start' bernilai 'kemarin': harus tanggal berbentuk YYYY-MM-DD"),
+        (
+            "period.start",
+            "kemarin",
+            "kunci 'period.start' bernilai 'kemarin': harus tanggal berbentuk YYYY-MM-DD",
+        ),
         ("period", {"start": "2026-12-31", "end": "2026-01-01"}, "kunci 'period'"),
         ("scoring.cap", "seratus", "kunci 'scoring.cap' bernilai 'seratus': harus angka"),
         ("scoring.cap", -5, "kunci 'scoring.cap' bernilai -5: harus lebih dari 0"),
-        ("scoring.organisation_predikat", "Hebat", "kunci 'scoring.organisation_predikat' bernilai 'Hebat'"),
-        ("scoring.kategori", {"sangat_baik": 80, "baik": 90, "butuh_perbaikan": 70, "kurang": 50},
-         "batas kategori harus menurun"),
-        ("mail.transport", "pos", "kunci 'mail.transport' bernilai 'pos': salah satu dari: outbox, smtp"),
-        ("mail.smtp.port", 70000, "kunci 'mail.smtp.port' bernilai 70000: harus paling banyak 65535"),
+        (
+            "scoring.organisation_predikat",
+            "Hebat",
+            "kunci 'scoring.organisation_predikat' bernilai 'Hebat'",
+        ),
+        (
+            "scoring.kategori",
+            {"sangat_baik": 80, "baik": 90, "butuh_perbaikan": 70, "kurang": 50},
+            "batas kategori harus menurun",
+        ),
+        (
+            "mail.transport",
+            "pos",
+            "kunci 'mail.transport' bernilai 'pos': salah satu dari: outbox, smtp",
+        ),
+        (
+            "mail.smtp.port",
+            70000,
+            "kunci 'mail.smtp.port' bernilai 70000: harus paling banyak 65535",
+        ),
         ("mail.sender.name", "Asemrowo\nBcc: x@y", "tidak boleh berisi baris baru"),
-        ("timezone", "Asia/Surabaya", "kunci 'timezone' bernilai 'Asia/Surabaya': zona waktu tidak dikenal"),
-        ("schedule.weekly", "senin 07:00", "kunci 'schedule.weekly' bernilai 'senin 07:00': harus berbentuk"),
+        (
+            "timezone",
+            "Asia/Surabaya",
+            "kunci 'timezone' bernilai 'Asia/Surabaya': zona waktu tidak dikenal",
+        ),
+        (
+            "schedule.weekly",
+            "senin 07:00",
+            "kunci 'schedule.weekly' bernilai 'senin 07:00': harus berbentuk",
+        ),
         ("units", [], "kunci 'units' bernilai []: tidak boleh kosong"),
         ("colour", "biru", "kunci 'colour' bernilai 'biru': kunci ini tidak dikenal"),
-        ("scoring.distribution.Baik", [{"predikat": ["Hebat"], "maximum": 0.5}],
-         "kunci 'scoring.distribution.Baik.0.predikat.0' bernilai 'Hebat'"),
+        (
+            "scoring.distribution.Baik",
+            [{"predikat": ["Hebat"], "maximum": 0.5}],
+            "kunci 'scoring.distribution.Baik.0.predikat.0' bernilai 'Hebat'",
+        ),
         ("summary", _DELETE, "kunci 'summary' tidak ada: kunci ini wajib ada"),
     ],
 )
-def test_each_wrong_key_is_named_with_its_value_and_what_is_expected(tmp_path, key, value, expected):
+def test_each_wrong_key_is_named_with_its_value_and_what_is_expected(
+    tmp_path, key, value, expected
+):
     with pytest.raises(ConfigError) as caught:
         load_config(_with(tmp_path, key, value))
     assert expected in str(caught.value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from conftest import ROOT
+
 from workflows.cli import COMMANDS, build_parser
 from workflows.config import Config
 
@@ -13,8 +14,13 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 def test_readme_opens_with_the_two_commands():
     blocks = re.findall(r"```bash\n(.*?)\n```", README, flags=re.S)
-    assert blocks[0].startswith("pip install -r requirements.txt") and "python run.py weekly" in blocks[0]
-    assert blocks[1] == "pip install -r requirements.txt -r requirements-dev.txt && python -m pytest"
+    assert (
+        blocks[0].startswith("pip install -r requirements.txt")
+        and "python run.py weekly" in blocks[0]
+    )
+    assert (
+        blocks[1] == "pip install -r requirements.txt -r requirements-dev.txt && python -m pytest"
+    )
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "requirements-dev.txt" in ci and "python -m pytest" in ci
 

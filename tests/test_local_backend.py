@@ -16,7 +16,13 @@ from openpyxl.styles import Font, PatternFill
 from workflows import schema
 from workflows.local import LocalWorkbook
 from workflows.prepare import prepare_workbooks
-from workflows.workbook import RangeUpdate, Workbook, WorkbookLocked, WorkbookNotFound, WorkbookUnsafeToWrite
+from workflows.workbook import (
+    RangeUpdate,
+    Workbook,
+    WorkbookLocked,
+    WorkbookNotFound,
+    WorkbookUnsafeToWrite,
+)
 
 
 def sha(path: Path) -> str:
@@ -30,8 +36,28 @@ def staff_book(tmp_path: Path) -> Path:
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = "Realisasi"
-    ws.append(["Tanggal", "NIP", "ID Indikator", "Realisasi", "Bukti", "Keterangan", "Status", "Pesan Validasi"])
-    ws.append([dt.datetime(2026, 3, 2), "198609262015051001", "PLY-01", 12.5, "https://x.example/a", "rapat"])
+    ws.append(
+        [
+            "Tanggal",
+            "NIP",
+            "ID Indikator",
+            "Realisasi",
+            "Bukti",
+            "Keterangan",
+            "Status",
+            "Pesan Validasi",
+        ]
+    )
+    ws.append(
+        [
+            dt.datetime(2026, 3, 2),
+            "198609262015051001",
+            "PLY-01",
+            12.5,
+            "https://x.example/a",
+            "rapat",
+        ]
+    )
     ws.append(["02/03/2026", "19860926 201505 1 001", "PLY-02", "=10+2", None, "08123"])
     ws["D2"].number_format = "0.00"
     ws["A2"].number_format = "DD/MM/YYYY"
@@ -52,7 +78,14 @@ def test_read_gives_values_as_typed(staff_book):
     tabs = LocalWorkbook(staff_book).read_tabs(["Realisasi", "realisasi ", "Tidak Ada"])
     rows = tabs["Realisasi"]
     assert rows[0][:4] == ["Tanggal", "NIP", "ID Indikator", "Realisasi"]
-    assert rows[1] == [dt.datetime(2026, 3, 2), "198609262015051001", "PLY-01", 12.5, "https://x.example/a", "rapat"]
+    assert rows[1] == [
+        dt.datetime(2026, 3, 2),
+        "198609262015051001",
+        "PLY-01",
+        12.5,
+        "https://x.example/a",
+        "rapat",
+    ]
     # a formula that no spreadsheet program has computed yet has no value to read
     assert rows[2] == ["02/03/2026", "19860926 201505 1 001", "PLY-02", None, None, "08123"]
     assert tabs["realisasi "] == rows  # tab titles match case- and space-insensitively
@@ -66,7 +99,9 @@ def test_read_missing_file_is_a_clear_error(tmp_path):
 
 def test_write_round_trip_keeps_formulas_formats_and_other_tabs(staff_book):
     book = LocalWorkbook(staff_book)
-    book.write_ranges([RangeUpdate("Realisasi", 2, 7, [["OK", ""], ["Ditolak", "=HYPERLINK(\"x\")"]])])
+    book.write_ranges(
+        [RangeUpdate("Realisasi", 2, 7, [["OK", ""], ["Ditolak", '=HYPERLINK("x")']])]
+    )
     wb = openpyxl.load_workbook(staff_book)
     ws = wb["Realisasi"]
     assert ws["D3"].value == "=10+2" and ws["D3"].data_type == "f"  # staff formula kept
@@ -97,8 +132,23 @@ def test_numpy_and_pandas_values_are_stored_as_plain_cells(tmp_path):
 
     book = LocalWorkbook(tmp_path / "t.xlsx")
     book.ensure_tabs([schema.tab("riwayat")])
-    book.append_rows("Riwayat", [["2026-W48", "1", "A", "U", np.float64(97.5), np.nan, pd.NaT,
-                                  None, "Baik", pd.Timestamp("2026-11-30 07:00", tz="Asia/Jakarta")]])
+    book.append_rows(
+        "Riwayat",
+        [
+            [
+                "2026-W48",
+                "1",
+                "A",
+                "U",
+                np.float64(97.5),
+                np.nan,
+                pd.NaT,
+                None,
+                "Baik",
+                pd.Timestamp("2026-11-30 07:00", tz="Asia/Jakarta"),
+            ]
+        ],
+    )
     ws = openpyxl.load_workbook(tmp_path / "t.xlsx")["Riwayat"]
     assert ws["E2"].value == 97.5 and ws["E2"].data_type == "n"
     assert ws["E2"].number_format == "0.00"  # format from the summary schema
@@ -157,7 +207,9 @@ def test_a_crash_while_saving_leaves_the_old_file_whole(staff_book, monkeypatch)
 def test_a_workbook_with_a_chart_is_not_written(staff_book):
     wb = openpyxl.load_workbook(staff_book)
     chart = BarChart()
-    chart.add_data(Reference(wb["Realisasi"], min_col=4, min_row=1, max_row=3), titles_from_data=True)
+    chart.add_data(
+        Reference(wb["Realisasi"], min_col=4, min_row=1, max_row=3), titles_from_data=True
+    )
     wb["Catatan Admin"].add_chart(chart, "D4")
     wb.save(staff_book)
     before = sha(staff_book)
@@ -198,7 +250,9 @@ def test_init_creates_every_workbook_then_is_a_no_op(config):
     wb = openpyxl.load_workbook(folder / config.units[0].workbook)
     assert wb.sheetnames == ["Pegawai", "Indikator", "Realisasi", "Perilaku", "Refleksi"]
     assert [c.value for c in wb["Realisasi"][1]] == schema.tab("realisasi").headers
-    dropdowns = {str(dv.sqref): dv.formula1 for dv in wb["Indikator"].data_validations.dataValidation}
+    dropdowns = {
+        str(dv.sqref): dv.formula1 for dv in wb["Indikator"].data_validations.dataValidation
+    }
     assert dropdowns["E2:E5000"] == '"Kuantitas,Kualitas,Waktu,Biaya"'
     summary = openpyxl.load_workbook(folder / config.summary.workbook)
     assert summary.sheetnames == [t.name for t in schema.summary_tabs()]

@@ -8,17 +8,62 @@ from workflows import schema
 
 UNIT_COLUMNS = {
     "Pegawai": ["NIP", "Nama", "Jabatan", "Email", "NIP Atasan", "Status"],
-    "Indikator": ["ID", "NIP", "Rencana Hasil Kerja", "Indikator", "Aspek", "Satuan", "Target", "Arah",
-                  "Agregasi", "Bobot", "Wajib Bukti"],
-    "Realisasi": ["Tanggal", "NIP", "ID Indikator", "Realisasi", "Bukti", "Keterangan", "Status",
-                  "Pesan Validasi"],
-    "Perilaku": ["Periode", "NIP", "Berorientasi Pelayanan", "Akuntabel", "Kompeten", "Harmonis", "Loyal",
-                 "Adaptif", "Kolaboratif", "Rating Perilaku", "Rating Hasil Kerja", "Catatan Atasan"],
-    "Refleksi": ["Minggu", "NIP", "Yang Berjalan Baik", "Kendala", "Rencana Minggu Depan",
-                 "Dukungan yang Dibutuhkan", "Tanggapan Atasan"],
+    "Indikator": [
+        "ID",
+        "NIP",
+        "Rencana Hasil Kerja",
+        "Indikator",
+        "Aspek",
+        "Satuan",
+        "Target",
+        "Arah",
+        "Agregasi",
+        "Bobot",
+        "Wajib Bukti",
+    ],
+    "Realisasi": [
+        "Tanggal",
+        "NIP",
+        "ID Indikator",
+        "Realisasi",
+        "Bukti",
+        "Keterangan",
+        "Status",
+        "Pesan Validasi",
+    ],
+    "Perilaku": [
+        "Periode",
+        "NIP",
+        "Berorientasi Pelayanan",
+        "Akuntabel",
+        "Kompeten",
+        "Harmonis",
+        "Loyal",
+        "Adaptif",
+        "Kolaboratif",
+        "Rating Perilaku",
+        "Rating Hasil Kerja",
+        "Catatan Atasan",
+    ],
+    "Refleksi": [
+        "Minggu",
+        "NIP",
+        "Yang Berjalan Baik",
+        "Kendala",
+        "Rencana Minggu Depan",
+        "Dukungan yang Dibutuhkan",
+        "Tanggapan Atasan",
+    ],
 }
-SUMMARY_TABS = ["Ringkasan Pegawai", "Ringkasan Unit", "Capaian Indikator", "Riwayat", "Temuan Validasi",
-                "Log Surat", "Log Proses"]
+SUMMARY_TABS = [
+    "Ringkasan Pegawai",
+    "Ringkasan Unit",
+    "Capaian Indikator",
+    "Riwayat",
+    "Temuan Validasi",
+    "Log Surat",
+    "Log Proses",
+]
 RATINGS = ["Di Bawah Ekspektasi", "Sesuai Ekspektasi", "Di Atas Ekspektasi"]
 
 
@@ -50,7 +95,12 @@ def test_required_columns_and_writers_follow_the_design():
     realisasi = schema.tab("realisasi")
     assert [c.name for c in realisasi.columns if c.is_system] == ["Status", "Pesan Validasi"]
     assert not realisasi.column("status").required_column
-    assert [c.name for c in realisasi.columns if c.required] == ["Tanggal", "NIP", "ID Indikator", "Realisasi"]
+    assert [c.name for c in realisasi.columns if c.required] == [
+        "Tanggal",
+        "NIP",
+        "ID Indikator",
+        "Realisasi",
+    ]
     pegawai = schema.tab("pegawai")
     assert pegawai.column("status").default == "Aktif"
     assert not pegawai.column("nip_atasan").required
@@ -79,14 +129,20 @@ def test_headers_match_case_space_insensitively_and_by_alias():
 
 def test_malformed_declarations_are_refused(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("name: X\nkey: x\nworkbook: unit\ncolumns:\n  - {name: A, key: a, type: colour, writer: staff}\n")
+    bad.write_text(
+        "name: X\nkey: x\nworkbook: unit\ncolumns:\n  - {name: A, key: a, type: colour, writer: staff}\n"
+    )
     with pytest.raises(schema.SchemaError, match="type 'colour'"):
         schema.load_tab(bad)
-    bad.write_text("name: X\nkey: x\nworkbook: unit\ncolumns:\n"
-                   "  - {name: A, key: a, type: text, writer: staff}\n"
-                   "  - {name: B, key: b, type: text, writer: staff, aliases: [a]}\n")
+    bad.write_text(
+        "name: X\nkey: x\nworkbook: unit\ncolumns:\n"
+        "  - {name: A, key: a, type: text, writer: staff}\n"
+        "  - {name: B, key: b, type: text, writer: staff, aliases: [a]}\n"
+    )
     with pytest.raises(schema.SchemaError, match="names two columns"):
         schema.load_tab(bad)
-    bad.write_text("name: X\nkey: x\nworkbook: unit\ncolumns:\n  - {name: A, key: a, type: choice, writer: staff}\n")
+    bad.write_text(
+        "name: X\nkey: x\nworkbook: unit\ncolumns:\n  - {name: A, key: a, type: choice, writer: staff}\n"
+    )
     with pytest.raises(schema.SchemaError, match="needs choices"):
         schema.load_tab(bad)

@@ -174,7 +174,9 @@ class Scoring(_Strict):
     perilaku: PerilakuThresholds = PerilakuThresholds()
     organisation_predikat: Literal[ORGANISATION_PREDIKAT] = "Baik"  # type: ignore[valid-type]
     trend_weeks: int = Field(default=8, ge=1, le=52)
-    distribution: dict[Literal[ORGANISATION_PREDIKAT], tuple[CurveBound, ...]] = DEFAULT_DISTRIBUTION  # type: ignore[valid-type]
+    distribution: dict[Literal[ORGANISATION_PREDIKAT], tuple[CurveBound, ...]] = (
+        DEFAULT_DISTRIBUTION  # type: ignore[valid-type]
+    )
 
     @model_validator(mode="after")
     def _bands_descending(self) -> Scoring:

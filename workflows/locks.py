@@ -53,7 +53,9 @@ def lock_holder(path: Path) -> dict:
 
 
 @contextlib.contextmanager
-def pid_lock(path: Path, *, command: str, on_stale: Callable[[dict], None] | None = None) -> Iterator[Path]:
+def pid_lock(
+    path: Path, *, command: str, on_stale: Callable[[dict], None] | None = None
+) -> Iterator[Path]:
     """Hold ``path`` for the length of the block; raise ``LockBusy`` if a live process holds it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     for _ in range(2):
