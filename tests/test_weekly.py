@@ -254,3 +254,23 @@ def test_progress_line_on_a_terminal():
     quiet = io.StringIO()
     weekly.Progress(3, stream=quiet).update(1)
     assert quiet.getvalue() == ""
+
+
+def test_weekly_for_one_unit_writes_and_mails_that_unit_only(demo_config, capsys):
+    config = with_mail(demo_config)
+    folder = config.path(config.local.folder)
+    untouched = {
+        u.workbook: (folder / u.workbook).read_bytes()
+        for u in config.units
+        if u.name != "Seksi Pelayanan"
+    }
+    assert run(config, "weekly", "--unit", "seksi pelayanan") == 0
+    assert {name: (folder / name).read_bytes() for name in untouched} == untouched
+    statuses = LocalWorkbook(folder / "pelayanan.xlsx").read_tabs(["Realisasi"])["Realisasi"]
+    assert statuses[0][6:8] == ["Status", "Pesan Validasi"] and statuses[1][6] == "OK"
+    # the leadership summary still covers every unit
+    people = summary_tab(config, "ringkasan_pegawai")
+    assert len(people) == 49 and people["unit"].nunique() == 7
+    sent = sorted(p.name for p in (config.path(config.mail.outbox) / "2026-W48").glob("*.eml"))
+    pelayanan = people[people["unit"] == "Seksi Pelayanan"]["nip"]
+    assert sent == sorted(f"mingguan-{nip}.eml" for nip in pelayanan)  # no digest either

@@ -52,15 +52,22 @@ class ValidationRun:
 
 
 def run_validation(
-    config: Config, week: RunWeek, *, only_unit: str | None = None, write_back: bool = True
+    config: Config,
+    week: RunWeek,
+    *,
+    only_unit: str | None = None,
+    write_back: bool = True,
+    write_back_unit: str | None = None,
 ) -> ValidationRun:
     """Read, validate and (by default) write statuses back, for every unit or just one.
 
     A workbook that cannot be read becomes a ``workbook-unreadable`` finding; the others go on.
     With ``only_unit``, the other units' Pegawai tabs are still read so a supervisor from another
-    unit is known.
+    unit is known. ``write_back_unit`` validates every unit (the summary needs them all) but
+    writes statuses back to that unit's workbook only.
     """
     chosen = [config.unit(only_unit)] if only_unit else list(config.units)
+    target = config.unit(write_back_unit).name if write_back_unit else None
     books: dict[str, Workbook] = {}
     raws: list[tuple[str, str, dict[str, Rows | None]]] = []
     unreadable: dict[str, UnitData] = {}
@@ -84,7 +91,7 @@ def run_validation(
     if write_back:
         first_reads = {name: raw for name, _, raw in raws}
         for data in units:
-            if data.unit in books:
+            if data.unit in books and target in (None, data.unit):
                 writeback.append(
                     write_statuses(books[data.unit], data, first_reads[data.unit].get(_REALISASI))
                 )

@@ -298,10 +298,14 @@ def print_scores(result: ScoreResult) -> None:
 
 
 def cmd_score(config: Config, args: argparse.Namespace) -> int:
-    """``score``: validate every unit, score the week, publish the summary workbook."""
+    """``score``: validate every unit, score the week, publish the summary workbook.
+
+    With ``--unit`` statuses are written back to that unit only; the summary is still built from
+    every unit, so leadership never sees a partial summary.
+    """
     started = _now(config)
     week = week_for(config, args)
-    validation = run_validation(config, week, only_unit=args.unit)
+    validation = run_validation(config, week, write_back_unit=args.unit)
     result = score_and_publish(config, week, validation, started=started)
     for line in validation.writeback:
         print(line)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import datetime as dt
 import sys
 import time
@@ -563,11 +564,17 @@ def cmd_letters(config: Config, args: argparse.Namespace) -> int:
 
 @_mail_errors
 def cmd_weekly(config: Config, args: argparse.Namespace) -> int:
-    """``weekly``: validate, score, publish, then the letters and the leadership digest."""
+    """``weekly``: validate, score, publish, then the letters and the leadership digest.
+
+    With ``--unit``, statuses and letters go to that unit only; the summary is still built from
+    every unit, so leadership never sees a partial summary.
+    """
     started = dt.datetime.now(config.tz).replace(tzinfo=None)
     week = week_for(config, args)
     with run_lock(config, "weekly"):
-        validation = run_validation(config, week, only_unit=args.unit, write_back=not args.dry_run)
+        validation = run_validation(
+            config, week, write_back=not args.dry_run, write_back_unit=args.unit
+        )
         if args.dry_run:
             history = read_history(config)
             result = publish.score_validation(config, week, validation, history)
@@ -576,6 +583,8 @@ def cmd_weekly(config: Config, args: argparse.Namespace) -> int:
             history = read_history(config)  # now holds this week too
         for line in validation.writeback:
             print(line)
+        if args.unit:
+            result = _for_unit(result, config.unit(args.unit).name)
         return _send_week(
             config,
             args,
@@ -586,6 +595,15 @@ def cmd_weekly(config: Config, args: argparse.Namespace) -> int:
             result=result,
             history=history,
         )
+
+
+def _for_unit(result: ScoreResult, unit: str) -> ScoreResult:
+    """The scores of one unit's ASN only: whom ``weekly --unit`` writes to."""
+    return dataclasses.replace(
+        result,
+        people=result.people[result.people["unit"] == unit],
+        indicators=result.indicators[result.indicators["unit"] == unit],
+    )
 
 
 def reminder_recipients(
