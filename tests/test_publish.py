@@ -8,7 +8,7 @@ import zipfile
 import openpyxl
 import pandas as pd
 import pytest
-from test_score import NIP_A, NIP_B, week_tables
+from test_score import NIP_A, NIP_B, NIP_C, week_tables
 
 from workflows import publish
 from workflows.calendar import run_week
@@ -30,6 +30,9 @@ def week_of(day: str):
 
 
 W47, W48 = week_of("2026-11-23"), week_of("2026-11-30")
+# By hand, Ani in W47 (cut-off 22 Nov, 326 days): PLY-01 100 of 326 due, PLY-02 mean 3 of 3 (Turun),
+# PLY-03 latest 70 against 80-90 → (60 × 100/326 × 100 + 30 × 100 + 10 × 87.5) / 100
+ANI_W47 = (60 * (100 / 326 * 100) + 30 * 100 + 10 * 87.5) / 100
 
 
 def validation(week=None):
@@ -97,7 +100,8 @@ def test_tabs_are_written_with_numbers_formats_and_frozen_headers(published):
     assert cell["Kelengkapan Data"].value == 1 and cell["Kelengkapan Data"].number_format == "0.0%"
     assert cell["Entri Ditolak"].value == 2 and cell["Entri Ditolak"].number_format == "0"
     assert cell["NIP"].data_type == "s"
-    assert cell["Perubahan"].value is None  # no score last week: an empty cell, not "nan"
+    # W47 was never published: it is filled in from the same entries, so the change is known
+    assert cell["Perubahan"].value == pytest.approx(98.75 - ANI_W47)
 
     units = {r["Unit"]: r for r in records(published, "Ringkasan Unit")}
     assert (
@@ -179,7 +183,7 @@ def test_rerunning_a_week_leaves_riwayat_unchanged(published):
     assert [(r["Minggu"], r["NIP"]) for r in first] == sorted(
         (r["Minggu"], r["NIP"]) for r in first
     )
-    assert len(first) == 3
+    assert [r["NIP"] for r in first if r["Minggu"] == "2026-W48"] == sorted([NIP_A, NIP_B, NIP_C])
     log = records(published, "Log Proses")
     assert [(r["Perintah"], r["Minggu"], r["Hasil"], r["ASN"], r["Entri"]) for r in log] == [
         ("score", "2026-W48", "Selesai", 3, 8)
@@ -189,16 +193,36 @@ def test_rerunning_a_week_leaves_riwayat_unchanged(published):
 def test_week_after_week_gives_the_change_and_keeps_history(config):
     publish.score_and_publish(config, W47, validation(W47))
     publish.score_and_publish(config, W48, validation())
-    # By hand, Ani in W47 (cut-off 22 Nov, 326 days): PLY-01 100 of 326 due, PLY-02 mean 3 of 3 (Turun),
-    # PLY-03 latest 70 against 80-90 → (60 × 100/326 × 100 + 30 × 100 + 10 × 87.5) / 100
-    ani_w47 = (60 * (100 / 326 * 100) + 30 * 100 + 10 * 87.5) / 100
     riwayat = {(r["Minggu"], r["NIP"]): r["Nilai Capaian"] for r in records(config, "Riwayat")}
-    assert riwayat[("2026-W47", NIP_A)] == pytest.approx(ani_w47)
+    assert riwayat[("2026-W47", NIP_A)] == pytest.approx(ANI_W47)
     assert riwayat[("2026-W48", NIP_A)] == pytest.approx(98.75)
-    assert len(riwayat) == 6
+    assert sum(week in ("2026-W47", "2026-W48") for week, _ in riwayat) == 6
     people = {r["NIP"]: r for r in records(config, "Ringkasan Pegawai")}
-    assert people[NIP_A]["Perubahan"] == pytest.approx(98.75 - ani_w47)
+    assert people[NIP_A]["Perubahan"] == pytest.approx(98.75 - ANI_W47)
     assert people[NIP_A]["Minggu"] == "2026-W48"
+
+
+def test_missing_weeks_are_filled_in_but_published_weeks_are_kept(config):
+    book = LocalWorkbook(summary_path(config))
+    book.ensure_tabs([tab("riwayat")])
+    published_w46 = ["2026-W46", NIP_A, "Ani", "Seksi Pelayanan", 55.0, "Kurang"]
+    book.replace_tabs({"Riwayat": [tab("riwayat").headers, published_w46]})
+    publish.score_and_publish(config, W48, validation())
+    riwayat = {(r["Minggu"], r["NIP"]): r["Nilai Capaian"] for r in records(config, "Riwayat")}
+    assert riwayat[("2026-W46", NIP_A)] == 55.0  # what was published then stays
+    assert ("2026-W46", NIP_B) not in riwayat  # a published week is not rewritten at all
+    assert riwayat[("2026-W47", NIP_A)] == pytest.approx(ANI_W47)  # W47 was missing
+    weeks = sorted({week for week, _ in riwayat})
+    assert weeks == [
+        "2026-W41",
+        "2026-W42",
+        "2026-W43",
+        "2026-W44",
+        "2026-W45",
+        "2026-W46",
+        "2026-W47",
+        "2026-W48",
+    ]  # the trend window of config (8 weeks)
 
 
 def test_a_failed_run_is_logged_and_raised(config, monkeypatch):

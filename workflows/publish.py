@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook as XlsxBook
 
 from .backends import open_summary
-from .calendar import RunWeek
+from .calendar import RunWeek, run_week
 from .check import ValidationRun, run_validation, temuan_rows
 from .cli import EXIT_OK, print_table, week_for
 from .config import PREDIKAT, Config
@@ -242,6 +242,36 @@ def score_validation(
     )
 
 
+def backfill_history(
+    config: Config,
+    week: RunWeek,
+    validation: ValidationRun,
+    history: pd.DataFrame,
+    *,
+    now: dt.datetime,
+) -> pd.DataFrame:
+    """Riwayat with the weeks before ``week`` that it lacks (within the trend window) filled in.
+
+    On the first run, or after weeks without a run, the trend and the change since last week
+    would be empty although the entries are there: each missing week is scored from the same
+    validated entries with that week's cut-off. Weeks already in Riwayat are never rewritten
+    (they record what was published then), nor weeks before any entry or the period's start.
+    """
+    known = set(history["minggu"].astype(str))
+    for back in range(config.scoring.trend_weeks - 1, 0, -1):
+        past = run_week(
+            week.cut_off + dt.timedelta(days=1 - 7 * back),
+            period_start=config.period.start,
+            period_end=config.period.end,
+        )
+        if past.key in known or past.cut_off < config.period.start:
+            continue
+        scores = score_validation(config, past, validation, history)
+        if scores.entries_scored:
+            history = upsert_history(history, scores, past, now=now)
+    return history
+
+
 def score_and_publish(
     config: Config, week: RunWeek, validation: ValidationRun, *, started: dt.datetime | None = None
 ) -> ScoreResult:
@@ -252,7 +282,7 @@ def score_and_publish(
     started = started or _now(config)
     book = open_summary_book(config)
     try:
-        history = read_history(book)
+        history = backfill_history(config, week, validation, read_history(book), now=_now(config))
         result = score_validation(config, week, validation, history)
         publish_summary(
             book,
