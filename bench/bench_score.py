@@ -141,11 +141,11 @@ def main() -> None:
     )
     elapsed = time.perf_counter() - started
     entries = len(tables["entries"])
-    print(f"data sintetis: {entries:,} entri, {args.asn:,} ASN (dibuat dalam {built:.1f} s)")
-    print(f"waktu penilaian: {elapsed:.2f} s, {result.entries_scored:,} entri dinilai")
-    print(f"kecepatan: {entries / elapsed:,.0f} entri/detik")
-    print(f"memori puncak (RSS): {peak_rss_mib():,.0f} MiB (data saja: {before:,.0f} MiB)")
-    print(f"unit: {len(result.units) - 1}, pelanggaran kurva distribusi: {len(result.breaches)}")
+    print(f"synthetic data: {entries:,} entries, {args.asn:,} ASN (built in {built:.1f} s)")
+    print(f"scoring: {elapsed:.2f} s, {result.entries_scored:,} entries up to the cut-off")
+    print(f"speed: {entries / elapsed:,.0f} entries/s")
+    print(f"peak memory (RSS): {peak_rss_mib():,.0f} MiB (the input data alone: {before:,.0f} MiB)")
+    print(f"units: {len(result.units) - 1}, distribution-curve breaches: {len(result.breaches)}")
 
 
 if __name__ == "__main__":
