@@ -170,3 +170,10 @@ def test_cli_rejects_a_bad_date_with_status_2(config_path, capsys):
 def test_unknown_unit_is_a_config_error(config_path, capsys):
     assert main(["init", "--config", str(config_path), "--unit", "Seksi Rahasia"]) == 2
     assert "Seksi Rahasia" in capsys.readouterr().err
+
+
+def test_demo_refuses_a_google_config(tmp_path, capsys):
+    path = write_config(tmp_path, backend="google")
+    assert main(["demo", "--config", str(path)]) == 2
+    assert "backend: local" in capsys.readouterr().err
+    assert not (tmp_path / "data").exists()

@@ -71,6 +71,11 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, out
 def cmd_demo(config: Config, args: argparse.Namespace) -> int:
     from .demo import write_demo
 
+    if config.backend != "local":
+        raise CommandError(
+            "Data demo hanya dibuat sebagai workbook .xlsx lokal; pakai config dengan 'backend: local'.",
+            EXIT_USAGE,
+        )
     written = write_demo(config, force=args.force)
     folder = config.path(config.local.folder)
     if written:
