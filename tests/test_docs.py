@@ -38,3 +38,12 @@ def test_every_config_key_is_documented():
         if key == "base_dir":
             continue
         assert f"`{key}" in README, key
+
+
+def test_the_sheet_guide_is_generated_from_the_schemas():
+    from workflows.sheet_docs import DOCS_PATH, render_sheet_docs
+
+    assert DOCS_PATH.read_text(encoding="utf-8") == render_sheet_docs(), (
+        "docs/sheets.md is out of date: run python -m workflows.sheet_docs"
+    )
+    assert "| Pesan Validasi | teks | boleh kosong | sistem |" in render_sheet_docs()
