@@ -47,3 +47,20 @@ def test_the_sheet_guide_is_generated_from_the_schemas():
         "docs/sheets.md is out of date: run python -m workflows.sheet_docs"
     )
     assert "| Pesan Validasi | teks | boleh kosong | sistem |" in render_sheet_docs()
+
+
+def test_command_line_help_and_errors_speak_indonesian(capsys):
+    import pytest
+
+    from workflows.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["weekly", "--help"])
+    out = capsys.readouterr().out
+    assert (
+        out.startswith("cara pakai: run.py weekly") and "tampilkan bantuan ini lalu keluar" in out
+    )
+    with pytest.raises(SystemExit) as caught:
+        main(["laporan"])
+    assert caught.value.code == 2
+    assert "kesalahan: argumen PERINTAH: pilihan 'laporan' tidak dikenal" in capsys.readouterr().err

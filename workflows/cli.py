@@ -143,21 +143,49 @@ COMMANDS: dict[str, tuple[str, Callable[[Config, argparse.Namespace], int]]] = {
 }
 
 
+# argparse's own words, for the people who run the commands (argparse looks them up through its
+# module-level gettext function ``_``).
+ARGPARSE_WORDS = {
+    "usage: ": "cara pakai: ",
+    "options": "pilihan",
+    "positional arguments": "argumen",
+    "show this help message and exit": "tampilkan bantuan ini lalu keluar",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: kesalahan: %(message)s\n",
+    "argument %(argument_name)s: %(message)s": "argumen %(argument_name)s: %(message)s",
+    "the following arguments are required: %s": "argumen berikut wajib diisi: %s",
+    "unrecognized arguments: %s": "argumen tidak dikenal: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "pilihan %(value)r tidak dikenal (pilih salah satu: %(choices)s)"
+    ),
+    "expected one argument": "perlu satu nilai",
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "pilihan %(option)s bermakna ganda: bisa %(matches)s"
+    ),
+}
+
+
+def _speak_indonesian() -> None:
+    argparse._ = lambda text: ARGPARSE_WORDS.get(text, text)  # type: ignore[attr-defined]
+
+
 def build_parser() -> argparse.ArgumentParser:
+    _speak_indonesian()
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--config",
         type=Path,
         default=Path("config.yaml"),
+        metavar="BERKAS",
         help="berkas konfigurasi (bawaan: config.yaml)",
     )
     common.add_argument(
         "--date",
         type=_date,
         default=None,
+        metavar="TANGGAL",
         help="anggap hari ini tanggal ini (YYYY-MM-DD), untuk menjalankan ulang minggu mana pun",
     )
-    common.add_argument("--unit", default=None, help="hanya unit dengan nama ini")
+    common.add_argument("--unit", default=None, metavar="NAMA", help="hanya unit dengan nama ini")
     common.add_argument("-v", "--verbose", action="store_true", help="tampilkan rincian proses")
     common.add_argument("--debug", action="store_true", help="tampilkan traceback bila gagal")
 
