@@ -56,7 +56,6 @@ NUMBER_FORMATS = {
 HEADER_FONT = Font(bold=True)
 STAFF_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 SYSTEM_HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
-SYSTEM_CELL_FILL = PatternFill("solid", fgColor="F2F2F2")
 
 
 def to_cell_value(value: Any) -> Any:
