@@ -1,0 +1,77 @@
+"""What capaian writes opens in LibreOffice with the same values (skipped where it is not installed).
+
+LibreOffice re-saves each workbook through its own .xlsx import filter; the copy must hold what
+openpyxl reads from the original, cell by cell, so a spreadsheet program sees what we wrote.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import zipfile
+
+import openpyxl
+import pytest
+from conftest import DEMO_DATE
+
+from workflows.cli import main
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+
+
+def values(path, tab):
+    rows = openpyxl.load_workbook(path, data_only=True)[tab].iter_rows(values_only=True)
+    return [[_plain(v) for v in row] for row in rows if any(v not in (None, "") for v in row)]
+
+
+def _plain(value):
+    """LibreOffice stores whole numbers as integers, 15 significant digits, empty text as no cell."""
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else float(f"{value:.12g}")
+    if isinstance(value, dt.datetime):
+        return value.replace(microsecond=0)
+    return None if value == "" else value
+
+
+def trimmed(rows):
+    out = []
+    for row in rows:
+        row = list(row)
+        while row and row[-1] is None:
+            row.pop()
+        out.append(row)
+    return out
+
+
+def test_workbooks_written_by_the_weekly_job_open_unchanged(demo_config, tmp_path):
+    config_path = demo_config.base_dir / "config.yaml"
+    assert main(["weekly", "--config", str(config_path), "--date", DEMO_DATE]) == 0
+    folder = demo_config.path(demo_config.local.folder)
+    originals = [folder / "pelayanan.xlsx", folder / demo_config.summary.workbook]
+    out = tmp_path / "libreoffice"
+    subprocess.run(
+        [
+            SOFFICE,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            *map(str, originals),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    unit, summary = (out / p.name for p in originals)
+    for tab in ("Pegawai", "Indikator", "Realisasi", "Perilaku", "Refleksi"):
+        assert trimmed(values(unit, tab)) == trimmed(values(originals[0], tab)), tab
+    for tab in ("Ringkasan Pegawai", "Ringkasan Unit", "Capaian Indikator", "Riwayat", "Log Surat"):
+        assert trimmed(values(summary, tab)) == trimmed(values(originals[1], tab)), tab
+    # the chart survives too (frozen panes are view settings, which a headless convert drops)
+    assert "Grafik" in openpyxl.load_workbook(summary).sheetnames
+    with zipfile.ZipFile(summary) as archive:
+        assert any(name.startswith("xl/charts/chart") for name in archive.namelist())
