@@ -273,14 +273,20 @@ def backfill_history(
 
 
 def score_and_publish(
-    config: Config, week: RunWeek, validation: ValidationRun, *, started: dt.datetime | None = None
+    config: Config,
+    week: RunWeek,
+    validation: ValidationRun,
+    *,
+    started: dt.datetime | None = None,
+    book: Workbook | None = None,
 ) -> ScoreResult:
     """Score a validation run and publish it to the summary workbook; the weekly pipeline's core.
 
-    A failure after the summary is open is still logged in Log Proses, then raised.
+    ``book`` is the summary already opened by the caller (one open per run). A failure after the
+    summary is open is still logged in Log Proses, then raised.
     """
     started = started or _now(config)
-    book = open_summary_book(config)
+    book = book or open_summary_book(config)
     try:
         history = backfill_history(config, week, validation, read_history(book), now=_now(config))
         result = score_validation(config, week, validation, history)

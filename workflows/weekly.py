@@ -51,7 +51,7 @@ from .mail import (
 )
 from .schema import tab
 from .score import ScoreResult
-from .workbook import WorkbookError
+from .workbook import Workbook, WorkbookError
 
 LOCK_FILE = "run.lock"
 STATUS_TEXT = {
@@ -264,10 +264,6 @@ def letterhead(config: Config, week: RunWeek) -> Letterhead:
     )
 
 
-def read_history(config: Config) -> pd.DataFrame:
-    return publish.read_history(publish.open_summary_book(config))
-
-
 def weekly_letters(
     config: Config,
     week: RunWeek,
@@ -310,7 +306,7 @@ def open_journal(config: Config) -> SendJournal:
 # -- logging to the summary and the console --------------------------------------------------------
 
 
-def sync_log_surat(config: Config, journal: SendJournal) -> str | None:
+def sync_log_surat(summary: Workbook, journal: SendJournal) -> str | None:
     """Copy journal outcomes not yet in Log Surat there in one append; a warning if it failed."""
     entries = journal.unsynced()
     if not entries:
@@ -332,9 +328,7 @@ def sync_log_surat(config: Config, journal: SendJournal) -> str | None:
         ]
     )
     try:
-        publish.open_summary_book(config).append_rows(
-            log_tab.name, publish.sheet_rows(log_tab, rows)[1:]
-        )
+        summary.append_rows(log_tab.name, publish.sheet_rows(log_tab, rows)[1:])
     except WorkbookError as exc:
         return f"Log Surat belum diperbarui ({exc}); akan dicoba lagi pada proses berikutnya."
     journal.mark_synced()
@@ -342,6 +336,7 @@ def sync_log_surat(config: Config, journal: SendJournal) -> str | None:
 
 
 def log_process(
+    summary: Workbook,
     config: Config,
     *,
     command: str,
@@ -371,9 +366,7 @@ def log_process(
         "keterangan": note,
     }
     try:
-        publish.open_summary_book(config).append_rows(
-            log_tab.name, publish.sheet_rows(log_tab, pd.DataFrame([row]))[1:]
-        )
+        summary.append_rows(log_tab.name, publish.sheet_rows(log_tab, pd.DataFrame([row]))[1:])
     except WorkbookError as exc:
         return f"Log Proses belum diperbarui: {exc}"
     return None
@@ -450,6 +443,7 @@ def _send_week(
     validation: ValidationRun,
     result: ScoreResult,
     history: pd.DataFrame,
+    summary: Workbook,
 ) -> int:
     """The letters part of ``letters`` and ``weekly``: send, record, log, print."""
     letters, total = weekly_letters(
@@ -477,12 +471,13 @@ def _send_week(
                 dry_run=args.dry_run,
             )
         finally:
-            sync_warning = None if args.dry_run else sync_log_surat(config, journal)
+            sync_warning = None if args.dry_run else sync_log_surat(summary, journal)
     rejected = validation.tables["rejected"]
     warnings = [sync_warning]
     if not args.dry_run:
         warnings.append(
             log_process(
+                summary,
                 config,
                 command=command,
                 week=week.key,
@@ -548,7 +543,8 @@ def cmd_letters(config: Config, args: argparse.Namespace) -> int:
     week = week_for(config, args)
     with run_lock(config, "letters"):
         validation = run_validation(config, week, only_unit=args.unit, write_back=False)
-        history = read_history(config)
+        summary = publish.open_summary_book(config)
+        history = publish.read_history(summary)
         result = publish.score_validation(config, week, validation, history)
         return _send_week(
             config,
@@ -559,6 +555,7 @@ def cmd_letters(config: Config, args: argparse.Namespace) -> int:
             validation=validation,
             result=result,
             history=history,
+            summary=summary,
         )
 
 
@@ -575,12 +572,15 @@ def cmd_weekly(config: Config, args: argparse.Namespace) -> int:
         validation = run_validation(
             config, week, write_back=not args.dry_run, write_back_unit=args.unit
         )
+        summary = publish.open_summary_book(config)
         if args.dry_run:
-            history = read_history(config)
+            history = publish.read_history(summary)
             result = publish.score_validation(config, week, validation, history)
         else:
-            result = publish.score_and_publish(config, week, validation, started=started)
-            history = read_history(config)  # now holds this week too
+            result = publish.score_and_publish(
+                config, week, validation, started=started, book=summary
+            )
+            history = publish.read_history(summary)  # now holds this week too
         for line in validation.writeback:
             print(line)
         if args.unit:
@@ -594,6 +594,7 @@ def cmd_weekly(config: Config, args: argparse.Namespace) -> int:
             validation=validation,
             result=result,
             history=history,
+            summary=summary,
         )
 
 
@@ -628,6 +629,15 @@ def cmd_remind(config: Config, args: argparse.Namespace) -> int:
     week = week_for(config, args)
     with run_lock(config, "remind"):
         validation = run_validation(config, week, only_unit=args.unit, write_back=False)
+        summary, summary_problem = None, None
+        if not args.dry_run:  # reminders matter more than their log lines: go on without it
+            try:
+                summary = publish.open_summary_book(config)
+            except WorkbookError as exc:
+                summary_problem = (
+                    f"Workbook ringkasan tidak dapat dibuka ({exc}); Log Surat dan Log Proses "
+                    "diperbarui pada proses berikutnya."
+                )
         tables = validation.tables
         roster = tables["pegawai"]
         if args.unit:
@@ -666,11 +676,12 @@ def cmd_remind(config: Config, args: argparse.Namespace) -> int:
                     dry_run=args.dry_run,
                 )
             finally:
-                sync_warning = None if args.dry_run else sync_log_surat(config, journal)
-        warnings = [sync_warning]
-        if not args.dry_run:
+                sync_warning = None if summary is None else sync_log_surat(summary, journal)
+        warnings = [summary_problem, sync_warning]
+        if summary is not None:
             warnings.append(
                 log_process(
+                    summary,
                     config,
                     command="remind",
                     week=key,
