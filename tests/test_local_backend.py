@@ -36,18 +36,7 @@ def staff_book(tmp_path: Path) -> Path:
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = "Realisasi"
-    ws.append(
-        [
-            "Tanggal",
-            "NIP",
-            "ID Indikator",
-            "Realisasi",
-            "Bukti",
-            "Keterangan",
-            "Status",
-            "Pesan Validasi",
-        ]
-    )
+    ws.append(schema.tab("realisasi").headers)
     ws.append(
         [
             dt.datetime(2026, 3, 2),
