@@ -274,3 +274,15 @@ def test_weekly_for_one_unit_writes_and_mails_that_unit_only(demo_config, capsys
     sent = sorted(p.name for p in (config.path(config.mail.outbox) / "2026-W48").glob("*.eml"))
     pelayanan = people[people["unit"] == "Seksi Pelayanan"]["nip"]
     assert sent == sorted(f"mingguan-{nip}.eml" for nip in pelayanan)  # no digest either
+
+
+def test_weekly_dry_run_writes_nothing_anywhere(demo_config, capsys):
+    config = with_mail(demo_config)
+    folder = config.path(config.local.folder)
+    (folder / config.summary.workbook).unlink()  # even before the summary exists
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert run(config, "weekly", "--dry-run") == 0
+    assert "uji coba" in capsys.readouterr().out
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert not config.path(config.mail.outbox).exists()
+    assert not config.path(config.state.folder).joinpath("surat.jsonl").exists()

@@ -30,7 +30,7 @@ from .config import PREDIKAT, Config
 from .indonesian import format_number
 from .schema import Tab, summary_tabs, tab
 from .score import PENDING, PREDIKAT_COLUMNS, ScoreResult, score_week
-from .workbook import Rows, Workbook, WorkbookError
+from .workbook import Rows, Workbook, WorkbookError, WorkbookNotFound
 
 CHART_TAB = "Grafik"
 PREDIKAT_COLOURS = {
@@ -146,10 +146,12 @@ def summary_on_save(organisation: str) -> Callable[[XlsxBook], None]:
     return on_save
 
 
-def open_summary_book(config: Config) -> Workbook:
-    """The summary workbook with every schema tab present and the local colours and chart."""
+def open_summary_book(config: Config, *, prepare: bool = True) -> Workbook:
+    """The summary workbook with the local colours and chart; with ``prepare``, every schema tab
+    is made present first (a dry run reads only, so it does not prepare)."""
     book = open_summary(config, on_save=summary_on_save(config.organisation))
-    book.ensure_tabs(summary_tabs())
+    if prepare:
+        book.ensure_tabs(summary_tabs())
     return book
 
 
@@ -220,7 +222,11 @@ def log_run(
 def read_history(book: Workbook) -> pd.DataFrame:
     """The summary's Riwayat rows as a DataFrame with the schema keys (empty if none yet)."""
     riwayat = tab("riwayat")
-    return read_table(riwayat, book.read_tabs([riwayat.name])[riwayat.name])
+    try:
+        rows = book.read_tabs([riwayat.name])[riwayat.name]
+    except WorkbookNotFound:
+        rows = None  # no summary yet (a dry run before the first real one): no history
+    return read_table(riwayat, rows)
 
 
 def score_validation(

@@ -543,7 +543,7 @@ def cmd_letters(config: Config, args: argparse.Namespace) -> int:
     week = week_for(config, args)
     with run_lock(config, "letters"):
         validation = run_validation(config, week, only_unit=args.unit, write_back=False)
-        summary = publish.open_summary_book(config)
+        summary = publish.open_summary_book(config, prepare=not args.dry_run)
         history = publish.read_history(summary)
         result = publish.score_validation(config, week, validation, history)
         return _send_week(
@@ -572,7 +572,7 @@ def cmd_weekly(config: Config, args: argparse.Namespace) -> int:
         validation = run_validation(
             config, week, write_back=not args.dry_run, write_back_unit=args.unit
         )
-        summary = publish.open_summary_book(config)
+        summary = publish.open_summary_book(config, prepare=not args.dry_run)
         if args.dry_run:
             history = publish.read_history(summary)
             result = publish.score_validation(config, week, validation, history)
