@@ -300,15 +300,21 @@ def date_range(start: dt.date, end: dt.date) -> str:
 
 
 def render_weekly(context: Mapping[str, Any]) -> Rendered:
-    person = context["person"]
-    text, html = _render_pair("weekly_letter", context)
     week = context["week"]
+    subject = f"Umpan Balik Kinerja Minggu {week['key']} ({date_range(week['start'], week['end'])})"
+    return _to_person("mingguan", "weekly_letter", context, subject=subject)
+
+
+def _to_person(kind: str, template: str, context: Mapping[str, Any], *, subject: str) -> Rendered:
+    """A letter from ``template`` to the roster person in ``context``, keyed by NIP."""
+    person = context["person"]
+    text, html = _render_pair(template, context)
     return Rendered(
-        kind="mingguan",
+        kind=kind,
         key=str(person["nip"]),
         name=str(person["nama"]),
         address=str(person["email"]),
-        subject=f"Umpan Balik Kinerja Minggu {week['key']} ({date_range(week['start'], week['end'])})",
+        subject=subject,
         text=text,
         html=html,
     )
@@ -364,16 +370,8 @@ def render_reminder(
         "today": today,
         "link": link,
     }
-    text, html = _render_pair("reminder", context)
-    return Rendered(
-        kind="pengingat",
-        key=str(person["nip"]),
-        name=str(person["nama"]),
-        address=str(person["email"]),
-        subject=f"Pengingat: Realisasi Kinerja Minggu {week_key} Belum Diisi",
-        text=text,
-        html=html,
-    )
+    subject = f"Pengingat: Realisasi Kinerja Minggu {week_key} Belum Diisi"
+    return _to_person("pengingat", "reminder", context, subject=subject)
 
 
 # -- the leadership digest -------------------------------------------------------------------------
