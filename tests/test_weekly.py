@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import argparse
+import datetime as dt
 import subprocess
 import sys
 from email.message import EmailMessage
@@ -12,7 +12,8 @@ import trustme
 
 from tests.conftest import DEMO_DATE, write_config
 from tests.smtp_server import PASSWORD, USER, Recorder, SmtpServer
-from workflows import cli, weekly
+from workflows import cli, commands, delivery, weekly
+from workflows.calendar import run_week
 from workflows.config import Config, load_config
 from workflows.indonesian import format_number
 from workflows.journal import SendJournal
@@ -49,8 +50,9 @@ def scored(config: Config) -> dict[str, tuple[str, float]]:
     """Email → (NIP, Nilai Capaian) from the published Ringkasan Pegawai, via the roster."""
     from workflows.check import run_validation
 
-    week = cli.week_for(config, argparse.Namespace(date=cli._date(DEMO_DATE)))
-    pegawai = run_validation(config, week, write_back=False).tables["pegawai"]
+    day = dt.date.fromisoformat(DEMO_DATE)
+    week = run_week(day, period_start=config.period.start, period_end=config.period.end)
+    pegawai = run_validation(config, week, today=day, write_back=False).tables["pegawai"]
     active = pegawai[pegawai["status"] == "Aktif"]
     email = dict(zip(active["nip"], active["email"], strict=True))
     people = summary_tab(config, "ringkasan_pegawai")
@@ -114,7 +116,7 @@ def test_weekly_over_smtp_with_starttls_and_login(demo_config, monkeypatch, tmp_
 
 def test_crash_between_letters_then_rerun_sends_each_once(demo_config, monkeypatch):
     built = 0
-    real = weekly.build_message
+    real = delivery.build_message
 
     def crash_after_ten(*args, **kwargs):
         nonlocal built
@@ -125,10 +127,10 @@ def test_crash_between_letters_then_rerun_sends_each_once(demo_config, monkeypat
 
     with SmtpServer() as server:
         config = with_mail(demo_config, transport="smtp", smtp={"port": server.port})
-        monkeypatch.setattr(weekly, "build_message", crash_after_ten)
+        monkeypatch.setattr(delivery, "build_message", crash_after_ten)
         assert run(config) == 1
         assert len(server.recorder.received) == 10
-        monkeypatch.setattr(weekly, "build_message", real)
+        monkeypatch.setattr(delivery, "build_message", real)
         assert run(config, "letters") == 0
     check_letters(config, server.recorder.received)
 
@@ -168,16 +170,23 @@ def test_outbox_rerun_resend_and_force(demo_config, capsys):
     nip = emls[0].stem.split("-")[1]
     assert run(config, "letters", "--resend", nip) == 0
     assert capsys.readouterr().out.split("Jumlah")[1].split()[2] == "1"
-    assert run(config, "letters", "--resend", "199001012020011001") == 0
-    assert "199001012020011001 tidak ada di antara penerima" in capsys.readouterr().err
+    assert run(config, "letters", "--resend", "199001012020011001") == 2
+    assert "NIP 199001012020011001 untuk --resend tidak ada di tab Pegawai" in (
+        capsys.readouterr().err
+    )
     assert run(config, "letters", "--force") == 0
     assert capsys.readouterr().out.split("Jumlah")[1].split()[2] == str(asn)
 
 
-def test_dry_run_sends_and_records_nothing(demo_config, capsys):
+def test_dry_run_sends_and_records_nothing_but_leaves_previews(demo_config, capsys):
     config = with_mail(demo_config)
     assert run(config, "letters", "--dry-run") == 0
-    assert "uji coba" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    previews = config.path(config.state.folder) / "pratinjau" / "2026-W48"
+    assert "uji coba" in out and f"Pratinjau surat uji coba: {previews / 'index.html'}" in out
+    assert len(list(previews.glob("mingguan-*.eml"))) == 49
+    assert len(list(previews.glob("ringkasan-*.eml"))) == 2
+    assert (previews / "index.html").exists()
     assert not (config.path(config.mail.outbox) / "2026-W48").exists()
     assert not (config.path(config.state.folder) / "surat.jsonl").exists()
 
@@ -187,11 +196,13 @@ def test_remind_on_thursday_writes_to_asn_without_entries_this_week(demo_config,
     assert run(config, "remind", date="2026-12-03") == 0
     out = capsys.readouterr().out
     folder = config.path(config.mail.outbox) / "2026-W49"
-    sent = sorted(folder.glob("pengingat-*.eml"))
+    sent = {p.name: p.read_bytes() for p in folder.glob("pengingat-*.eml")}
     assert sent and f"{len(sent)} ASN belum mengisi" in out
     assert run(config, "remind", date="2026-12-03") == 0  # once a week only
-    assert "Jumlah" in capsys.readouterr().out
-    assert sorted(folder.glob("pengingat-*.eml")) == sent
+    total = capsys.readouterr().out.split("Jumlah")[1].split()
+    assert total[2:4] == ["0", str(len(sent))]  # none sent, every reminder skipped
+    # each file is the first run's own (a rewrite would carry a new Message-ID and Date)
+    assert {p.name: p.read_bytes() for p in folder.glob("pengingat-*.eml")} == sent
 
 
 def test_a_second_run_at_the_same_time_is_refused(demo_config, capsys):
@@ -223,19 +234,14 @@ def test_unsafe_name_never_reaches_a_header(tmp_path: Path, config: Config):
         "teks",
         "<p>html</p>",
     )
-    with SendJournal(tmp_path / "state") as journal:
-        delivery = weekly.deliver(
-            [letter],
-            total=1,
-            config=config,
-            week="2026-W48",
-            journal=journal,
-            outbox=tmp_path / "outbox",
-        )
+    done = delivery.send_batch(
+        config, [letter], week_key="2026-W48", kinds=("mingguan",), summary=None
+    )
+    with SendJournal(config.path(config.state.folder)) as journal:
         assert journal.state(("2026-W48", letter.key, "mingguan")) == "failed"
-    assert delivery.outcomes == {("mingguan", letter.key): weekly.FAILED}
-    assert "baris baru" in delivery.notes[0]
-    assert not (tmp_path / "outbox").exists()
+    assert done.outcomes == {("mingguan", letter.key): delivery.FAILED}
+    assert "baris baru" in done.notes[0]
+    assert not config.path(config.mail.outbox).exists()
 
 
 def test_progress_line_on_a_terminal():
@@ -246,13 +252,13 @@ def test_progress_line_on_a_terminal():
             return True
 
     stream = Terminal()
-    progress = weekly.Progress(3, stream=stream, interval=0)
+    progress = commands.Progress(stream=stream, interval=0)
     for n in (1, 2, 3):
-        progress.update(n)
+        progress(n, 3)
     progress.close()
     assert stream.getvalue() == "\rMengirim surat 1/3\rMengirim surat 2/3\rMengirim surat 3/3\n"
     quiet = io.StringIO()
-    weekly.Progress(3, stream=quiet).update(1)
+    commands.Progress(stream=quiet)(1, 3)
     assert quiet.getvalue() == ""
 
 
@@ -285,4 +291,5 @@ def test_weekly_dry_run_writes_nothing_anywhere(demo_config, capsys):
     assert "uji coba" in capsys.readouterr().out
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     assert not config.path(config.mail.outbox).exists()
-    assert not config.path(config.state.folder).joinpath("surat.jsonl").exists()
+    state = config.path(config.state.folder)
+    assert sorted(p.name for p in state.iterdir()) == ["pratinjau"]  # no journal, no lock left

@@ -8,28 +8,20 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .calendar import local_today, run_week
+from . import commands
 from .config import Config, ConfigError, load_config
+from .errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
+from .scheduler import cmd_schedule
 from .workbook import WorkbookError
 
 log = logging.getLogger("capaian")
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-class CommandError(Exception):
-    """A known failure with a sentence for the operator; ``exit_status`` says which kind."""
-
-    def __init__(self, message: str, exit_status: int = EXIT_FAILED) -> None:
-        super().__init__(message)
-        self.exit_status = exit_status
 
 
 def _date(text: str) -> dt.date:
@@ -41,104 +33,39 @@ def _date(text: str) -> dt.date:
         ) from None
 
 
-def today_for(config: Config, args: argparse.Namespace) -> dt.date:
-    """The run's "today": ``--date`` when given, else the date in the configured timezone."""
-    return args.date or local_today(config.timezone)
-
-
-def week_for(config: Config, args: argparse.Namespace):
-    return run_week(
-        today_for(config, args), period_start=config.period.start, period_end=config.period.end
-    )
-
-
-def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, out=None) -> None:
-    """A plain aligned text table for the console."""
-    out = out or sys.stdout
-    cells = [[str(h) for h in headers]] + [
-        ["" if v is None else str(v) for v in row] for row in rows
-    ]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    for n, row in enumerate(cells):
-        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip(), file=out)
-        if n == 0:
-            print("  ".join("-" * w for w in widths), file=out)
-
-
-# -- commands ------------------------------------------------------------------------------------
-
-
-def cmd_demo(config: Config, args: argparse.Namespace) -> int:
-    from .demo import write_demo
-
-    if config.backend != "local":
-        raise CommandError(
-            "Data demo hanya dibuat sebagai workbook .xlsx lokal; pakai config dengan 'backend: local'.",
-            EXIT_USAGE,
-        )
-    written = write_demo(config, force=args.force)
-    folder = config.path(config.local.folder)
-    if written:
-        print(f"Data demo ditulis ke {folder}: {', '.join(written)}.")
-    else:
-        print(
-            f"Data demo sudah ada di {folder}; tidak ada yang diubah (pakai --force untuk menulis ulang)."
-        )
-    return EXIT_OK
-
-
-def cmd_init(config: Config, args: argparse.Namespace) -> int:
-    from .prepare import prepare_workbooks
-
-    changes = prepare_workbooks(config, only_unit=args.unit)
-    for line in changes:
-        print(line)
-    print("Semua workbook sudah lengkap." if not changes else f"{len(changes)} perubahan dibuat.")
-    return EXIT_OK
-
-
-def _from(module: str, function: str) -> Callable[[Config, argparse.Namespace], int]:
-    """A command implemented in ``workflows.<module>``, imported only when that command runs."""
-
-    def run(config: Config, args: argparse.Namespace) -> int:
-        handler = getattr(importlib.import_module(f"workflows.{module}"), function)
-        return handler(config, args)
-
-    return run
-
-
 COMMANDS: dict[str, tuple[str, Callable[[Config, argparse.Namespace], int]]] = {
     "demo": (
         "Menulis workbook demo Kecamatan Asemrowo (data contoh, termasuk beberapa isian keliru).",
-        cmd_demo,
+        commands.cmd_demo,
     ),
     "init": (
         "Membuat atau melengkapi tab dan judul kolom semua workbook tanpa mengubah isian.",
-        cmd_init,
+        commands.cmd_init,
     ),
     "validate": (
-        "Membaca dan memeriksa isian; --json mencetak temuan sebagai JSON.",
-        _from("check", "cmd_validate"),
+        "Memeriksa isian dan menulis Status serta Pesan Validasi di samping baris staf "
+        "(--read-only hanya membaca); --json mencetak temuan sebagai JSON.",
+        commands.cmd_validate,
     ),
     "score": (
         "Memeriksa, menghitung nilai, dan menerbitkan workbook ringkasan.",
-        _from("publish", "cmd_score"),
+        commands.cmd_score,
     ),
     "letters": (
-        "Menyusun dan mengirim surat umpan balik minggu ini (--dry-run hanya menyusun).",
-        _from("weekly", "cmd_letters"),
+        "Menyusun dan mengirim surat umpan balik minggu ini (--dry-run hanya menyusun pratinjau).",
+        commands.cmd_letters,
     ),
     "remind": (
         "Mengirim pengingat kepada ASN yang belum mengisi realisasi minggu ini.",
-        _from("weekly", "cmd_remind"),
+        commands.cmd_remind,
     ),
     "weekly": (
         "Proses mingguan lengkap: periksa, hitung, terbitkan, kirim surat.",
-        _from("weekly", "cmd_weekly"),
+        commands.cmd_weekly,
     ),
     "schedule": (
         "Menjalankan penjadwal (proses mingguan dan pengingat) terus-menerus.",
-        _from("scheduler", "cmd_schedule"),
+        cmd_schedule,
     ),
 }
 
@@ -168,31 +95,55 @@ def _speak_indonesian() -> None:
     argparse._ = lambda text: ARGPARSE_WORDS.get(text, text)  # type: ignore[attr-defined]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    _speak_indonesian()
+def _common_options(*, suppress: bool) -> argparse.ArgumentParser:
+    """The options every command takes; accepted before or after the command's name (after
+    the name, an option not given keeps what was given before it)."""
+
+    def default(value):
+        return argparse.SUPPRESS if suppress else value
+
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--config",
         type=Path,
-        default=Path("config.yaml"),
+        default=default(Path("config.yaml")),
         metavar="BERKAS",
         help="berkas konfigurasi (bawaan: config.yaml)",
     )
     common.add_argument(
         "--date",
         type=_date,
-        default=None,
+        default=default(None),
         metavar="TANGGAL",
         help="anggap hari ini tanggal ini (YYYY-MM-DD), untuk menjalankan ulang minggu mana pun",
     )
-    common.add_argument("--unit", default=None, metavar="NAMA", help="hanya unit dengan nama ini")
-    common.add_argument("-v", "--verbose", action="store_true", help="tampilkan rincian proses")
-    common.add_argument("--debug", action="store_true", help="tampilkan traceback bila gagal")
+    common.add_argument(
+        "--unit", default=default(None), metavar="NAMA", help="hanya unit dengan nama ini"
+    )
+    common.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=default(False),
+        help="tampilkan rincian proses",
+    )
+    common.add_argument(
+        "--debug",
+        action="store_true",
+        default=default(False),
+        help="tampilkan traceback bila gagal",
+    )
+    return common
 
+
+def build_parser() -> argparse.ArgumentParser:
+    _speak_indonesian()
     parser = argparse.ArgumentParser(
         prog="run.py",
         description="capaian: penilaian kinerja ASN berbasis capaian, Kecamatan Asemrowo.",
+        parents=[_common_options(suppress=False)],
     )
+    common = _common_options(suppress=True)
     sub = parser.add_subparsers(dest="command", required=True, metavar="PERINTAH")
     for name, (help_text, _) in COMMANDS.items():
         p = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
@@ -202,8 +153,17 @@ def build_parser() -> argparse.ArgumentParser:
             )
         if name == "validate":
             p.add_argument("--json", action="store_true", help="cetak temuan sebagai JSON")
+            p.add_argument(
+                "--read-only",
+                action="store_true",
+                help="hanya membaca dan memeriksa; tidak menulis Status ke workbook unit",
+            )
         if name in {"letters", "remind", "weekly"}:
-            p.add_argument("--dry-run", action="store_true", help="susun surat tanpa mengirim")
+            p.add_argument(
+                "--dry-run",
+                action="store_true",
+                help="susun surat sebagai pratinjau tanpa mengirim atau mencatat apa pun",
+            )
         if name in {"letters", "weekly"}:
             p.add_argument(
                 "--resend",
@@ -227,7 +187,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         config = load_config(args.config)
-        return COMMANDS[args.command][1](config, args)
+        status = COMMANDS[args.command][1](config, args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handlers below
+        return status
     except ConfigError as exc:
         print(f"Konfigurasi salah: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -239,6 +201,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
         return EXIT_FAILED
+    except BrokenPipeError:
+        # The reader went away (``validate --json | head``): a quiet, normal end.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         print("Dihentikan oleh pengguna.", file=sys.stderr)
         return EXIT_FAILED

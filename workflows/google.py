@@ -149,6 +149,8 @@ class GoogleWorkbook:
     ``account`` is the service account's e-mail, named in the "share the sheet" message.
     """
 
+    refuses_concurrent_saves = False
+
     def __init__(
         self, client: gspread.Client, key: str, *, label: str, account: str | None = None
     ) -> None:

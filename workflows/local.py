@@ -106,6 +106,8 @@ class LocalWorkbook:
     modified time (the demo uses it so that its files are byte-for-byte reproducible).
     """
 
+    refuses_concurrent_saves = True
+
     def __init__(
         self,
         path: Path | str,

@@ -1,15 +1,14 @@
-"""Publish the week's scores to the summary workbook; ``score``: validate, score, publish.
+"""Score a validated week and publish it to the summary workbook.
 
 The summary tabs (Ringkasan Pegawai, Ringkasan Unit, Capaian Indikator, Temuan Validasi) and the
-upserted Riwayat are written in one batch call, then a Log Proses row is appended. The local
-``.xlsx`` also gets predikat colours and a native chart of the predikat per unit (tab ``Grafik``),
-rebuilt at every save because openpyxl cannot read charts back.
+upserted Riwayat are written in one batch call. The local ``.xlsx`` also gets predikat colours and
+a native chart of the predikat per unit (tab ``Grafik``), rebuilt at every save because openpyxl
+cannot read charts back.
 """
 
 from __future__ import annotations
 
-import argparse
-import contextlib
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -24,15 +23,14 @@ from openpyxl.workbook.workbook import Workbook as XlsxBook
 
 from .backends import open_summary
 from .calendar import RunWeek, run_week
-from .check import ValidationRun, run_validation, temuan_rows
-from .cli import EXIT_OK, print_table, week_for
-from .config import PREDIKAT, Config
-from .indonesian import format_number
+from .check import ValidationRun, temuan_rows
+from .config import Config
 from .schema import Tab, summary_tabs, tab
 from .score import PENDING, PREDIKAT_COLUMNS, ScoreResult, score_week
-from .workbook import Rows, Workbook, WorkbookError, WorkbookNotFound
+from .workbook import Rows, Workbook, WorkbookNotFound
 
 CHART_TAB = "Grafik"
+UNREADABLE = "Tidak terbaca"  # Ringkasan Unit's note on a unit whose workbook could not be used
 PREDIKAT_COLOURS = {
     "Sangat Baik": "63BE7B",
     "Baik": "C6EFCE",
@@ -41,7 +39,6 @@ PREDIKAT_COLOURS = {
     "Sangat Kurang": "F8696B",
     PENDING: "D9D9D9",
 }
-RESULT_DONE, RESULT_FAILED = "Selesai", "Gagal"
 
 
 # -- tables as sheet rows ------------------------------------------------------------------------
@@ -158,65 +155,24 @@ def open_summary_book(config: Config, *, prepare: bool = True) -> Workbook:
 # -- publishing ----------------------------------------------------------------------------------
 
 
-def _now(config: Config) -> dt.datetime:
-    return dt.datetime.now(config.tz).replace(tzinfo=None)
-
-
 def publish_summary(
-    book: Workbook,
-    config: Config,
-    week: RunWeek,
-    result: ScoreResult,
-    temuan: Sequence[Sequence[Any]],
-    *,
-    history: pd.DataFrame,
-    started: dt.datetime,
+    book: Workbook, result: ScoreResult, temuan: Sequence[Sequence[Any]], *, riwayat: pd.DataFrame
 ) -> None:
-    """Rewrite the summary tabs and the upserted Riwayat in one batch, then log the run.
+    """Rewrite the summary tabs and Riwayat in one batch.
 
-    ``temuan`` are the Temuan Validasi rows (``check.temuan_rows``); ``history`` is Riwayat as
-    read before scoring.
+    ``temuan`` are the Temuan Validasi rows (``check.temuan_rows``); ``riwayat`` is the history
+    with this week's rows upserted.
     """
-    now = _now(config)
     contents = {
         "ringkasan_pegawai": result.people,
         "ringkasan_unit": result.units,
         "capaian_indikator": result.indicators,
-        "riwayat": upsert_history(history, result, week, now=now),
+        "riwayat": riwayat,
     }
     rows = {tab(k).name: sheet_rows(tab(k), frame) for k, frame in contents.items()}
     temuan_tab = tab("temuan_validasi")
     rows[temuan_tab.name] = [temuan_tab.headers, *temuan]
     book.replace_tabs(rows)
-    note = f"{len(temuan)} temuan validasi; {len(result.breaches)} catatan kurva distribusi."
-    log_run(book, config, week, started=started, result=RESULT_DONE, scores=result, note=note)
-
-
-def log_run(
-    book: Workbook,
-    config: Config,
-    week: RunWeek,
-    *,
-    started: dt.datetime,
-    result: str,
-    scores: ScoreResult | None,
-    note: str,
-) -> None:
-    """Append one Log Proses row for this ``score`` run."""
-    units = scores.units if scores is not None else pd.DataFrame()
-    row = {
-        "mulai": started,
-        "selesai": _now(config),
-        "perintah": "score",
-        "minggu": week.key,
-        "hasil": result,
-        "unit": max(len(units) - 1, 0),
-        "asn": len(scores.people) if scores is not None else None,
-        "entri": scores.entries_scored if scores is not None else None,
-        "ditolak": int(units["entri_ditolak"].iloc[-1]) if len(units) else None,
-        "keterangan": note,
-    }
-    book.append_rows(tab("log_proses").name, sheet_rows(tab("log_proses"), pd.DataFrame([row]))[1:])
 
 
 def read_history(book: Workbook) -> pd.DataFrame:
@@ -229,23 +185,58 @@ def read_history(book: Workbook) -> pd.DataFrame:
     return read_table(riwayat, rows)
 
 
+def reported_rejections(validation: ValidationRun, week: RunWeek, today: dt.date) -> pd.DataFrame:
+    """The rejected entries this week reports: not those dated after the cut-off that are valid
+    in time (they wait for their own week); a date in the future or unreadable always shows."""
+    rejected = validation.tables["rejected"]
+    if not len(rejected) or "tanggal_nilai" not in rejected:
+        return rejected
+    day = pd.to_datetime(rejected["tanggal_nilai"])
+    waiting = (day > pd.Timestamp(week.cut_off)) & (day <= pd.Timestamp(today))
+    return rejected[~waiting.fillna(False)]
+
+
 def score_validation(
-    config: Config, week: RunWeek, validation: ValidationRun, history: pd.DataFrame
+    config: Config,
+    week: RunWeek,
+    validation: ValidationRun,
+    history: pd.DataFrame,
+    *,
+    today: dt.date,
 ) -> ScoreResult:
-    """The week's scores from a validation run, with every number from config."""
+    """The week's scores from a validation run, with every number from config; units that
+    could not be read are listed in Ringkasan Unit with the reason."""
     tables = validation.tables
-    return score_week(
+    result = score_week(
         roster=tables["pegawai"],
         indicators=tables["indikator"],
         entries=tables["realisasi"],
         behaviour=tables["perilaku"],
         history=history,
-        rejected=tables["rejected"],
+        rejected=reported_rejections(validation, week, today),
         week=week,
         period=config.period,
         scoring=config.scoring,
         organisation=config.organisation,
     )
+    return _with_unreadable_units(result, validation.failed_units, week)
+
+
+def _with_unreadable_units(
+    result: ScoreResult, failed: dict[str, str], week: RunWeek
+) -> ScoreResult:
+    units = result.units.assign(keterangan=None)
+    if not failed:
+        return dataclasses.replace(result, units=units)
+    missing = pd.DataFrame(
+        [
+            {"minggu": week.key, "unit": unit, "keterangan": f"{UNREADABLE}: {reason}"}
+            for unit, reason in failed.items()
+        ]
+    )
+    # Before the organisation's row (the last), so the unit rows stay together.
+    units = pd.concat([units.iloc[:-1], missing, units.iloc[-1:]], ignore_index=True)
+    return dataclasses.replace(result, units=units)
 
 
 def backfill_history(
@@ -254,28 +245,34 @@ def backfill_history(
     validation: ValidationRun,
     history: pd.DataFrame,
     *,
+    today: dt.date,
     now: dt.datetime,
 ) -> pd.DataFrame:
-    """Riwayat with the weeks before ``week`` that it lacks (within the trend window) filled in.
+    """Riwayat with the (week, NIP) rows before ``week`` that it lacks, within the trend window.
 
-    On the first run, or after weeks without a run, the trend and the change since last week
-    would be empty although the entries are there: each missing week is scored from the same
-    validated entries with that week's cut-off. Weeks already in Riwayat are never rewritten
-    (they record what was published then), nor weeks before any entry or the period's start.
+    On the first run, after weeks without a run, or after a week in which a unit could not be
+    read, the trend and the change since last week would miss people although their entries are
+    there: each missing (week, NIP) is scored from the same validated entries with that week's
+    cut-off. Rows already in Riwayat are never rewritten (they record what was published then),
+    nor weeks before any entry or the period's start.
     """
-    known = set(history["minggu"].astype(str))
+    roster = validation.tables["pegawai"]
+    active = set(roster.loc[roster["status"] == "Aktif", "nip"].astype(str))
     for back in range(config.scoring.trend_weeks - 1, 0, -1):
         past = run_week(
             week.cut_off + dt.timedelta(days=1 - 7 * back),
             period_start=config.period.start,
             period_end=config.period.end,
         )
-        if past.key in known or past.cut_off < config.period.start:
+        known = set(history.loc[history["minggu"].astype(str) == past.key, "nip"].astype(str))
+        if past.cut_off < config.period.start or active <= known:
             continue
-        scores = score_validation(config, past, validation, history)
-        if scores.entries_scored:
-            history = upsert_history(history, scores, past, now=now)
-    return history
+        scores = score_validation(config, past, validation, history, today=today)
+        missing = scores.people[~scores.people["nip"].isin(known)]
+        if scores.entries_scored and len(missing):
+            fresh = missing.assign(diperbarui=now)[list(history.columns)]
+            history = pd.concat([history, fresh], ignore_index=True) if len(history) else fresh
+    return history.sort_values(["minggu", "nip"], key=lambda s: s.astype(str), kind="stable")
 
 
 def score_and_publish(
@@ -283,77 +280,16 @@ def score_and_publish(
     week: RunWeek,
     validation: ValidationRun,
     *,
-    started: dt.datetime | None = None,
-    book: Workbook | None = None,
-) -> ScoreResult:
-    """Score a validation run and publish it to the summary workbook; the weekly pipeline's core.
+    today: dt.date,
+    book: Workbook,
+    now: dt.datetime,
+) -> tuple[ScoreResult, pd.DataFrame]:
+    """Score a validation run and publish it to the summary workbook ``book``.
 
-    ``book`` is the summary already opened by the caller (one open per run). A failure after the
-    summary is open is still logged in Log Proses, then raised.
+    Returns the scores and Riwayat as published (this week included), which the letters need.
     """
-    started = started or _now(config)
-    book = book or open_summary_book(config)
-    try:
-        history = backfill_history(config, week, validation, read_history(book), now=_now(config))
-        result = score_validation(config, week, validation, history)
-        publish_summary(
-            book,
-            config,
-            week,
-            result,
-            temuan_rows(validation, config),
-            history=history,
-            started=started,
-        )
-    except Exception as exc:
-        with contextlib.suppress(WorkbookError):
-            log_run(
-                book,
-                config,
-                week,
-                started=started,
-                result=RESULT_FAILED,
-                scores=None,
-                note=f"{type(exc).__name__}: {exc}",
-            )
-        raise
-    return result
-
-
-def print_scores(result: ScoreResult) -> None:
-    """The console table: per unit, ASN, mean Nilai Capaian and predikat counts; then breaches."""
-    headers = ["Unit", "ASN", "Rata-rata NC", *PREDIKAT, "Menunggu"]
-    rows = [
-        [
-            row["unit"],
-            row["jumlah_asn"],
-            format_number(row["rata_rata_nilai_capaian"]),
-            *(row[c] for c in PREDIKAT_COLUMNS.values()),
-        ]
-        for _, row in result.units.iterrows()
-    ]
-    print_table(headers, rows)
-    if result.breaches:
-        print("\nCatatan kurva distribusi:")
-        for sentence in result.breaches:
-            print(f"- {sentence}")
-
-
-def cmd_score(config: Config, args: argparse.Namespace) -> int:
-    """``score``: validate every unit, score the week, publish the summary workbook.
-
-    With ``--unit`` statuses are written back to that unit only; the summary is still built from
-    every unit, so leadership never sees a partial summary.
-    """
-    started = _now(config)
-    week = week_for(config, args)
-    validation = run_validation(config, week, write_back_unit=args.unit)
-    result = score_and_publish(config, week, validation, started=started)
-    for line in validation.writeback:
-        print(line)
-    print(
-        f"Minggu {week.key} (data sampai {week.cut_off:%d/%m/%Y}): "
-        f"{len(result.people)} ASN dinilai, {result.entries_scored} entri."
-    )
-    print_scores(result)
-    return EXIT_OK
+    history = backfill_history(config, week, validation, read_history(book), today=today, now=now)
+    result = score_validation(config, week, validation, history, today=today)
+    riwayat = upsert_history(history, result, week, now=now)
+    publish_summary(book, result, temuan_rows(validation, config), riwayat=riwayat)
+    return result, riwayat

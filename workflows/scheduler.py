@@ -24,9 +24,10 @@ from pathlib import Path
 
 import schedule
 
+from . import commands
 from .calendar import run_week
-from .cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
 from .config import WEEKDAYS, Config
+from .errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
 from .locks import LockBusy, pid_lock
 
 log = logging.getLogger("capaian.scheduler")
@@ -262,8 +263,7 @@ def cmd_schedule(
 ) -> int:
     """Run the weekly job and the reminder at their times until stopped (Ctrl-C or SIGTERM).
 
-    The jobs default to ``weekly.cmd_weekly`` and ``weekly.cmd_remind``, imported at start so a
-    broken install fails now rather than on Monday morning.
+    The jobs default to the ``weekly`` and ``remind`` commands, run as a plain run for today.
     """
     if args.date is not None:
         raise CommandError(
@@ -271,10 +271,8 @@ def cmd_schedule(
             EXIT_USAGE,
         )
     if run_weekly is None or run_reminder is None:
-        from . import weekly
-
-        run_weekly = run_weekly or _command_job(config, args, weekly.cmd_weekly)
-        run_reminder = run_reminder or _command_job(config, args, weekly.cmd_remind)
+        run_weekly = run_weekly or _command_job(config, args, commands.cmd_weekly)
+        run_reminder = run_reminder or _command_job(config, args, commands.cmd_remind)
     stop_event = stop_event or threading.Event()
     with log_to_file(config, verbose=args.verbose), scheduler_lock(config):
         previous = signal.signal(signal.SIGTERM, _interrupt)

@@ -397,7 +397,7 @@ def _summarise_units(
         rows.append(row)
     frame = pd.DataFrame(rows)
     frame["minggu"] = week.key
-    return frame[_columns("ringkasan_unit")], breaches
+    return frame.reindex(columns=_columns("ringkasan_unit")), breaches
 
 
 def score_week(

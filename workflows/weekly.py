@@ -1,76 +1,290 @@
-"""``letters``, ``remind`` and ``weekly``: the mail-sending commands and the weekly pipeline.
+"""The runs: ``weekly`` and its parts (``score``, ``letters``) and the mid-week ``remind``.
 
-``weekly`` validates, scores and publishes (``check`` and ``publish``), then sends one letter per
-active ASN and the leadership digest. ``letters`` re-scores the week without publishing and sends
-what was not sent yet; ``remind`` writes to active ASN with no valid entry dated in the current
-week (Monday of the week containing today up to today), since it runs mid-week.
-
-Every letter goes through the send journal (``journal.py``) so a re-run never sends it twice.
-A run lock in the state folder stops two of these commands from running at the same time.
+Each run is a short list of stages, each a call into its own module:
+read → validate → write back (``check``) → score → publish (``publish``) → letters
+(``compose`` + ``delivery``) → log (``runlog``). A run holds the run lock, opens the summary once,
+and returns what it did; it prints nothing (the command line does).
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import dataclasses
 import datetime as dt
-import sys
-import time
-from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
 
 import pandas as pd
 
-from . import publish
-from .calendar import RunWeek, week_key
-from .check import ValidationRun, run_validation
-from .cli import EXIT_FAILED, EXIT_OK, CommandError, print_table, today_for, week_for
-from .config import Config
-from .journal import DONE, INTENT, Entry, SendJournal
-from .letters import (
-    Letterhead,
-    Link,
-    Rendered,
-    digest_context,
-    render_digest,
-    render_reminder,
-    render_weekly_letters,
-)
+from . import check, compose, publish
+from .check import ValidationRun
+from .context import RunContext
+from .delivery import FAILED, SENT, Delivery, send_batch
+from .errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
 from .locks import LockBusy, pid_lock
-from .mail import (
-    MailError,
-    UncertainDelivery,
-    Undelivered,
-    UnsafeHeader,
-    build_message,
-    open_transport,
-)
-from .schema import tab
+from .mail import MailError
+from .runlog import RunRecord, logged_run
 from .score import ScoreResult
 from .workbook import Workbook, WorkbookError
 
 LOCK_FILE = "run.lock"
-STATUS_TEXT = {
-    DONE: "Terkirim",
-    "failed": "Gagal",
-    "uncertain": "Belum pasti",
-}
+WEEKLY_KINDS = ("mingguan", "ringkasan")
+REMINDER_KINDS = ("pengingat",)
+
+Progress = Callable[[int, int], None]
 
 
-# -- run lock --------------------------------------------------------------------------------------
+@dataclass
+class RunOutcome:
+    """What a run did; ``exit_status`` is 1 when a unit could not be read or a letter failed."""
+
+    ctx: RunContext
+    record: RunRecord
+    validation: ValidationRun | None = None
+    result: ScoreResult | None = None
+    delivery: Delivery | None = None
+    due: pd.DataFrame | None = None  # remind: whom the reminders are for
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def exit_status(self) -> int:
+        failed_units = self.validation is not None and self.validation.failed_units
+        failed_letters = self.delivery is not None and self.delivery.count(FAILED)
+        return EXIT_FAILED if failed_units or failed_letters else EXIT_OK
+
+
+# -- the runs --------------------------------------------------------------------------------------
+
+
+def run_weekly(ctx: RunContext, *, progress: Progress | None = None) -> RunOutcome:
+    """The weekly job: validate and write back, score and publish, send the letters, log."""
+    with _run(ctx) as run:
+        run.validation = _check(ctx, write_back=not ctx.dry_run, only_unit=None)
+        run.result, history = _score(ctx, run, publish_summary=not ctx.dry_run)
+        _send_weekly(ctx, run, history, progress=progress)
+    return run
+
+
+def run_score(ctx: RunContext) -> RunOutcome:
+    """Validate and write back, score and publish the summary; no letters."""
+    with _run(ctx) as run:
+        run.validation = _check(ctx, write_back=True, only_unit=None)
+        run.result, _ = _score(ctx, run, publish_summary=True)
+    return run
+
+
+def run_letters(ctx: RunContext, *, progress: Progress | None = None) -> RunOutcome:
+    """Re-score the week without publishing and send the letters not sent yet."""
+    with _run(ctx) as run:
+        run.validation = _check(ctx, write_back=False, only_unit=ctx.unit)
+        run.result, history = _score(ctx, run, publish_summary=False)
+        _send_weekly(ctx, run, history, progress=progress)
+    return run
+
+
+def run_remind(ctx: RunContext, *, progress: Progress | None = None) -> RunOutcome:
+    """A reminder to each active ASN with no valid entry from Monday of this week to today."""
+    day = ctx.week.today  # the run's day (--date moves it), which the reminder speaks of
+    start = day - dt.timedelta(days=day.weekday())
+    with _run(ctx, summary_optional=True) as run:
+        run.validation = _check(ctx, write_back=False, only_unit=ctx.unit)
+        tables = run.validation.tables
+        roster = tables["pegawai"]
+        if ctx.unit:
+            roster = roster[roster["unit"] == ctx.unit]
+        run.due = compose.reminder_recipients(roster, tables["realisasi"], start=start, today=day)
+        letters = compose.reminders(ctx.config, ctx.week, run.due, start=start, day=day)
+        run.delivery = _send(
+            ctx,
+            run,
+            letters,
+            week_key=compose.week_key(day),
+            kinds=REMINDER_KINDS,
+            progress=progress,
+        )
+        run.record.asn = len(roster)
+        run.record.notes.insert(0, f"{len(letters)} ASN belum mengisi minggu ini.")
+    return run
+
+
+def run_validate(ctx: RunContext) -> ValidationRun:
+    """Read and validate; statuses are written back unless the context says read only."""
+    return _check(ctx, write_back=ctx.write_back, only_unit=ctx.unit)
+
+
+# -- the stages ------------------------------------------------------------------------------------
+
+
+def _check(ctx: RunContext, *, write_back: bool, only_unit: str | None) -> ValidationRun:
+    return check.run_validation(
+        ctx.config,
+        ctx.week,
+        today=ctx.today,
+        only_unit=only_unit,
+        write_back=write_back,
+        write_back_unit=ctx.unit if only_unit is None else None,
+    )
+
+
+def _score(
+    ctx: RunContext, run: _Run, *, publish_summary: bool
+) -> tuple[ScoreResult, pd.DataFrame]:
+    """The week's scores and Riwayat (this week included when published)."""
+    if publish_summary:
+        result, history = publish.score_and_publish(
+            ctx.config, ctx.week, run.validation, today=ctx.today, book=run.summary(), now=ctx.now()
+        )
+    else:
+        history = publish.read_history(run.summary())
+        result = publish.score_validation(
+            ctx.config, ctx.week, run.validation, history, today=ctx.today
+        )
+    run.record.asn, run.record.entri = len(result.people), result.entries_scored
+    if publish_summary:
+        run.record.notes.append(
+            f"{len(run.validation.findings)} temuan validasi; "
+            f"{len(result.breaches)} catatan kurva distribusi."
+        )
+    return result, history
+
+
+def _send_weekly(
+    ctx: RunContext, run: _Run, history: pd.DataFrame, *, progress: Progress | None
+) -> None:
+    """The weekly letters (of one unit with ``--unit``, then without the digest)."""
+    result = run.result
+    if ctx.unit:
+        result = dataclasses.replace(
+            result,
+            people=result.people[result.people["unit"] == ctx.unit],
+            indicators=result.indicators[result.indicators["unit"] == ctx.unit],
+        )
+    _check_resend(ctx, run.validation)
+    letters = compose.weekly_letters(
+        ctx.config,
+        ctx.week,
+        result,
+        rejected=publish.reported_rejections(run.validation, ctx.week, ctx.today),
+        refleksi=run.validation.tables["refleksi"],
+        history=history,
+        failed_units=run.validation.failed_units,
+        digest=ctx.unit is None,
+    )
+    run.delivery = _send(
+        ctx, run, letters, week_key=ctx.week.key, kinds=WEEKLY_KINDS, progress=progress
+    )
+
+
+def _check_resend(ctx: RunContext, validation: ValidationRun) -> None:
+    """``--resend NIP`` must name someone on a roster: a typo must not pass silently."""
+    known = set(validation.tables["pegawai"]["nip"].astype(str))
+    unknown = [nip for nip in ctx.resend if nip not in known]
+    if unknown:
+        raise CommandError(
+            f"NIP {', '.join(unknown)} untuk --resend tidak ada di tab Pegawai unit mana pun. "
+            "Periksa NIP-nya (18 angka tanpa spasi).",
+            EXIT_USAGE,
+        )
+
+
+def _send(
+    ctx: RunContext,
+    run: _Run,
+    letters: list,
+    *,
+    week_key: str,
+    kinds: tuple[str, ...],
+    progress: Progress | None,
+) -> Delivery:
+    try:
+        delivery = send_batch(
+            ctx.config,
+            letters,
+            week_key=week_key,
+            kinds=kinds,
+            summary=run.summary_for_logs(),
+            resend=ctx.resend,
+            force=ctx.force,
+            dry_run=ctx.dry_run,
+            progress=progress,
+        )
+    except MailError as exc:
+        raise CommandError(f"Pengiriman surat berhenti: {exc}", EXIT_FAILED) from None
+    run.record.surat_terkirim = delivery.count(SENT)
+    run.record.notes.append(delivery.summary())
+    if delivery.count(FAILED):
+        run.record.partial("Sebagian surat gagal dikirim.")
+    run.warnings += delivery.warnings
+    return delivery
+
+
+# -- the run's frame: lock, summary, log ---------------------------------------------------------
+
+
+class _Run(RunOutcome):
+    """A run in progress: the outcome it builds, plus the summary workbook opened once."""
+
+    def __init__(self, ctx: RunContext, *, summary_optional: bool) -> None:
+        record = RunRecord(perintah=ctx.command, minggu=ctx.week.key, mulai=ctx.started)
+        super().__init__(ctx=ctx, record=record)
+        self._summary_optional = summary_optional
+        self._book: Workbook | None = None
+        self._problem: str | None = None
+
+    def summary(self) -> Workbook:
+        """The summary workbook, opened (and, unless a dry run, prepared) once per run."""
+        if self._book is None:
+            self._book = publish.open_summary_book(self.ctx.config, prepare=not self.ctx.dry_run)
+        return self._book
+
+    def summary_for_logs(self) -> Workbook | None:
+        """The summary to log into: none in a dry run, nor where an optional summary failed."""
+        if self.ctx.dry_run or self._problem:
+            return None
+        try:
+            return self.summary()
+        except WorkbookError as exc:
+            if not self._summary_optional:
+                raise
+            self._problem = (
+                f"Workbook ringkasan tidak dapat dibuka ({exc}); Log Surat dan Log Proses "
+                "diperbarui pada proses berikutnya."
+            )
+            self.warnings.append(self._problem)
+            return None
+
+    def finish(self) -> None:
+        """Fill the record with what the run found before it is logged."""
+        if self.validation is None:
+            return
+        self.record.unit = len(self.validation.units)
+        self.record.ditolak = len(self.validation.tables["rejected"])
+        for unit, reason in self.validation.failed_units.items():
+            self.record.partial(f"Unit {unit} tidak terbaca: {reason}")
 
 
 @contextlib.contextmanager
-def run_lock(config: Config, command: str) -> Iterator[Path]:
+def _run(ctx: RunContext, *, summary_optional: bool = False) -> Iterator[_Run]:
+    """Hold the run lock and log the run in Log Proses however it ends."""
+    run = _Run(ctx, summary_optional=summary_optional)
+    with (
+        run_lock(ctx),
+        logged_run(run.record, run.summary_for_logs, now=ctx.now, warnings=run.warnings),
+    ):
+        try:
+            yield run
+        finally:
+            run.finish()
+
+
+@contextlib.contextmanager
+def run_lock(ctx: RunContext) -> Iterator[Path]:
     """Hold ``run.lock`` for the length of a run; a live holder stops this run with a sentence
     that says who holds it and how to clear it (a lock whose process is gone is taken over)."""
-    path = config.path(config.state.folder) / LOCK_FILE
+    path = ctx.config.path(ctx.config.state.folder) / LOCK_FILE
     try:
-        with pid_lock(path, command=command) as held:
+        with pid_lock(path, command=ctx.command) as held:
             yield held
     except LockBusy as busy:
         holder = busy.holder
@@ -80,629 +294,3 @@ def run_lock(config: Config, command: str) -> Iterator[Path]:
             f"jalankan lagi; bila yakin tidak ada proses yang berjalan, hapus berkas {path}.",
             EXIT_FAILED,
         ) from None
-
-
-# -- progress --------------------------------------------------------------------------------------
-
-
-class Progress:
-    """``Mengirim surat 120/480`` on one refreshed stderr line; silent when not a terminal."""
-
-    def __init__(self, total: int, *, stream: TextIO | None = None, interval: float = 0.2):
-        self.total = total
-        self.stream = stream or sys.stderr
-        self.enabled = total > 0 and self.stream.isatty()
-        self.interval = interval
-        self.last = 0.0
-
-    def update(self, done: int) -> None:
-        now = time.monotonic()
-        if self.enabled and (done == self.total or now - self.last >= self.interval):
-            self.last = now
-            self.stream.write(f"\rMengirim surat {done}/{self.total}")
-            self.stream.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            self.stream.write("\n")
-            self.stream.flush()
-
-
-# -- delivery --------------------------------------------------------------------------------------
-
-
-# What happened to one letter in this run.
-SENT, SKIPPED, FAILED, UNCERTAIN, RENDERED = "sent", "skipped", "failed", "uncertain", "rendered"
-
-
-@dataclass
-class Delivery:
-    """What a run did with each letter: ``outcomes`` maps (kind, key) to a state word."""
-
-    outcomes: dict[tuple[str, str], str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-
-    def count(self, state: str) -> int:
-        return sum(1 for s in self.outcomes.values() if s == state)
-
-
-def _settle_unfinished(
-    journal: SendJournal,
-    *,
-    week: str,
-    kinds: Sequence[str],
-    resend_unfinished: bool,
-    dry_run: bool,
-) -> list[Entry]:
-    """Report letters whose send was cut short (intent with no outcome).
-
-    This week's are returned to be listed (or resent when config says so); earlier weeks' are
-    closed as "uncertain" so they are reported once, not at every run forever.
-    """
-    reported = []
-    for entry in journal.pending_unfinished():
-        if entry.kind not in kinds:
-            continue
-        if entry.week != week:
-            if not dry_run:
-                journal.uncertain(
-                    entry, note="pengiriman terputus pada minggu itu; tidak dikirim ulang"
-                )
-            reported.append(entry)
-        elif not resend_unfinished:
-            reported.append(entry)
-    return reported
-
-
-def deliver(
-    letters: Iterable[Rendered],
-    *,
-    total: int,
-    config: Config,
-    week: str,
-    journal: SendJournal,
-    outbox: Path,
-    resend: Sequence[str] = (),
-    force: bool = False,
-    dry_run: bool = False,
-    progress: Progress | None = None,
-) -> Delivery:
-    """Send each letter at most once per (week, key, kind), recording intent before and done after.
-
-    A letter already done is skipped unless ``force`` or its key is in ``resend``; a letter cut
-    short on an earlier run is listed and skipped unless config says ``unfinished_sends: resend``.
-    ``dry_run`` renders and builds every message but sends and records nothing.
-    """
-    sender = config.mail.sender
-    delivery = Delivery()
-    progress = progress or Progress(total)
-    again = set(resend)
-    transport = open_transport(config.mail, outbox=outbox, base_dir=config.base_dir)
-    connected = False
-    with contextlib.ExitStack() as stack:
-        for n, letter in enumerate(letters, start=1):
-            progress.update(n)
-            key = (week, letter.key, letter.kind)
-            deliberate = force or letter.key in again
-            state = journal.state(key)
-            if state == DONE and not deliberate:
-                delivery.outcomes[(letter.kind, letter.key)] = SKIPPED
-                continue
-            if state == INTENT and not deliberate and config.mail.unfinished_sends == "report":
-                delivery.outcomes[(letter.kind, letter.key)] = UNCERTAIN
-                continue
-            try:
-                message = build_message(
-                    letter, sender_name=sender.name, sender_address=sender.address
-                )
-            except UnsafeHeader as exc:
-                note = f"data Pegawai perlu diperbaiki: {exc}"
-                if not dry_run:
-                    journal.failed(key, address=_printable(letter.address), note=note)
-                delivery.outcomes[(letter.kind, letter.key)] = FAILED
-                delivery.notes.append(f"{letter.key}: {note}")
-                continue
-            if dry_run:
-                delivery.outcomes[(letter.kind, letter.key)] = RENDERED
-                continue
-            if not connected:  # connect only when there is something to send
-                stack.enter_context(transport)
-                connected = True
-            message_id = str(message["Message-ID"])
-            journal.intent(key, address=letter.address, message_id=message_id)
-            try:
-                transport.send(message, name=f"{letter.kind}-{letter.key}")
-            except Undelivered as exc:
-                journal.failed(key, address=letter.address, note=str(exc), message_id=message_id)
-                delivery.outcomes[(letter.kind, letter.key)] = FAILED
-                delivery.notes.append(f"{letter.key}: {exc}")
-                continue
-            except UncertainDelivery as exc:
-                delivery.outcomes[(letter.kind, letter.key)] = UNCERTAIN
-                delivery.notes.append(f"{letter.key}: {exc}")
-                continue
-            except MailError as exc:  # the server is gone: this letter surely did not go out
-                journal.failed(key, address=letter.address, note=str(exc), message_id=message_id)
-                raise
-            journal.done(key, address=letter.address, message_id=message_id)
-            delivery.outcomes[(letter.kind, letter.key)] = SENT
-    progress.close()
-    return delivery
-
-
-def _printable(value: str) -> str:
-    return value.encode("unicode_escape").decode("ascii")
-
-
-# -- the run's inputs ------------------------------------------------------------------------------
-
-
-def _link(config: Config, workbook: str, url: str | None) -> Link:
-    """The sheet a reader can open: its URL, the Google sheet of its key, or the local file."""
-    if url:
-        return Link(url)
-    if config.backend == "google":
-        return Link(f"https://docs.google.com/spreadsheets/d/{workbook}/edit")
-    return Link(str(config.path(config.local.folder) / workbook))
-
-
-def unit_links(config: Config) -> dict[str, Link]:
-    return {unit.name: _link(config, unit.workbook, unit.url) for unit in config.units}
-
-
-def summary_link(config: Config) -> Link:
-    return _link(config, config.summary.workbook, config.summary.url)
-
-
-def letterhead(config: Config, week: RunWeek) -> Letterhead:
-    return Letterhead(
-        organisation=config.organisation,
-        sender_name=config.mail.sender.name,
-        week=week,
-        trend_weeks=config.scoring.trend_weeks,
-        cap=config.scoring.cap,
-    )
-
-
-def weekly_letters(
-    config: Config,
-    week: RunWeek,
-    validation: ValidationRun,
-    result: ScoreResult,
-    history: pd.DataFrame,
-    *,
-    digest: bool,
-) -> tuple[list[Rendered], int]:
-    """This week's letters (one per scored ASN, then the digest) and how many there are."""
-    tables = validation.tables
-    head = letterhead(config, week)
-    letters: list[Rendered] = list(
-        render_weekly_letters(
-            result.people,
-            result.indicators,
-            tables["rejected"],
-            tables["refleksi"],
-            history,
-            letterhead=head,
-            links=unit_links(config),
-        )
-    )
-    if digest and config.mail.digest_recipients:
-        context = digest_context(
-            result.units, result.breaches, letterhead=head, link=summary_link(config)
-        )
-        name = f"Pimpinan {config.organisation}"
-        letters += [
-            render_digest(context, name=name, address=address)
-            for address in config.mail.digest_recipients
-        ]
-    return letters, len(letters)
-
-
-def open_journal(config: Config) -> SendJournal:
-    return SendJournal(config.path(config.state.folder), now=lambda: dt.datetime.now(config.tz))
-
-
-# -- logging to the summary and the console --------------------------------------------------------
-
-
-def sync_log_surat(summary: Workbook, journal: SendJournal) -> str | None:
-    """Copy journal outcomes not yet in Log Surat there in one append; a warning if it failed."""
-    entries = journal.unsynced()
-    if not entries:
-        return None
-    log_tab = tab("log_surat")
-    rows = pd.DataFrame(
-        [
-            {
-                "minggu": e.week,
-                "nip": "" if e.kind == "ringkasan" else e.nip,
-                "alamat": e.address,
-                "jenis": e.kind,
-                "status": STATUS_TEXT.get(e.state, e.state),
-                "waktu": dt.datetime.fromisoformat(e.time).replace(tzinfo=None),
-                "message_id": e.message_id,
-                "keterangan": e.note,
-            }
-            for e in entries
-        ]
-    )
-    try:
-        summary.append_rows(log_tab.name, publish.sheet_rows(log_tab, rows)[1:])
-    except WorkbookError as exc:
-        return f"Log Surat belum diperbarui ({exc}); akan dicoba lagi pada proses berikutnya."
-    journal.mark_synced()
-    return None
-
-
-def log_process(
-    summary: Workbook,
-    config: Config,
-    *,
-    command: str,
-    week: str,
-    started: dt.datetime,
-    ok: bool,
-    units: int,
-    asn: int,
-    entries: int | None,
-    rejected: int,
-    sent: int,
-    note: str,
-) -> str | None:
-    """One Log Proses row for this run; a warning sentence if the summary cannot be written."""
-    log_tab = tab("log_proses")
-    row = {
-        "mulai": started,
-        "selesai": dt.datetime.now(config.tz).replace(tzinfo=None),
-        "perintah": command,
-        "minggu": week,
-        "hasil": publish.RESULT_DONE if ok else publish.RESULT_FAILED,
-        "unit": units,
-        "asn": asn,
-        "entri": entries,
-        "ditolak": rejected,
-        "surat_terkirim": sent,
-        "keterangan": note,
-    }
-    try:
-        summary.append_rows(log_tab.name, publish.sheet_rows(log_tab, pd.DataFrame([row]))[1:])
-    except WorkbookError as exc:
-        return f"Log Proses belum diperbarui: {exc}"
-    return None
-
-
-def print_summary(
-    people: pd.DataFrame, rejected: pd.DataFrame, delivery: Delivery, *, kind: str, out=None
-) -> None:
-    """Per unit: ASN, rejected entries and what happened to the letters; then a total row."""
-    unit_of = dict(zip(people["nip"], people["unit"], strict=True))
-    states: dict[str, Counter] = {u: Counter() for u in dict.fromkeys(people["unit"])}
-    for (k, key), state in delivery.outcomes.items():
-        if k == kind and key in unit_of:
-            states[unit_of[key]][state] += 1
-    asn = Counter(people["unit"])
-    rejects = Counter(rejected["unit"]) if len(rejected) else Counter()
-    rows = []
-    for unit, c in states.items():
-        rows.append(
-            [
-                unit,
-                asn[unit],
-                rejects[unit],
-                c[SENT] + c[RENDERED],
-                c[SKIPPED],
-                c[FAILED],
-                c[UNCERTAIN],
-            ]
-        )
-    totals = [sum(r[i] for r in rows) for i in range(1, 7)]
-    rows.append(["Jumlah", *totals])
-    sent_header = "Disusun" if delivery.count(RENDERED) else "Terkirim"
-    print_table(
-        ["Unit", "ASN", "Entri Ditolak", sent_header, "Dilewati", "Gagal", "Belum Pasti"],
-        rows,
-        out=out,
-    )
-
-
-def _print_notes(delivery: Delivery, unfinished: list[Entry], warnings: list[str]) -> None:
-    if unfinished:
-        print(
-            "\nSurat berikut terputus di tengah pengiriman pada proses sebelumnya; mungkin sudah "
-            "diterima, mungkin belum. Surat ini tidak dikirim ulang otomatis. Periksa dengan "
-            "penerimanya, lalu kirim ulang bila perlu dengan --resend NIP:"
-        )
-        for e in unfinished:
-            print(f"- minggu {e.week}, {e.kind}, {e.nip} <{e.address}>, sejak {e.time}")
-    if delivery.notes:
-        print("\nCatatan pengiriman:")
-        for note in delivery.notes:
-            print(f"- {note}")
-    for warning in warnings:
-        if warning:
-            print(f"Peringatan: {warning}", file=sys.stderr)
-
-
-def _outbox_lines(config: Config, folder: Path) -> None:
-    if config.mail.transport == "outbox":
-        print(f"\nKotak keluar: {folder}")
-        print(f"Pratinjau di peramban: {folder / 'index.html'}")
-
-
-# -- commands --------------------------------------------------------------------------------------
-
-
-def _send_week(
-    config: Config,
-    args: argparse.Namespace,
-    *,
-    command: str,
-    week: RunWeek,
-    started: dt.datetime,
-    validation: ValidationRun,
-    result: ScoreResult,
-    history: pd.DataFrame,
-    summary: Workbook,
-) -> int:
-    """The letters part of ``letters`` and ``weekly``: send, record, log, print."""
-    letters, total = weekly_letters(
-        config, week, validation, result, history, digest=args.unit is None
-    )
-    outbox = config.path(config.mail.outbox) / week.key
-    with open_journal(config) as journal:
-        unfinished = _settle_unfinished(
-            journal,
-            week=week.key,
-            kinds=("mingguan", "ringkasan"),
-            resend_unfinished=config.mail.unfinished_sends == "resend",
-            dry_run=args.dry_run,
-        )
-        try:
-            delivery = deliver(
-                letters,
-                total=total,
-                config=config,
-                week=week.key,
-                journal=journal,
-                outbox=outbox,
-                resend=args.resend,
-                force=args.force,
-                dry_run=args.dry_run,
-            )
-        finally:
-            sync_warning = None if args.dry_run else sync_log_surat(summary, journal)
-    rejected = validation.tables["rejected"]
-    warnings = [sync_warning]
-    if not args.dry_run:
-        warnings.append(
-            log_process(
-                summary,
-                config,
-                command=command,
-                week=week.key,
-                started=started,
-                ok=True,
-                units=len(validation.units),
-                asn=len(result.people),
-                entries=result.entries_scored,
-                rejected=len(rejected),
-                sent=delivery.count(SENT),
-                note=_delivery_note(delivery),
-            )
-        )
-    print(
-        f"Minggu {week.key} (data sampai {week.cut_off:%d/%m/%Y})"
-        + (": uji coba, tidak ada surat yang dikirim." if args.dry_run else ".")
-    )
-    print_summary(result.people, rejected, delivery, kind="mingguan")
-    digests = Counter(s for (k, _), s in delivery.outcomes.items() if k == "ringkasan")
-    if digests:
-        made = "disusun" if args.dry_run else "terkirim"
-        print(
-            f"Ringkasan pimpinan: {digests[SENT] + digests[RENDERED]} {made}, "
-            f"{digests[SKIPPED]} dilewati, {digests[FAILED]} gagal, "
-            f"{digests[UNCERTAIN]} belum pasti."
-        )
-    unknown = sorted(set(args.resend) - {key for _, key in delivery.outcomes})
-    if unknown:
-        warnings.append(
-            f"NIP {', '.join(unknown)} tidak ada di antara penerima surat minggu ini; "
-            "tidak ada yang dikirim ulang untuknya."
-        )
-    _print_notes(delivery, unfinished, warnings)
-    if not args.dry_run:
-        _outbox_lines(config, outbox)
-    return EXIT_OK if not delivery.count(FAILED) else EXIT_FAILED
-
-
-def _delivery_note(delivery: Delivery) -> str:
-    return (
-        f"{delivery.count(SENT)} terkirim, {delivery.count(SKIPPED)} dilewati, "
-        f"{delivery.count(FAILED)} gagal, {delivery.count(UNCERTAIN)} belum pasti."
-    )
-
-
-def _mail_errors(function):
-    """Turn a transport that cannot be used (no server, login refused) into one sentence."""
-
-    def run(config: Config, args: argparse.Namespace) -> int:
-        try:
-            return function(config, args)
-        except MailError as exc:
-            raise CommandError(f"Pengiriman surat berhenti: {exc}", EXIT_FAILED) from None
-
-    run.__doc__ = function.__doc__
-    return run
-
-
-@_mail_errors
-def cmd_letters(config: Config, args: argparse.Namespace) -> int:
-    """``letters``: re-score the week (without publishing) and send what was not sent yet."""
-    started = dt.datetime.now(config.tz).replace(tzinfo=None)
-    week = week_for(config, args)
-    with run_lock(config, "letters"):
-        validation = run_validation(config, week, only_unit=args.unit, write_back=False)
-        summary = publish.open_summary_book(config, prepare=not args.dry_run)
-        history = publish.read_history(summary)
-        result = publish.score_validation(config, week, validation, history)
-        return _send_week(
-            config,
-            args,
-            command="letters",
-            week=week,
-            started=started,
-            validation=validation,
-            result=result,
-            history=history,
-            summary=summary,
-        )
-
-
-@_mail_errors
-def cmd_weekly(config: Config, args: argparse.Namespace) -> int:
-    """``weekly``: validate, score, publish, then the letters and the leadership digest.
-
-    With ``--unit``, statuses and letters go to that unit only; the summary is still built from
-    every unit, so leadership never sees a partial summary.
-    """
-    started = dt.datetime.now(config.tz).replace(tzinfo=None)
-    week = week_for(config, args)
-    with run_lock(config, "weekly"):
-        validation = run_validation(
-            config, week, write_back=not args.dry_run, write_back_unit=args.unit
-        )
-        summary = publish.open_summary_book(config, prepare=not args.dry_run)
-        if args.dry_run:
-            history = publish.read_history(summary)
-            result = publish.score_validation(config, week, validation, history)
-        else:
-            result = publish.score_and_publish(
-                config, week, validation, started=started, book=summary
-            )
-            history = publish.read_history(summary)  # now holds this week too
-        for line in validation.writeback:
-            print(line)
-        if args.unit:
-            result = _for_unit(result, config.unit(args.unit).name)
-        return _send_week(
-            config,
-            args,
-            command="weekly",
-            week=week,
-            started=started,
-            validation=validation,
-            result=result,
-            history=history,
-            summary=summary,
-        )
-
-
-def _for_unit(result: ScoreResult, unit: str) -> ScoreResult:
-    """The scores of one unit's ASN only: whom ``weekly --unit`` writes to."""
-    return dataclasses.replace(
-        result,
-        people=result.people[result.people["unit"] == unit],
-        indicators=result.indicators[result.indicators["unit"] == unit],
-    )
-
-
-def reminder_recipients(
-    roster: pd.DataFrame, entries: pd.DataFrame, *, start: dt.date, today: dt.date
-) -> pd.DataFrame:
-    """Active ASN with no valid entry dated from ``start`` to ``today`` (both included)."""
-    active = roster[roster["status"] == "Aktif"].drop_duplicates("nip")
-    dates = (
-        pd.to_datetime(entries["tanggal"]) if len(entries) else pd.Series(dtype="datetime64[ns]")
-    )
-    this_week = entries[(dates >= pd.Timestamp(start)) & (dates <= pd.Timestamp(today))]
-    return active[~active["nip"].isin(set(this_week["nip"]))]
-
-
-@_mail_errors
-def cmd_remind(config: Config, args: argparse.Namespace) -> int:
-    """``remind``: a reminder to each active ASN with no valid entry this week (so far)."""
-    started = dt.datetime.now(config.tz).replace(tzinfo=None)
-    today = today_for(config, args)
-    start = today - dt.timedelta(days=today.weekday())
-    key = week_key(today)
-    week = week_for(config, args)
-    with run_lock(config, "remind"):
-        validation = run_validation(config, week, only_unit=args.unit, write_back=False)
-        summary, summary_problem = None, None
-        if not args.dry_run:  # reminders matter more than their log lines: go on without it
-            try:
-                summary = publish.open_summary_book(config)
-            except WorkbookError as exc:
-                summary_problem = (
-                    f"Workbook ringkasan tidak dapat dibuka ({exc}); Log Surat dan Log Proses "
-                    "diperbarui pada proses berikutnya."
-                )
-        tables = validation.tables
-        roster = tables["pegawai"]
-        if args.unit:
-            roster = roster[roster["unit"] == config.unit(args.unit).name]
-        due = reminder_recipients(roster, tables["realisasi"], start=start, today=today)
-        head = letterhead(config, week)
-        links = unit_links(config)
-        letters = [
-            render_reminder(
-                person,
-                letterhead=head,
-                link=links[person["unit"]],
-                week_start=start,
-                today=today,
-                week_key=key,
-            )
-            for person in due.to_dict("records")
-        ]
-        outbox = config.path(config.mail.outbox) / key
-        with open_journal(config) as journal:
-            unfinished = _settle_unfinished(
-                journal,
-                week=key,
-                kinds=("pengingat",),
-                resend_unfinished=config.mail.unfinished_sends == "resend",
-                dry_run=args.dry_run,
-            )
-            try:
-                delivery = deliver(
-                    letters,
-                    total=len(letters),
-                    config=config,
-                    week=key,
-                    journal=journal,
-                    outbox=outbox,
-                    dry_run=args.dry_run,
-                )
-            finally:
-                sync_warning = None if summary is None else sync_log_surat(summary, journal)
-        warnings = [summary_problem, sync_warning]
-        if summary is not None:
-            warnings.append(
-                log_process(
-                    summary,
-                    config,
-                    command="remind",
-                    week=key,
-                    started=started,
-                    ok=True,
-                    units=len(validation.units),
-                    asn=len(roster),
-                    entries=None,
-                    rejected=len(tables["rejected"]),
-                    sent=delivery.count(SENT),
-                    note=f"{len(letters)} ASN belum mengisi minggu ini. "
-                    + _delivery_note(delivery),
-                )
-            )
-    print(
-        f"Pengingat minggu {key} (isian sejak {start:%d/%m/%Y} sampai {today:%d/%m/%Y}): "
-        f"{len(letters)} ASN belum mengisi."
-        + (" Uji coba, tidak ada surat yang dikirim." if args.dry_run else "")
-    )
-    print_summary(roster, tables["rejected"], delivery, kind="pengingat")
-    _print_notes(delivery, unfinished, warnings)
-    if not args.dry_run:
-        _outbox_lines(config, outbox)
-    return EXIT_OK if not delivery.count(FAILED) else EXIT_FAILED

@@ -50,6 +50,9 @@ class WorkbookUnsafeToWrite(WorkbookError):
 @runtime_checkable
 class Workbook(Protocol):
     label: str  # how messages name this workbook (file name or spreadsheet title)
+    # True when a save refuses to replace a workbook edited since it was read (local files);
+    # False where a write can land beside rows someone moved meanwhile (Google Sheets).
+    refuses_concurrent_saves: bool
 
     def read_tabs(self, tabs: Sequence[str]) -> dict[str, Rows | None]:
         """Every named tab's values in one batch; ``None`` for a tab that does not exist."""
