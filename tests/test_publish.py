@@ -61,7 +61,9 @@ def validation(week=None):
         own["refleksi"] = empty_tables()["refleksi"]
         ply = name == "Seksi Pelayanan"
         rejected = pd.DataFrame(
-            {"row": [12, 13], "nip": [NIP_A, NIP_A]} if ply else {"row": [], "nip": []}
+            {"row": [12, 13], "nip": [NIP_A, NIP_A], "tanggal_nilai": [pd.NaT, pd.NaT]}
+            if ply
+            else {"row": [], "nip": [], "tanggal_nilai": []}
         )
         units.append(UnitData(name, name, own, [finding] if ply else [], rejected=rejected))
     return ValidationRun(week=week or W48, units=units, writeback=[])

@@ -8,6 +8,8 @@ import sys
 from email.message import EmailMessage
 from pathlib import Path
 
+import pytest
+import time_machine
 import trustme
 
 from tests.conftest import DEMO_DATE, write_config
@@ -22,6 +24,14 @@ from workflows.publish import read_table
 from workflows.schema import tab
 
 DIGEST = {"camat@asemrowo.example", "sekcam@asemrowo.example"}
+
+
+@pytest.fixture(autouse=True)
+def demo_clock():
+    """The real clock at 08:00 WIB on the demo's Monday: what validation judges "today" by."""
+    moment = dt.datetime.fromisoformat(f"{DEMO_DATE}T08:00:00+07:00")
+    with time_machine.travel(moment, tick=True):
+        yield
 
 
 def with_mail(config: Config, **mail: object) -> Config:

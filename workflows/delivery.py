@@ -13,6 +13,7 @@ import datetime as dt
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from email.message import EmailMessage
 from pathlib import Path
 
 import pandas as pd
@@ -166,7 +167,7 @@ def _deliver(
     dry_run: bool,
     progress: Callable[[int, int], None],
 ) -> None:
-    """The exactly-once loop: intent, send, done; the transport is entered at the first send."""
+    """The exactly-once loop over ``letters``; the transport is entered at the first send."""
     sender = config.mail.sender
     with contextlib.ExitStack() as stack:
         connected = False
@@ -174,46 +175,59 @@ def _deliver(
             progress(n, len(letters))
             key, outcome = (week, letter.key, letter.kind), (letter.kind, letter.key)
             state = journal.state(key)
-            deliberate = force or letter.key in again
-            if state == DONE and not deliberate:
-                delivery.outcomes[outcome] = SKIPPED
-                continue
-            if state == INTENT and not deliberate and config.mail.unfinished_sends == "report":
-                delivery.outcomes[outcome] = UNCERTAIN
-                continue
+            if not (force or letter.key in again):
+                if state == DONE:
+                    delivery.outcomes[outcome] = SKIPPED
+                    continue
+                if state == INTENT and config.mail.unfinished_sends == "report":
+                    delivery.outcomes[outcome] = UNCERTAIN
+                    continue
             try:
                 message = build_message(
                     letter, sender_name=sender.name, sender_address=sender.address
                 )
             except UnsafeHeader as exc:
-                _failed(
-                    journal, delivery, key, letter, f"data Pegawai perlu diperbaiki: {exc}", dry_run
-                )
+                note = f"data Pegawai perlu diperbaiki: {exc}"
+                _failed(journal, delivery, key, letter, note, dry_run)
                 continue
             if not connected:  # connect only when there is something to send
                 stack.enter_context(transport)
                 connected = True
-            name = f"{letter.kind}-{letter.key}"
-            if dry_run:
-                transport.send(message, name=name)
-                delivery.outcomes[outcome] = RENDERED
-                continue
-            message_id = str(message["Message-ID"])
-            journal.intent(key, address=letter.address, message_id=message_id)
-            try:
-                transport.send(message, name=name)
-            except Undelivered as exc:
-                _failed(journal, delivery, key, letter, str(exc), dry_run, message_id=message_id)
-                continue
-            except UncertainDelivery as exc:
-                delivery.outcomes[outcome] = UNCERTAIN
-                delivery.notes.append(f"{letter.key}: {exc}")
-                continue
-            except MailError as exc:  # the server is gone: this letter surely did not go out
-                journal.failed(key, address=letter.address, note=str(exc), message_id=message_id)
-                raise
-            journal.done(key, address=letter.address, message_id=message_id)
-            delivery.outcomes[outcome] = SENT
+            _send_one(transport, journal, delivery, key, letter, message, dry_run=dry_run)
+
+
+def _send_one(
+    transport: Transport,
+    journal: SendJournal,
+    delivery: Delivery,
+    key: tuple[str, str, str],
+    letter: Rendered,
+    message: EmailMessage,
+    *,
+    dry_run: bool,
+) -> None:
+    """Intent, send, done: a crash between the first two leaves an intent the next run sees."""
+    outcome, name = (letter.kind, letter.key), f"{letter.kind}-{letter.key}"
+    if dry_run:
+        transport.send(message, name=name)
+        delivery.outcomes[outcome] = RENDERED
+        return
+    message_id = str(message["Message-ID"])
+    journal.intent(key, address=letter.address, message_id=message_id)
+    try:
+        transport.send(message, name=name)
+    except Undelivered as exc:
+        _failed(journal, delivery, key, letter, str(exc), dry_run, message_id=message_id)
+        return
+    except UncertainDelivery as exc:
+        delivery.outcomes[outcome] = UNCERTAIN
+        delivery.notes.append(f"{letter.key}: {exc}")
+        return
+    except MailError as exc:  # the server is gone: this letter surely did not go out
+        journal.failed(key, address=letter.address, note=str(exc), message_id=message_id)
+        raise
+    journal.done(key, address=letter.address, message_id=message_id)
+    delivery.outcomes[outcome] = SENT
 
 
 def _failed(

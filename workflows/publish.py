@@ -189,8 +189,6 @@ def reported_rejections(validation: ValidationRun, week: RunWeek, today: dt.date
     """The rejected entries this week reports: not those dated after the cut-off that are valid
     in time (they wait for their own week); a date in the future or unreadable always shows."""
     rejected = validation.tables["rejected"]
-    if not len(rejected) or "tanggal_nilai" not in rejected:
-        return rejected
     day = pd.to_datetime(rejected["tanggal_nilai"])
     waiting = (day > pd.Timestamp(week.cut_off)) & (day <= pd.Timestamp(today))
     return rejected[~waiting.fillna(False)]

@@ -190,7 +190,8 @@ CODES: dict[str, Rule] = {
 }
 
 TABLE_KEYS = ("pegawai", "indikator", "realisasi", "perilaku", "refleksi")
-REJECTED_COLUMNS = ("row", "nip", "id_indikator", "tanggal", "realisasi", "pesan")
+# tanggal is the date as typed; tanggal_nilai the parsed date (NaT when the date is the mistake)
+REJECTED_COLUMNS = ("row", "nip", "id_indikator", "tanggal", "tanggal_nilai", "realisasi", "pesan")
 _STATUS_OK = "OK"
 
 
@@ -664,6 +665,7 @@ def _rejected(sheet: _Sheet, typed: _Typed) -> pd.DataFrame:
             "nip": typed["nip"][rows].fillna(raw["nip"]).astype(object),
             "id_indikator": raw["id_indikator"],
             "tanggal": raw["tanggal"],
+            "tanggal_nilai": pd.to_datetime(typed["tanggal"][rows]),
             "realisasi": raw["realisasi"],
             "pesan": _messages(sheet.findings).reindex(rows),
         }

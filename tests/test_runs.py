@@ -1,0 +1,191 @@
+"""The runs under faults and replays: Log Proses tells the truth, an unreadable unit is visible,
+a replayed week never changes what staff see, and the command line behaves as a user expects."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import openpyxl
+import pytest
+
+from tests.conftest import DEMO_DATE, ROOT
+from tests.smtp_server import SmtpServer
+from tests.test_weekly import DIGEST, demo_clock, run, summary_tab, with_mail  # noqa: F401
+from workflows import publish
+
+PELAYANAN_BOOK = "pelayanan.xlsx"
+
+
+def statuses(config, workbook: str) -> list[tuple]:
+    """(Status, Pesan Validasi) of every Realisasi row, as stored in the file."""
+    ws = openpyxl.load_workbook(config.path(config.local.folder) / workbook)["Realisasi"]
+    header = [c.value for c in ws[1]]
+    s, m = header.index("Status"), header.index("Pesan Validasi")
+    return [(row[s], row[m]) for row in ws.iter_rows(min_row=2, values_only=True)]
+
+
+# -- Log Proses ----------------------------------------------------------------------------------
+
+
+def test_one_log_row_per_run_with_what_it_did(demo_config):
+    config = with_mail(demo_config)
+    assert run(config, "weekly") == 0
+    assert run(config, "score") == 0
+    log = summary_tab(config, "log_proses")
+    assert list(log["perintah"]) == ["weekly", "score"]
+    assert list(log["hasil"]) == ["Selesai", "Selesai"]
+    weekly_row = log.iloc[0]
+    assert (weekly_row["minggu"], weekly_row["unit"], weekly_row["asn"]) == ("2026-W48", 7, 49)
+    assert weekly_row["surat_terkirim"] == 51  # 49 letters and 2 digests
+    assert "51 terkirim, 0 dilewati, 0 gagal, 0 belum pasti." in weekly_row["keterangan"]
+
+
+def test_a_failed_score_is_logged_as_failed_and_nothing_is_published(demo_config, monkeypatch):
+    def broken(**tables):
+        raise KeyError("perilaku")
+
+    monkeypatch.setattr(publish, "score_week", broken)
+    assert run(demo_config, "score") == 1
+    (row,) = summary_tab(demo_config, "log_proses").to_dict("records")
+    assert row["perintah"] == "score" and row["hasil"] == "Gagal"
+    assert row["keterangan"].endswith("KeyError: 'perilaku'")
+    assert summary_tab(demo_config, "riwayat").empty
+
+
+def test_a_mail_server_that_is_gone_is_logged_as_failed(demo_config, capsys):
+    with SmtpServer() as server:
+        port = server.port
+    config = with_mail(demo_config, transport="smtp", smtp={"port": port})  # nobody listens
+    assert run(config, "weekly") == 1
+    assert "Pengiriman surat berhenti" in capsys.readouterr().err
+    (row,) = summary_tab(config, "log_proses").to_dict("records")
+    assert (row["perintah"], row["hasil"]) == ("weekly", "Gagal")
+    assert "Pengiriman surat berhenti" in row["keterangan"]
+
+
+# -- an unreadable unit ----------------------------------------------------------------------------
+
+
+def test_an_unreadable_unit_is_named_everywhere_and_the_week_completes_after_the_fix(
+    demo_config, capsys
+):
+    config = with_mail(demo_config)
+    book = config.path(config.local.folder) / PELAYANAN_BOOK
+    good = book.read_bytes()
+    book.write_bytes(good[: len(good) // 2])  # a truncated file, as a broken sync leaves it
+
+    assert run(config, "weekly") == 1
+    out, err = capsys.readouterr()
+    assert "Perhatian: unit Seksi Pelayanan tidak terbaca" in err
+    assert "Seksi Pelayanan             tidak terbaca" in out
+    units = summary_tab(config, "ringkasan_unit")
+    row = units[units["unit"] == "Seksi Pelayanan"].iloc[0]
+    assert row["keterangan"].startswith("Tidak terbaca: ")
+    organisation = units.iloc[-1]
+    assert (organisation["unit"], organisation["jumlah_asn"]) == ("Kecamatan Asemrowo", 42)
+    (log,) = summary_tab(config, "log_proses").to_dict("records")
+    assert log["hasil"] == "Sebagian" and "Unit Seksi Pelayanan tidak terbaca" in log["keterangan"]
+    # the other units' letters went out; no supervisor turned into an unknown-NIP finding
+    outbox = config.path(config.mail.outbox) / "2026-W48"
+    assert len(list(outbox.glob("mingguan-*.eml"))) == 42
+    findings = summary_tab(config, "temuan_validasi")
+    assert "unknown-supervisor" not in set(findings["code"])
+    assert len(list(outbox.glob("ringkasan-*.eml"))) == 2
+    riwayat = summary_tab(config, "riwayat")
+    assert len(riwayat[riwayat["minggu"] == "2026-W48"]) == 42
+
+    book.write_bytes(good)  # the admin restores the file
+    assert run(config, "weekly") == 0
+    riwayat = summary_tab(config, "riwayat")
+    assert len(riwayat[riwayat["minggu"] == "2026-W48"]) == 49
+    assert len(riwayat[riwayat["minggu"] == "2026-W47"]) == 49  # last week's gap filled too
+    assert len(list(outbox.glob("mingguan-*.eml"))) == 49  # the 7 who had none, once
+    assert len(list(outbox.glob("ringkasan-*.eml"))) == 4  # the digest again, complete
+    log = summary_tab(config, "log_proses")
+    assert list(log["hasil"]) == ["Sebagian", "Selesai"]
+
+
+# -- replays ---------------------------------------------------------------------------------------
+
+
+def test_replaying_a_past_week_changes_no_status_and_reports_no_later_row(demo_config, capsys):
+    config = with_mail(demo_config)
+    assert run(config, "validate") == 0
+    before = statuses(config, PELAYANAN_BOOK)
+    assert run(config, "weekly", date="2026-03-02") == 0
+    assert statuses(config, PELAYANAN_BOOK) == before  # no valid row turned Ditolak
+    people = summary_tab(config, "ringkasan_pegawai")
+    assert set(people["minggu"]) == {"2026-W09"}
+    # the demo's rejected rows are all dated after 1 March, except the ones whose date is the
+    # mistake itself (impossible or in the future): only those are reported for week 9
+    assert int(people["entri_ditolak"].sum()) == 2
+
+
+# -- the command line ------------------------------------------------------------------------------
+
+
+def test_options_before_or_after_the_command(demo_config, capsys):
+    path = str(demo_config.base_dir / "config.yaml")
+    from workflows.cli import main
+
+    assert main(["--config", path, "--date", DEMO_DATE, "validate", "--read-only"]) == 0
+    first = capsys.readouterr().out
+    assert main(["validate", "--read-only", "--config", path, "--date", DEMO_DATE]) == 0
+    assert capsys.readouterr().out == first
+    assert "Minggu 2026-W48" in first
+
+
+def test_validate_read_only_writes_nothing(demo_config):
+    folder = demo_config.path(demo_config.local.folder)
+    sheet = folder / PELAYANAN_BOOK
+    ws_book = openpyxl.load_workbook(sheet)
+    ws_book["Realisasi"]["G2"] = None  # a status the next validate would write
+    ws_book.save(sheet)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert run(demo_config, "validate", "--read-only") == 0
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert run(demo_config, "validate") == 0
+    assert statuses(demo_config, PELAYANAN_BOOK)[0] == ("OK", None)
+
+
+def test_a_closed_pipe_is_a_quiet_end(demo_config):
+    config = str(demo_config.base_dir / "config.yaml")
+    command = (
+        f"{sys.executable} run.py validate --json --read-only --config {config} "
+        f"--date {DEMO_DATE} | head -c 10"
+    )
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "0"},
+    )
+    assert done.stdout == "[\n  {\n    "
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
+
+
+def test_resend_of_a_nip_on_no_roster_is_refused_before_anything_is_sent(demo_config, capsys):
+    config = with_mail(demo_config)
+    assert run(config, "weekly", "--resend", "199001012020011001") == 2
+    assert "NIP 199001012020011001 untuk --resend tidak ada" in capsys.readouterr().err
+    assert not (config.path(config.mail.outbox) / "2026-W48").exists()
+
+
+@pytest.mark.parametrize("digest", sorted(DIGEST))
+def test_digest_recipients_each_get_one(demo_config, digest):
+    config = with_mail(demo_config)
+    assert run(config, "weekly") == 0
+    outbox = config.path(config.mail.outbox) / "2026-W48"
+    assert (outbox / f"ringkasan-{digest}.eml").exists()
+
+
+def test_validate_json_is_the_finding_list(demo_config, capsys):
+    assert run(demo_config, "validate", "--json", "--read-only") == 0
+    findings = json.loads(capsys.readouterr().out)
+    assert {f["severity"] for f in findings} == {"error", "warning"}
+    assert all(set(f) >= {"workbook", "tab", "row", "column", "code", "message"} for f in findings)
