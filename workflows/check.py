@@ -203,18 +203,24 @@ def _system_columns(header: Sequence[Any]) -> tuple[int, int] | None:
 
 
 def _clear_moved_statuses(book: Workbook, first_read: Rows, columns: tuple[int, int]) -> int:
-    """Re-read after the write; clear the statuses of rows whose staff cells are no longer the
-    ones that were read (an insert or sort landed between the re-read and the write)."""
+    """Re-read after the write; from the first row whose staff cells are no longer the ones that
+    were read (an insert, delete or sort landed between the re-read and the write), clear every
+    status: below that row a status may sit beside a shifted twin of its own row's content."""
     after = book.read_tabs([_REALISASI])[_REALISASI] or []
-    before_rows = [_staff_cells([r], columns) for r in first_read]
-    moved = [
-        n
-        for n in range(2, len(first_read) + 1)
-        if n > len(after) or _staff_cells([after[n - 1]], columns) != before_rows[n - 1]
-    ]
-    if moved:
-        book.write_ranges([update for n in moved for update in _updates(columns, n, [("", "")])])
-    return len(moved)
+    last = max(len(first_read), len(after))
+    first_moved = next(
+        (
+            n
+            for n in range(2, last + 1)
+            if _staff_cells(first_read[n - 1 : n], columns)
+            != _staff_cells(after[n - 1 : n], columns)
+        ),
+        None,
+    )
+    if first_moved is None:
+        return 0
+    book.write_ranges(_updates(columns, first_moved, [("", "")] * (last - first_moved + 1)))
+    return last - first_moved + 1
 
 
 def _cell(row: Sequence[Any], i: int) -> str:
