@@ -140,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     _speak_indonesian()
     parser = argparse.ArgumentParser(
         prog="run.py",
-        description="capaian: penilaian kinerja ASN berbasis capaian, Kecamatan Asemrowo.",
+        description="capaian: penilaian kinerja ASN berbasis capaian.",
         parents=[_common_options(suppress=False)],
     )
     common = _common_options(suppress=True)
