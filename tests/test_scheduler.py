@@ -79,6 +79,16 @@ def test_jobs_fire_at_jakarta_wall_clock_on_a_utc_machine(config: Config):
         assert reminder.next_run.astimezone(WIB) == wib(2026, 3, 5, 14, 0)
 
 
+def test_indonesian_day_names_fire_like_english_ones(tmp_path: Path):
+    config = config_with(tmp_path, weekly="senin 07:00", reminder="Kamis 14:00")
+    with travel(wib(2026, 3, 1, 19, 0)):  # Sunday evening
+        scheduler = sch.build_scheduler(config, run_weekly=Counter(), run_reminder=Counter())
+        weekly = scheduler.get_jobs("weekly")[0]
+        reminder = scheduler.get_jobs("reminder")[0]
+        assert weekly.next_run.astimezone(WIB) == wib(2026, 3, 2, 7, 0)
+        assert reminder.next_run.astimezone(WIB) == wib(2026, 3, 5, 14, 0)
+
+
 def test_no_reminder_job_when_reminder_is_null(tmp_path: Path):
     config = config_with(tmp_path, reminder=None)
     with travel(wib(2026, 3, 1, 19, 0)):
@@ -145,8 +155,9 @@ def test_catch_up_off_in_config(tmp_path: Path):
     assert weekly.calls == 0
 
 
-def test_catch_up_follows_the_configured_day(tmp_path: Path):
-    config = config_with(tmp_path, weekly="wednesday 09:30")
+@pytest.mark.parametrize("weekly", ["wednesday 09:30", "rabu 09:30", "Rabu 9:30"])
+def test_catch_up_follows_the_configured_day(tmp_path: Path, weekly: str):
+    config = config_with(tmp_path, weekly=weekly)
     weekly = Counter()
     assert not sch.catch_up(config, now=wib(2026, 3, 4, 9, 29), run_weekly=weekly)
     assert sch.catch_up(config, now=wib(2026, 3, 4, 9, 30), run_weekly=weekly)
@@ -276,13 +287,14 @@ def test_date_flag_is_refused(config: Config):
     assert err.value.exit_status == 2
 
 
-def test_log_file_is_created_and_rotates(config: Config):
+def test_log_file_is_created_and_rotates_at_the_configured_size(tmp_path: Path):
+    config = config_with(tmp_path, log_max_bytes=2_000, log_backups=2)
     path = config.path(config.schedule.log_file)
     with sch.log_to_file(config) as handler:
         assert path.exists()
-        assert (handler.maxBytes, handler.backupCount) == (1_000_000, 5)
         assert Path(handler.baseFilename) == path.resolve()
-        for _ in range(3):
-            logging.getLogger("capaian.test").info("x" * 400_000)
-    assert path.with_name(path.name + ".1").exists()
+        for _ in range(5):  # each record alone passes 2,000 bytes: every one after the first rolls
+            logging.getLogger("capaian.test").info("x" * 1_500)
+    rotated = sorted(p.name for p in path.parent.iterdir() if p.name.startswith(path.name))
+    assert rotated == ["capaian.log", "capaian.log.1", "capaian.log.2"]  # two backups kept
     assert handler not in logging.getLogger().handlers

@@ -1,25 +1,44 @@
 """config.yaml, loaded once into a frozen, validated object.
 
-A wrong or missing key raises ``ConfigError`` with one Indonesian sentence naming the key, the
-value and what is expected; the CLI prints it and exits with status 2. Relative paths resolve
-against the folder of the config file, so a config anywhere works.
+Wrong or missing keys raise ``ConfigError`` with one Indonesian sentence naming each key, its
+value as typed in YAML and what is expected (pydantic's English never shows; values under a
+key that looks like a secret show as ``***``); the CLI prints it and exits with status 2.
+Relative paths resolve against the folder of the config file, so a config anywhere works.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 import re
+import typing
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from .indonesian import DAYS
 
 RATINGS = ("Di Bawah Ekspektasi", "Sesuai Ekspektasi", "Di Atas Ekspektasi")
 PREDIKAT = ("Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang/Misconduct", "Sangat Kurang")
 ORGANISATION_PREDIKAT = ("Istimewa", "Baik", "Butuh Perbaikan", "Kurang", "Sangat Kurang")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# A plain local@domain: what mail puts in a header, and so all config accepts as an address.
+ADDRESS = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
 
 
 class ConfigError(ValueError):
@@ -27,7 +46,16 @@ class ConfigError(ValueError):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+def _mail_address(value: str) -> str:
+    if not ADDRESS.fullmatch(value):
+        raise ValueError("harus alamat email yang sah, misalnya kinerja@asemrowo.example")
+    return value
+
+
+MailAddress = Annotated[str, AfterValidator(_mail_address)]
 
 
 class Period(_Strict):
@@ -71,9 +99,9 @@ class State(_Strict):
 
 class Sender(_Strict):
     name: str = "Kecamatan Asemrowo"
-    address: str = "kinerja@asemrowo.example"
+    address: MailAddress = "kinerja@asemrowo.example"
 
-    @field_validator("name", "address")
+    @field_validator("name")
     @classmethod
     def _single_line(cls, value: str) -> str:
         if re.search(r"[\r\n]", value):
@@ -104,7 +132,7 @@ class Mail(_Strict):
     outbox: Path = Path("outbox")
     sender: Sender = Sender()
     smtp: Smtp = Smtp()
-    digest_recipients: tuple[str, ...] = ()
+    digest_recipients: tuple[MailAddress, ...] = ()
     unfinished_sends: Literal["report", "resend"] = "report"
 
 
@@ -196,28 +224,45 @@ class Scoring(_Strict):
         return self
 
 
-_AT = re.compile(r"^(?P<day>[a-z]+) (?P<hh>[01]\d|2[0-3]):(?P<mm>[0-5]\d)$")
+class Slot(NamedTuple):
+    """A time in the week, on the wall clock of ``Config.timezone``; ``weekday`` 0 is Monday."""
+
+    weekday: int
+    time: dt.time
 
 
-def _check_when(value: str) -> str:
-    match = _AT.match(value.strip().lower())
-    if not match or match["day"] not in WEEKDAYS:
+# Day names as typed in schedule: English or Indonesian, any case.
+_WEEKDAY_NUMBERS = {
+    **{name: number for number, name in enumerate(WEEKDAYS)},
+    **{name.casefold(): number for number, name in enumerate(DAYS)},
+    "jum'at": 4,
+}
+_SLOT = re.compile(r"(?P<day>[a-z']+)\s+(?P<hh>[01]?\d|2[0-3]):(?P<mm>[0-5]\d)")
+
+
+def _parse_slot(value: object) -> object:
+    """``"senin 07:00"`` or ``"monday 07:00"`` as a ``Slot``; anything else is refused."""
+    if isinstance(value, Slot):
+        return value
+    match = _SLOT.fullmatch(value.strip().casefold()) if isinstance(value, str) else None
+    if not match or match["day"] not in _WEEKDAY_NUMBERS:
         raise ValueError(
-            "harus berbentuk 'hari JJ:MM' dengan hari dalam bahasa Inggris, misalnya 'monday 07:00'"
+            "harus berbentuk 'hari JJ:MM' dengan nama hari dalam bahasa Indonesia atau Inggris, "
+            "misalnya 'senin 07:00' atau 'monday 07:00'"
         )
-    return value.strip().lower()
+    return Slot(_WEEKDAY_NUMBERS[match["day"]], dt.time(int(match["hh"]), int(match["mm"])))
+
+
+WeeklySlot = Annotated[Slot, BeforeValidator(_parse_slot)]
 
 
 class Schedule(_Strict):
-    weekly: str = "monday 07:00"
-    reminder: str | None = "thursday 14:00"
+    weekly: WeeklySlot = Slot(0, dt.time(7, 0))
+    reminder: WeeklySlot | None = Slot(3, dt.time(14, 0))
     catch_up: bool = True
     log_file: Path = Path("state/capaian.log")
-
-    @field_validator("weekly", "reminder")
-    @classmethod
-    def _valid_when(cls, value: str | None) -> str | None:
-        return None if value is None else _check_when(value)
+    log_max_bytes: int = Field(default=1_000_000, gt=0)  # the log file rotates at this size
+    log_backups: int = Field(default=5, ge=1)  # rotated files kept beside it
 
 
 class Nip(_Strict):
@@ -275,62 +320,153 @@ class Config(_Strict):
         raise ConfigError(f"Unit '{name}' tidak ada di config. Unit yang dikenal: {known}.")
 
 
+# -- errors, in the operator's words ---------------------------------------------------------------
+
+# What each kind of pydantic error expects, in Indonesian; pydantic's own English never shows.
+_DATE = "harus tanggal yang ada, berbentuk YYYY-MM-DD, misalnya 2026-01-01"
+_MAPPING = "harus berupa bagian berisi pasangan kunci: nilai"
+_LIST = "harus berupa daftar, misalnya [a, b]"
+_INTEGER = "harus bilangan bulat, misalnya 5"
+_NUMBER = "harus angka dengan titik desimal, misalnya 2.5"
+_BOOL = "harus true atau false"
 _EXPECTED = {
     "missing": "kunci ini wajib ada",
     "extra_forbidden": "kunci ini tidak dikenal (periksa ejaannya)",
-    "date_from_datetime_parsing": "harus tanggal berbentuk YYYY-MM-DD",
-    "date_parsing": "harus tanggal berbentuk YYYY-MM-DD",
-    "date_type": "harus tanggal berbentuk YYYY-MM-DD",
-    "int_parsing": "harus bilangan bulat",
-    "int_type": "harus bilangan bulat",
-    "float_parsing": "harus angka",
-    "float_type": "harus angka",
-    "bool_parsing": "harus true atau false",
-    "bool_type": "harus true atau false",
+    "model_type": _MAPPING,
+    "model_attributes_type": _MAPPING,
+    "dict_type": _MAPPING,
+    "tuple_type": _LIST,
+    "list_type": _LIST,
     "string_type": "harus teks",
-    "too_short": "tidak boleh kosong",
     "string_too_short": "tidak boleh kosong",
-    "model_type": "harus berupa bagian (pemetaan kunci: nilai)",
-    "tuple_type": "harus berupa daftar",
+    "too_short": "tidak boleh kosong",
+    "int_type": _INTEGER,
+    "int_parsing": _INTEGER,
+    "int_from_float": _INTEGER,
+    "float_type": _NUMBER,
+    "float_parsing": _NUMBER,
+    "finite_number": "harus angka biasa, bukan .nan atau .inf",
+    "bool_type": _BOOL,
+    "bool_parsing": _BOOL,
+    "date_type": _DATE,
+    "date_parsing": _DATE,
+    "date_from_datetime_parsing": _DATE,
+    "date_from_datetime_inexact": "harus tanggal tanpa jam, berbentuk YYYY-MM-DD",
+    "path_type": "harus jalur berkas atau folder berupa teks, misalnya state",
 }
+_BOUNDS = {
+    "greater_than": "lebih dari",
+    "greater_than_equal": "paling sedikit",
+    "less_than": "kurang dari",
+    "less_than_equal": "paling banyak",
+}
+# Keys whose values are never printed: a password typed into config by mistake stays unseen.
+_SECRET = re.compile(r"pass|token|secret|credential|api_?key|private", re.IGNORECASE)
+_LONGEST_VALUE = 60  # a longer value (a whole section) is left out of the sentence
+
+
+def _as_typed(value: Any, key: str = "") -> str:
+    """``value`` as it would be written in YAML (``2026-12-31``, ``true``, ``"abc"``), with
+    everything under a secret-like key shown as ``***``."""
+    if _SECRET.search(key):
+        return "***"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, _Verbatim):
+        return value
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return ".nan" if math.isnan(value) else ("-.inf" if value < 0 else ".inf")
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_as_typed(v, str(k))}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_as_typed(v) for v in value) + "]"
+    return str(value)
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The config section type inside a field's annotation (``tuple[Unit, ...]`` → ``Unit``)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return next(filter(None, map(_model_in, typing.get_args(annotation))), None)
+
+
+def _known_keys(loc: tuple) -> list[str]:
+    """The keys allowed beside the last one of ``loc`` (list indices and map keys are stepped
+    over)."""
+    model: type[BaseModel] | None = Config
+    for part in loc[:-1]:
+        field = model.model_fields.get(part) if isinstance(part, str) else None
+        if field is not None:
+            model = _model_in(field.annotation)
+        if model is None:
+            return []
+    return [name for name in model.model_fields if name != "base_dir"]
+
+
+def _expected(error: dict[str, Any]) -> str:
+    kind, ctx = error["type"], error.get("ctx", {})
+    if kind == "literal_error":
+        return "harus salah satu dari: " + ctx["expected"].replace("'", "").replace(" or ", ", ")
+    if kind in _BOUNDS:
+        bound = next(iter(ctx.values()))  # a float field's bound 0 arrives as 0.0
+        shown = int(bound) if isinstance(bound, float) and bound.is_integer() else bound
+        return f"harus {_BOUNDS[kind]} {shown}"
+    if kind == "value_error":
+        return str(ctx["error"])
+    if kind == "extra_forbidden" and (known := _known_keys(error["loc"])):
+        return f"{_EXPECTED[kind]}; yang dikenal di sini: {', '.join(known)}"
+    return _EXPECTED.get(kind, f"nilai ini tidak sah (jenis kesalahan: {kind})")
 
 
 def _explain(error: dict[str, Any]) -> str:
-    key = ".".join(str(part) for part in error["loc"]) or "(akar)"
-    kind = error["type"]
-    if kind == "literal_error":
-        expected = "salah satu dari: " + error["ctx"]["expected"].replace("'", "").replace(
-            " or ", ", "
-        )
-    elif kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
-        bound = next(iter(error["ctx"].values()))
-        words = {
-            "greater_than": "lebih dari",
-            "greater_than_equal": "paling sedikit",
-            "less_than": "kurang dari",
-            "less_than_equal": "paling banyak",
-        }[kind]
-        expected = f"harus {words} {bound}"
-    elif kind == "value_error":
-        expected = str(error["ctx"]["error"])
-    else:
-        expected = _EXPECTED.get(kind, error["msg"])
-    if kind == "missing":
-        return f"kunci '{key}' tidak ada: {expected}"
-    return f"kunci '{key}' bernilai {error.get('input')!r}: {expected}"
+    """One validation error as a clause naming the key, its value as typed and what is expected."""
+    key = ".".join(str(part) for part in error["loc"] if part != "[key]")
+    if not key:  # a rule across sections, such as unique unit names
+        return _expected(error)
+    if error["type"] == "missing":
+        return f"kunci '{key}' tidak ada: {_expected(error)}"
+    value = _as_typed(error["input"], key)
+    shown = f" bernilai {value}" if len(value) <= _LONGEST_VALUE else ""
+    return f"kunci '{key}'{shown}: {_expected(error)}"
 
 
 def parse_config(data: Any, *, base_dir: Path, source: str = "config.yaml") -> Config:
-    """Validate a parsed YAML mapping; errors name the key, the value and what is expected."""
+    """Validate a parsed YAML mapping; the error names every wrong key, its value and what is
+    expected."""
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: isinya harus berupa pemetaan kunci: nilai.")
     try:
         return Config.model_validate({**data, "base_dir": base_dir})
     except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        more = len(exc.errors()) - 1
-        tail = f" (dan {more} kesalahan lain)" if more else ""
-        raise ConfigError(f"{source}: {_explain(first)}{tail}.") from None
+        clauses = "; ".join(_explain(error) for error in exc.errors(include_url=False))
+        raise ConfigError(f"{source}: {clauses}.") from None
+
+
+class _Verbatim(str):
+    """Text that YAML read unquoted (an impossible date): errors show it as typed, unquoted."""
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML in which an impossible date (``2026-02-31``) stays text, so validation names its
+    key; PyYAML alone stops with a bare ``ValueError``."""
+
+
+def _timestamp_or_text(loader: _Loader, node: yaml.ScalarNode) -> object:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return _Verbatim(loader.construct_scalar(node))
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
 
 def load_config(path: Path | str) -> Config:
@@ -345,11 +481,12 @@ def load_config(path: Path | str) -> Config:
             f"Berkas konfigurasi {path} tidak dapat dibaca: {exc.strerror}."
         ) from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" baris {mark.line + 1}" if mark else ""
+        where = f" baris {mark.line + 1} kolom {mark.column + 1}" if mark else ""
         raise ConfigError(
-            f"{path}{where}: bukan YAML yang sah ({getattr(exc, 'problem', exc)})."
+            f"{path}{where}: bukan YAML yang sah; periksa titik dua, tanda kurung, tanda kutip "
+            "dan indentasi (spasi, bukan tab) di sekitar tempat itu."
         ) from None
     return parse_config(data, base_dir=path.resolve().parent, source=str(path))

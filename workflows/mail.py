@@ -27,12 +27,9 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Protocol
 
-from .config import Mail
+from .config import ADDRESS, Mail
 from .letters import Rendered
 
-_ADDRESS = re.compile(
-    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
-)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._@-]")
 
@@ -62,7 +59,7 @@ def check_header(value: str, *, field: str) -> str:
 
 def check_address(value: str, *, field: str = "alamat email") -> str:
     check_header(value, field=field)
-    if not _ADDRESS.match(value):
+    if not ADDRESS.match(value):
         raise UnsafeHeader(f"{field} '{value}' bukan alamat email yang sah")
     return value
 

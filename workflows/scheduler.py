@@ -26,7 +26,7 @@ import schedule
 
 from . import commands
 from .calendar import run_week
-from .config import WEEKDAYS, Config
+from .config import WEEKDAYS, Config, Slot
 from .errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
 from .locks import LockBusy, pid_lock
 
@@ -36,8 +36,6 @@ Job = Callable[[], int]
 
 MARKER = "last_weekly.json"
 PID_LOCK = "scheduler.pid"
-LOG_MAX_BYTES = 1_000_000
-LOG_BACKUPS = 5
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 MAX_SLEEP = 60.0  # seconds; a clock jump (suspend, NTP) is noticed within this
 
@@ -110,11 +108,12 @@ def _run_weekly(config: Config, run_weekly: Job, now: dt.datetime) -> bool:
     return ok
 
 
-def _every(scheduler: schedule.Scheduler, when: str, timezone: str) -> schedule.Job:
-    """``"monday 07:00"`` as a ``schedule`` job at that wall-clock time in ``timezone``
-    (``.at(..., tz)`` needs pytz; on a UTC machine 07:00 Asia/Jakarta fires at 00:00 UTC)."""
-    day, at = when.split()
-    return getattr(scheduler.every(), day).at(at, timezone)
+def _every(scheduler: schedule.Scheduler, slot: Slot, timezone: str) -> schedule.Job:
+    """A ``schedule`` job at the slot's wall-clock time in ``timezone`` (``.at(..., tz)`` needs
+    pytz; on a UTC machine 07:00 Asia/Jakarta fires at 00:00 UTC)."""
+    return getattr(scheduler.every(), WEEKDAYS[slot.weekday]).at(
+        slot.time.strftime("%H:%M"), timezone
+    )
 
 
 def build_scheduler(config: Config, *, run_weekly: Job, run_reminder: Job) -> schedule.Scheduler:
@@ -142,11 +141,10 @@ def catch_up(config: Config, *, now: dt.datetime, run_weekly: Job) -> bool:
     if not config.schedule.catch_up:
         return False
     local = now.astimezone(config.tz)
-    day, at = config.schedule.weekly.split()
-    hour, minute = (int(part) for part in at.split(":"))
+    weekly = config.schedule.weekly
     monday = local.date() - dt.timedelta(days=local.weekday())
     slot = dt.datetime.combine(
-        monday + dt.timedelta(days=WEEKDAYS.index(day)), dt.time(hour, minute), tzinfo=config.tz
+        monday + dt.timedelta(days=weekly.weekday), weekly.time, tzinfo=config.tz
     )
     if local < slot:
         return False
@@ -210,7 +208,10 @@ def log_to_file(config: Config, *, verbose: bool = False) -> Iterator[RotatingFi
     path = config.path(config.schedule.log_file)
     path.parent.mkdir(parents=True, exist_ok=True)
     handler = RotatingFileHandler(
-        path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+        path,
+        maxBytes=config.schedule.log_max_bytes,
+        backupCount=config.schedule.log_backups,
+        encoding="utf-8",
     )
     handlers: list[logging.Handler] = [handler]
     root = logging.getLogger()
