@@ -1,7 +1,13 @@
-"""Shared fixtures: a config in a temporary folder, and the demo workbooks (made once, copied)."""
+"""Shared fixtures: a config in a temporary folder, and the demo workbooks (made once, copied).
+
+Under ``CI=true`` a skip is a failure: a test that skips because LibreOffice or
+``../shared/fixtures`` is missing would let CI pass without proving that path, so CI must have
+them (``.ci/run`` installs LibreOffice; CI lays ``shared/`` beside the clone).
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -9,6 +15,8 @@ import pytest
 import yaml
 
 from workflows.config import Config, load_config
+
+pytest_plugins = ("pytester",)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_DATE = "2026-11-30"  # a Monday: the demo's week 2026-W48 (cut-off Sunday 2026-11-29)
@@ -47,3 +55,34 @@ def demo_config(_demo_master: Path, tmp_path: Path) -> Config:
     """A fresh copy of the demo workbooks and config in this test's tmp_path."""
     shutil.copytree(_demo_master, tmp_path, dirs_exist_ok=True)
     return load_config(tmp_path / "config.yaml")
+
+
+# -- CI proves every path --------------------------------------------------------------------------
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"true", "1"}
+
+
+def _fail_a_skip(report: pytest.TestReport | pytest.CollectReport) -> None:
+    """Turn a skip into a failure that keeps the skip's reason (``xfail`` stays as it is)."""
+    if _in_ci() and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = (
+            f"CI=true: skipping is not allowed in CI, install what is missing: {reason}"
+        )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    _fail_a_skip(report)
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector):
+    report = yield  # a module that skips itself (pytest.skip(..., allow_module_level=True))
+    _fail_a_skip(report)
+    return report
