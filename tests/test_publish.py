@@ -247,53 +247,89 @@ def test_sheet_rows_and_read_table_round_trip(tmp_path):
     assert back[["minggu", "nip"]].to_dict("records") == [{"minggu": "2026-W48", "nip": NIP_A}]
 
 
-# -- end to end on the demo ----------------------------------------------------------------------
+# -- end to end on the demo: three ASN worked out by hand --------------------------------------
+#
+# The numbers below were worked out from the cells of the demo workbooks for DEMO_DATE (week
+# 2026-W48, cut-off Sunday 29 November 2026) with plain arithmetic, never with workflows.score.
+# A Jumlah target is due pro rata: 1 January to 29 November is 333 of 365 days. Capaian is
+# realisasi / target × 100 (Turun: (2 − realisasi / target) × 100), 100 inside a range (below it
+# the lower bound judges), clamped to [0, 120]; Nilai Capaian = Σ bobot × capaian / Σ bobot.
+
+DWI, WISNU, BAKIDIN = "199301112020041302", "197606261999111904", "197903072005021200"
+
+# (NIP, ID Indikator): (Target s.d. Minggu Ini, Realisasi, Capaian (%), Jumlah Entri)
+HAND_INDICATORS = {
+    # Dwi Natsir, Seksi Pelayanan. Rows 1010 and 1011 are the same entry typed twice on
+    # 10 November (PLY-06, 91.6): row 1010 is a warning and the entry counts once.
+    (DWI, "PLY-04"): (85, 82.080435, 96.565217, 46),  # Rata-rata 3775.7 / 46; 82.080435 / 85
+    (DWI, "PLY-05"): (95, 92.584783, 97.457666, 46),  # Rata-rata 4258.9 / 46; 92.584783 / 95
+    (DWI, "PLY-06"): (90, 92.195652, 100.0, 46),  # 4241.0 / 46 (47 rows), inside 90-100: 100
+    # Wisnu Nugroho, Seksi Pelayanan (his NIP is typed with spaces in Pegawai). Row 640
+    # ("dua belas", 22 July) is rejected; his other entry of that day (row 643, 7) counts.
+    # Jumlah: 600 × 333/365 = 547.397260 due; 477 in 51 entries (52 rows less row 640) / 547.39726
+    (WISNU, "PLY-07"): (547.397260, 477.0, 87.139640, 51),
+    # Turun, Rata-rata: 127.8 / 42 = 3.042857; (2 − 3.042857 / 3) × 100
+    (WISNU, "PLY-08"): (3, 3.042857, 98.571429, 42),
+    (WISNU, "PLY-09"): (95, 93.126190, 98.027569, 42),  # 3911.3 / 42; 93.12619 / 95
+    # Bakidin Setiawan, Seksi Trantib, dates partly typed as text (07/04/2026).
+    (BAKIDIN, "TRA-01"): (90, 56.931707, 63.257453, 41),  # 2334.2 / 41; 56.931707 / 90
+    # Jumlah: 240 × 333/365 = 218.958904 due; 123 / 218.958904
+    (BAKIDIN, "TRA-02"): (218.958904, 123.0, 56.174925, 49),
+    # Terakhir: 57.7 on 23 November, below the range 90-100 so 90 judges: 57.7 / 90
+    (BAKIDIN, "TRA-03"): (90, 57.7, 64.111111, 41),
+}
+HAND_PEOPLE = {
+    # (30 × 96.565217 + 30 × 97.457666 + 40 × 100) / 100; November's aspects S S S A A S S:
+    # (2+2+2+3+3+2+2) / 7 = 2.29, Sesuai; Sesuai × Sesuai → Baik
+    DWI: {
+        "Unit": "Seksi Pelayanan",
+        "Nilai Capaian": 98.206865,
+        "Kategori Capaian": "Baik",
+        "Rating Hasil Kerja": "Sesuai Ekspektasi",
+        "Sumber Rating Hasil Kerja": "Sistem",
+        "Rating Perilaku": "Sesuai Ekspektasi",
+        "Predikat": "Baik",
+        "Indikator di Bawah Target": 2,
+        "Kelengkapan Data": 1,
+        "Melapor Minggu Ini": "Ya",
+        "Entri Ditolak": 0,
+    },
+    # (40 × 87.13964 + 30 × 98.571429 + 30 × 98.027569) / 100; aspects A A S S S S S: 16 / 7;
+    # no entry from 23 to 29 November
+    WISNU: {
+        "Unit": "Seksi Pelayanan",
+        "Nilai Capaian": 93.835555,
+        "Kategori Capaian": "Baik",
+        "Rating Hasil Kerja": "Sesuai Ekspektasi",
+        "Sumber Rating Hasil Kerja": "Sistem",
+        "Rating Perilaku": "Sesuai Ekspektasi",
+        "Predikat": "Baik",
+        "Indikator di Bawah Target": 3,
+        "Kelengkapan Data": 1,
+        "Melapor Minggu Ini": "Tidak",
+        "Entri Ditolak": 1,
+    },
+    # (40 × 63.257453 + 30 × 56.174925 + 30 × 64.111111) / 100 = 61.39: Kurang (50-70), Di Bawah
+    # (< 90); the supervisor's overall Rating Perilaku for November is Sesuai → Butuh Perbaikan
+    BAKIDIN: {
+        "Unit": "Seksi Trantib",
+        "Nilai Capaian": 61.388792,
+        "Kategori Capaian": "Kurang",
+        "Rating Hasil Kerja": "Di Bawah Ekspektasi",
+        "Sumber Rating Hasil Kerja": "Sistem",
+        "Rating Perilaku": "Sesuai Ekspektasi",
+        "Predikat": "Butuh Perbaikan",
+        "Indikator di Bawah Target": 3,
+        "Kelengkapan Data": 1,
+        "Melapor Minggu Ini": "Ya",
+        "Entri Ditolak": 0,
+    },
+}
 
 
-def _digits(value) -> str:
-    return "".join(ch for ch in str(value) if ch.isdigit())
-
-
-def _day(value) -> dt.date | None:
-    """A demo date cell: a date cell, or text typed as 29/11/2026."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    try:
-        return dt.datetime.strptime(str(value), "%d/%m/%Y").date()
-    except ValueError:
-        return None
-
-
-def _hand_nilai_capaian(indicators: list[tuple], entries: list[tuple], cut_off: dt.date) -> float:
-    """Nilai Capaian from raw sheet rows with plain Python: design.md §4 read afresh."""
-    start, end = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
-    share = ((cut_off - start).days + 1) / ((end - start).days + 1)
-    weighted = weights = 0.0
-    for ind_id, _nip, _rhk, _iki, _aspek, _satuan, target, arah, agregasi, bobot, *_ in indicators:
-        low, _, high = str(target).partition("-")
-        low, high = float(low), float(high or low)
-        rows = [
-            (_day(d), v)
-            for d, _n, i, v, *_ in entries
-            if i == ind_id and start <= _day(d) <= cut_off
-        ]
-        values = [v for _, v in rows]
-        if agregasi == "Jumlah":
-            low, high, realised = low * share, high * share, sum(values)
-        elif agregasi == "Rata-rata":
-            realised = sum(values) / len(values) if values else None
-        else:  # Terakhir: the latest date, the lowest such row in the sheet
-            realised = max(enumerate(rows), key=lambda p: (p[1][0], p[0]))[1][1] if rows else None
-        if realised is None:
-            capaian = 0.0
-        elif low <= realised <= high:
-            capaian = 100.0
-        else:
-            ratio = realised / (low if realised < low else high)
-            capaian = min(max((ratio if arah == "Naik" else 2 - ratio) * 100, 0.0), 120.0)
-        weighted += bobot * capaian
-        weights += bobot
-    return weighted / weights
+def _hand(value):
+    """Hand figures carry six decimals."""
+    return pytest.approx(value, abs=1e-6) if isinstance(value, float) else value
 
 
 def test_score_command_on_the_demo_matches_hand_computation(demo_config, capsys):
@@ -301,46 +337,51 @@ def test_score_command_on_the_demo_matches_hand_computation(demo_config, capsys)
 
     from workflows.cli import main
 
-    folder = demo_config.path(demo_config.local.folder)
     config_file = demo_config.base_dir / "config.yaml"
     assert main(["score", "--config", str(config_file), "--date", DEMO_DATE]) == 0
     console = capsys.readouterr().out
     assert "Minggu 2026-W48" in console and "Kecamatan Asemrowo" in console
 
+    indicators = {
+        (r["NIP"], r["ID Indikator"]): r
+        for r in records(demo_config, "Capaian Indikator")
+        if r["NIP"] in HAND_PEOPLE
+    }
+    assert {
+        key: (r["Target s.d. Minggu Ini"], r["Realisasi"], r["Capaian (%)"], r["Jumlah Entri"])
+        for key, r in indicators.items()
+    } == {key: tuple(map(_hand, row)) for key, row in HAND_INDICATORS.items()}
+    assert (indicators[(DWI, "PLY-06")]["Target"], indicators[(WISNU, "PLY-08")]["Arah"]) == (
+        "90-100",
+        "Turun",
+    )
+
     people = {r["NIP"]: r for r in records(demo_config, "Ringkasan Pegawai")}
+    for nip, expected in HAND_PEOPLE.items():
+        assert {k: people[nip][k] for k in expected} == {
+            k: _hand(v) for k, v in expected.items()
+        }, nip
+        assert people[nip]["Minggu"] == "2026-W48"
+
+    # what the staff see next to those rows after the run
+    pelayanan = openpyxl.load_workbook(
+        demo_config.path(demo_config.local.folder) / demo_config.unit("Seksi Pelayanan").workbook
+    )["Realisasi"]
+    assert [pelayanan.cell(row, 7).value for row in (640, 643, 1010, 1011)] == [
+        "Ditolak",
+        "OK",
+        "Peringatan",
+        "OK",
+    ]
+
+    # 7 active ASN in Pelayanan's Pegawai, one rejected entry (row 640); 49 active ASN in all
     units = {r["Unit"]: r for r in records(demo_config, "Ringkasan Unit")}
-    checked, kinds = 0, set()
-    for unit in ("Sekretariat", "Seksi Pelayanan", "Puskesmas Asemrowo"):
-        book = openpyxl.load_workbook(folder / demo_config.unit(unit).workbook)
-        roster = [r for r in list(book["Pegawai"].values)[1:] if r[5] in (None, "Aktif")]
-        assert units[unit]["Jumlah ASN"] == len(roster)
-        entries = list(book["Realisasi"].values)[1:]  # statuses were written back by the run
-        indicators = list(book["Indikator"].values)[1:]
-        for person in roster:
-            nip = _digits(person[0])
-            own = [e for e in entries if _digits(e[1]) == nip]
-            clean = all(e[6] == "OK" and _day(e[0]) and isinstance(e[3], int | float) for e in own)
-            if not clean:
-                continue
-            own_indicators = [i for i in indicators if _digits(i[1]) == nip]
-            expected = _hand_nilai_capaian(own_indicators, own, dt.date(2026, 11, 29))
-            assert people[nip]["Nilai Capaian"] == pytest.approx(expected, abs=1e-9), person[1]
-            assert people[nip]["Unit"] == unit and people[nip]["Minggu"] == "2026-W48"
-            kinds |= {(i[7], i[8]) for i in own_indicators}
-            checked += 1
-            break
-    assert checked == 3
-    assert {arah for arah, _ in kinds} == {"Naik", "Turun"}
-    assert {agregasi for _, agregasi in kinds} == {"Jumlah", "Rata-rata", "Terakhir"}
-    organisation = units[demo_config.organisation]
-    assert (
-        organisation["Jumlah ASN"]
-        == len(people)
-        == sum(u["Jumlah ASN"] for name, u in units.items() if name != demo_config.organisation)
+    assert (units["Seksi Pelayanan"]["Jumlah ASN"], units["Seksi Pelayanan"]["Entri Ditolak"]) == (
+        7,
+        1,
     )
-    assert organisation["Rata-rata Nilai Capaian"] == pytest.approx(
-        sum(p["Nilai Capaian"] for p in people.values()) / len(people)
-    )
+    assert units[demo_config.organisation]["Jumlah ASN"] == len(people) == 49
+
     # a second run of the same date leaves Riwayat with the same rows
     before = [(r["Minggu"], r["NIP"], r["Nilai Capaian"]) for r in records(demo_config, "Riwayat")]
     assert main(["score", "--config", str(config_file), "--date", DEMO_DATE]) == 0
