@@ -29,12 +29,13 @@ from pydantic import (
     model_validator,
 )
 
-from .indonesian import DAYS
-
 RATINGS = ("Di Bawah Ekspektasi", "Sesuai Ekspektasi", "Di Atas Ekspektasi")
 PREDIKAT = ("Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang/Misconduct", "Sangat Kurang")
 ORGANISATION_PREDIKAT = ("Istimewa", "Baik", "Butuh Perbaikan", "Kurang", "Sangat Kurang")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# The same days as an operator in Asemrowo types them in schedule (config is the bottom layer, so
+# it keeps its own words rather than import them from indonesian.py).
+HARI = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
 # A plain local@domain: what mail puts in a header, and so all config accepts as an address.
 ADDRESS = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
@@ -234,7 +235,7 @@ class Slot(NamedTuple):
 # Day names as typed in schedule: English or Indonesian, any case.
 _WEEKDAY_NUMBERS = {
     **{name: number for number, name in enumerate(WEEKDAYS)},
-    **{name.casefold(): number for number, name in enumerate(DAYS)},
+    **{name: number for number, name in enumerate(HARI)},
     "jum'at": 4,
 }
 _SLOT = re.compile(r"(?P<day>[a-z']+)\s+(?P<hh>[01]?\d|2[0-3]):(?P<mm>[0-5]\d)")
