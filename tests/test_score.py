@@ -753,3 +753,35 @@ def test_a_week_with_no_data_scores_nobody():
     assert out.units[["unit", "jumlah_asn", "entri_ditolak"]].values.tolist() == [
         ["Kecamatan", 0, 0]
     ]
+
+
+@pytest.mark.parametrize(
+    ("perilaku", "expected"),
+    [
+        (
+            {"aspect_scores": {"di_bawah": 2, "sesuai": 2, "di_atas": 3}},
+            "aspect_scores harus naik: di_bawah < sesuai < di_atas",
+        ),
+        (
+            {"di_atas": 3.5},
+            "batas perilaku harus berurutan: aspect_scores.di_bawah < di_bawah < di_atas "
+            "<= aspect_scores.di_atas",
+        ),
+        (
+            {"carry_over": -1},
+            "kunci 'scoring.perilaku.carry_over' bernilai -1: harus paling sedikit 0",
+        ),
+    ],
+)
+def test_behaviour_numbers_are_validated(tmp_path, perilaku, expected):
+    from workflows.config import ConfigError, parse_config
+
+    data = {
+        "period": {"start": "2026-01-01", "end": "2026-12-31"},
+        "units": [{"name": "A", "workbook": "a.xlsx"}],
+        "summary": {"workbook": "s.xlsx"},
+        "scoring": {"perilaku": perilaku},
+    }
+    with pytest.raises(ConfigError) as caught:
+        parse_config(data, base_dir=tmp_path)
+    assert expected in str(caught.value)
