@@ -65,6 +65,18 @@ PREDIKAT_MATRIX = {
     (DI_BAWAH, SESUAI): BUTUH_PERBAIKAN,
     (DI_BAWAH, DI_ATAS): BUTUH_PERBAIKAN,
 }
+# Columns the letters need beyond the summary tabs' own (ARCHITECTURE.md "Scores").
+PEOPLE_EXTRA = (
+    "email",
+    "nip_atasan",
+    "nama_atasan",  # the supervisor's name, from any roster row (active or not)
+    "nilai_capaian_sebelumnya",
+    "rating_perilaku_pending",
+    "periode_perilaku_terakhir",  # the latest rated period, even once expired
+    "catatan_atasan",
+    "no_entries_indicators",
+)
+INDICATOR_EXTRA = ("target_low", "target_high", "below_target")
 # Band comparisons round away binary noise, so an NC of 110 is never read as 109.99999999.
 _BAND_DECIMALS = 9
 
@@ -526,12 +538,6 @@ def score_week(
         scoring=scoring,
     )
     ind["nama"] = ind["nip"].map(names)
-    indicator_columns = [
-        *_columns("capaian_indikator"),
-        "target_low",
-        "target_high",
-        "below_target",
-    ]
     units, breaches = _summarise_units(
         people,
         rejected,
@@ -539,19 +545,9 @@ def score_week(
         organisation=organisation,
         scoring=scoring,
     )
-    extra = [
-        "email",
-        "nip_atasan",
-        "nama_atasan",
-        "nilai_capaian_sebelumnya",
-        "rating_perilaku_pending",
-        "periode_perilaku_terakhir",
-        "catatan_atasan",
-        "no_entries_indicators",
-    ]
     return ScoreResult(
-        people=people[[*_columns("ringkasan_pegawai"), *extra]],
-        indicators=ind[indicator_columns].reset_index(drop=True),
+        people=people[[*_columns("ringkasan_pegawai"), *PEOPLE_EXTRA]],
+        indicators=ind[[*_columns("capaian_indikator"), *INDICATOR_EXTRA]].reset_index(drop=True),
         units=units,
         breaches=breaches,
         entries_scored=scored,
