@@ -657,6 +657,7 @@ def test_week_columns_follow_the_contract(result):
         "persentase_melapor",
         "entri_ditolak",
         "catatan_distribusi",
+        "keterangan",
     ]
     assert list(result.people.columns) == [
         # Ringkasan Pegawai, in the order of the tab
