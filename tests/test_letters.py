@@ -42,6 +42,7 @@ def people() -> pd.DataFrame:
         "melapor_minggu_ini": "Ya",
         "entri_ditolak": 1,
         "nip_atasan": None,
+        "nama_atasan": None,
         "rating_perilaku_pending": False,
     }
     return pd.DataFrame(
@@ -54,6 +55,10 @@ def people() -> pd.DataFrame:
                 "nilai_capaian": 102.777,
                 "nilai_capaian_sebelumnya": 100.43,
                 "perubahan": 2.347,
+                # February's rating carried into the week ending Sunday 1 March
+                "periode_perilaku": "2026-02",
+                "perilaku_dibawa": "Ya",
+                "periode_perilaku_terakhir": "2026-02",
             },
             {
                 **base,
@@ -64,8 +69,13 @@ def people() -> pd.DataFrame:
                 "nilai_capaian_sebelumnya": float("nan"),
                 "perubahan": float("nan"),
                 "rating_perilaku_pending": True,
-                "predikat": None,
+                "predikat": "Menunggu Penilaian Perilaku",
                 "rating_perilaku": None,
+                "periode_perilaku": None,
+                "perilaku_dibawa": None,
+                "periode_perilaku_terakhir": "2026-01",  # expired: January, carried in February
+                "nip_atasan": ANI,
+                "nama_atasan": "Ani Rahayu, S.Sos.",
             },
         ]
     )
@@ -225,9 +235,15 @@ def test_weekly_letter_shows_own_numbers_in_indonesian_formats():
         assert "(2 × 109,50 + 1 × 83,33) ÷ 3 = 102,78" in body  # the score explained
         assert "(2 − 3,50 ÷ 3,00) × 100 = 83,33" in body  # a Turun indicator's formula
         assert "turun menjadi paling banyak 3 dokumen (saat ini 3,50 dokumen)" in body
-        assert "Baris 14" in body or ">14<" in body
         assert "Surat pindah" not in body and "64,50" not in body  # nobody else's numbers
         assert "https://docs.google.com/spreadsheets/d/abc/edit" in body
+    assert (
+        "- Baris 14 (31/02/2026, PLY-01, realisasi " + EVIL + "): Tanggal '31/02/2026' tidak ada."
+    ) in ani.text
+    assert re.search(
+        r">14</td><td [^>]*><span [^>]*>31/02/2026</span><br>PLY-01<br>realisasi &lt;script&gt;",
+        ani.html,
+    )
 
 
 def test_trend_has_last_eight_weeks_ending_with_this_week():
@@ -336,10 +352,162 @@ def test_digest_renders_organisation_numbers_and_breaches():
     for body in (letter.text, letter.html):
         assert "90,30" in body and "87,5%" in body
         assert "Lebih dari 70% ASN berpredikat Baik (80,0%)." in body
-        assert "Baik: 4 (80,0%)" in body or "4 (80,0%)" in body
+    assert "\n- Baik: 4 (80,0%)\n" in letter.text
+    assert "\n- Menunggu Penilaian Perilaku: 1 (20,0%)\n" in letter.text
+    baik_row = letter.html.split(">Baik</td>", 1)[1].split("\n</tr>")[0]  # bar, then count
+    assert baik_row.endswith(">4 (80,0%)</td>")
     assert letter.text.index("1. Sekretariat: 4 entri") < letter.text.index(
         "2. Seksi Pelayanan: 1 entri"
     )
+
+
+def test_a_carried_behaviour_rating_names_its_period_and_the_one_due():
+    ani = letters()[ANI]
+    # the week of 23 February to 1 March is March's: February's rating is carried
+    note = "penilaian Februari 2026 dipakai sementara; penilaian Maret 2026 belum diisi"
+    assert f"Rating Perilaku: Sesuai Ekspektasi ({note})\n" in ani.text
+    assert f'<b>Sesuai Ekspektasi</b><br><span style="font-size:12px;color:#4a4a4a;">({note})' in (
+        ani.html
+    )
+
+
+def test_a_pending_behaviour_rating_names_the_supervisor_who_owes_it():
+    budi = letters()[BUDI]
+    assert (
+        "Rating Perilaku: menunggu penilaian atasan (penilaian Maret 2026 belum diisi; penilaian "
+        "Januari 2026 sudah tidak berlaku; atasan: Ani Rahayu, S.Sos.)\n"
+        "Predikat: Menunggu Penilaian Perilaku\n"
+    ) in budi.text
+    assert "PENILAIAN PERILAKU BAWAHAN" not in budi.text
+
+
+def test_the_supervisors_letter_lists_whose_behaviour_rating_is_due():
+    ani = letters()[ANI]
+    line = (
+        "Budi Santoso (Seksi Pelayanan): penilaian Maret 2026 belum diisi; penilaian Januari 2026 "
+        "sudah tidak berlaku."
+    )
+    assert "PENILAIAN PERILAKU BAWAHAN\n" in ani.text and f"\n- {line}\n" in ani.text
+    assert f"<b>Budi Santoso</b> (Seksi Pelayanan): {line.split(': ', 1)[1]}</li>" in ani.html
+
+
+def test_the_digest_lists_whose_behaviour_rating_is_due_under_each_supervisor():
+    context = digest_context(
+        units(), [], letterhead=HEAD, link=Link("https://example.org/s"), people=people()
+    )
+    letter = render_digest(context, name="Camat", address="camat@asemrowo.example")
+    section = letter.text.split("PENILAIAN PERILAKU YANG DITUNGGU\n")[1].split("\n\nUNIT")[0]
+    assert section.splitlines()[1:] == [
+        "",
+        "Ani Rahayu, S.Sos. (1 ASN):",
+        "- Budi Santoso (Seksi Pelayanan): penilaian Maret 2026 belum diisi; penilaian Januari "
+        "2026 sudah tidak berlaku.",
+        "",
+        "NIP Atasan belum diisi (1 ASN):",
+        "- Ani Rahayu, S.Sos. (Seksi Pelayanan): penilaian Februari 2026 dipakai sementara; "
+        "penilaian Maret 2026 belum diisi.",
+    ]
+    assert "<b>NIP Atasan belum diisi</b>" in letter.html
+    rated = people().assign(rating_perilaku_pending=False, perilaku_dibawa="Tidak")
+    context = digest_context(
+        units(), [], letterhead=HEAD, link=Link("https://example.org/s"), people=rated
+    )
+    letter = render_digest(context, name="Camat", address="camat@asemrowo.example")
+    assert "Semua ASN sudah memiliki penilaian perilaku untuk periode berjalan." in letter.text
+
+
+def test_period_names():
+    from workflows.letters import period_name
+
+    assert period_name("2026-11") == "November 2026"
+    assert period_name("2026-Q4") == "Triwulan IV 2026"
+    assert period_name("2027-Q1") == "Triwulan I 2027"
+
+
+def test_the_letters_numbers_come_from_the_letterhead():
+    from workflows.letters import weekly_context
+
+    ani_indicators = indicators()[indicators()["nip"] == ANI].to_dict("records")
+    person = people().iloc[0].to_dict()
+
+    def context(head):
+        return weekly_context(person, ani_indicators, [], [], [], letterhead=head, link=Link("x"))
+
+    default = context(HEAD)
+    assert [i["status"] for i in default["indicators"]] == ["Tercapai", "Mendekati target"]
+    strict = context(Letterhead(organisation="K", sender_name="T", week=WEEK, amber_from=85))
+    assert [i["status"] for i in strict["indicators"]] == ["Tercapai", "Perlu perhatian"]  # 83,33
+    green, amber = "#1b7f3b", "#b26a00"
+    assert [t["colour"] for t in default["trend"]] == [green]  # 102,78 this week
+    person["nilai_capaian"] = 95.0
+    assert [t["colour"] for t in context(HEAD)["trend"]] == [amber]
+    lenient = Letterhead(organisation="K", sender_name="T", week=WEEK, target_met=95)
+    assert [t["colour"] for t in context(lenient)["trend"]] == [green]
+    few = digest_context(
+        units(),
+        [],
+        letterhead=Letterhead(
+            organisation="Kecamatan Asemrowo", sender_name="T", week=WEEK, top_rejected=1
+        ),
+        link=Link("x"),
+    )
+    assert [u["unit"] for u in few["most_rejected"]] == ["Sekretariat"]
+
+
+def test_a_run_letterhead_takes_every_number_from_config(tmp_path):
+    from workflows.config import parse_config
+
+    config = parse_config(
+        {
+            "organisation": "Kecamatan Contoh",
+            "period": {"start": "2026-01-01", "end": "2026-12-31"},
+            "units": [{"name": "A", "workbook": "a.xlsx"}],
+            "summary": {"workbook": "s.xlsx"},
+            "mail": {"sender": {"name": "Tim Kinerja Contoh"}},
+            "scoring": {"cap": 150, "target_met": 95, "trend_weeks": 4},
+            "letters": {"amber_from": 60, "top_rejected": 3},
+        },
+        base_dir=tmp_path,
+    )
+    head = Letterhead.for_run(config, WEEK)
+    assert head == Letterhead(
+        organisation="Kecamatan Contoh",
+        sender_name="Tim Kinerja Contoh",
+        week=WEEK,
+        trend_weeks=4,
+        cap=150,
+        target_met=95,
+        amber_from=60,
+        top_rejected=3,
+    )
+
+
+@pytest.mark.parametrize(
+    ("letters_config", "scoring_config", "expected"),
+    [
+        ({"amber_from": 100}, {}, "letters.amber_from harus lebih kecil dari scoring.target_met"),
+        ({"amber_from": -1}, {}, "kunci 'letters.amber_from' bernilai -1: harus paling sedikit 0"),
+        (
+            {"top_rejected": 0},
+            {},
+            "kunci 'letters.top_rejected' bernilai 0: harus paling sedikit 1",
+        ),
+        ({}, {"target_met": 130}, "target_met harus lebih besar dari floor dan paling besar cap"),
+    ],
+)
+def test_letter_numbers_are_validated(tmp_path, letters_config, scoring_config, expected):
+    from workflows.config import ConfigError, parse_config
+
+    data = {
+        "period": {"start": "2026-01-01", "end": "2026-12-31"},
+        "units": [{"name": "A", "workbook": "a.xlsx"}],
+        "summary": {"workbook": "s.xlsx"},
+        "letters": letters_config,
+        "scoring": scoring_config,
+    }
+    with pytest.raises(ConfigError) as caught:
+        parse_config(data, base_dir=tmp_path)
+    assert expected in str(caught.value)
 
 
 def test_missing_context_key_fails_loudly():

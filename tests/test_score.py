@@ -217,19 +217,156 @@ def test_rating_perilaku(row, expected):
     assert score.rating_perilaku(frame, SCORING).iloc[0] == expected
 
 
-def test_applicable_period_is_latest_started_on_or_before_cut_off():
-    frame = behaviour_frame(
-        [
-            {"periode": "2026-11", "nip": NIP_A, "catatan_atasan": "November"},
-            {"periode": "2026-12", "nip": NIP_A, "catatan_atasan": "Desember"},
-            {"periode": "2026-Q4", "nip": NIP_A, "catatan_atasan": "Triwulan IV"},
-            {"periode": "2026-Q4", "nip": NIP_B, "catatan_atasan": "Triwulan IV"},
-            {"periode": "2026-10", "nip": NIP_B, "catatan_atasan": "Oktober"},
-            {"periode": "2025-Q4", "nip": NIP_C, "catatan_atasan": "tahun lalu"},
-        ]
+def test_aspect_scores_come_from_config():
+    frame = behaviour_frame([{"periode": "2026-11", "nip": NIP_A, **aspects(ATAS, BAWAH)}])
+    assert score.rating_perilaku(frame, SCORING).iloc[0] == SESUAI  # (3 + 1) / 2 = 2
+    heavy = Scoring(perilaku={"aspect_scores": {"di_bawah": 1, "sesuai": 2, "di_atas": 4}})
+    assert score.rating_perilaku(frame, heavy).iloc[0] == ATAS  # (4 + 1) / 2 = 2.5
+
+
+# -- which supervisor rating counts for a week ---------------------------------------------------
+
+
+def overrides(rows, cut_off) -> dict[str, str]:
+    picked = score.supervisor_rating(behaviour_frame(rows), cut_off=cut_off)
+    return picked["rating_hasil_kerja"].to_dict()
+
+
+def test_a_hasil_kerja_override_applies_only_inside_its_own_month_or_quarter():
+    rows = [
+        {"periode": "2026-01", "nip": NIP_A, "rating_hasil_kerja": ATAS},
+        {"periode": "2026-Q1", "nip": NIP_B, "rating_hasil_kerja": ATAS},
+        {"periode": "2026-11", "nip": NIP_C, "rating_hasil_kerja": SESUAI},
+    ]
+    assert overrides(rows, dt.date(2026, 1, 25)) == {NIP_A: ATAS, NIP_B: ATAS}
+    assert overrides(rows, dt.date(2026, 3, 29)) == {NIP_B: ATAS}
+    assert overrides(rows, dt.date(2026, 11, 29)) == {NIP_C: SESUAI}
+
+
+def test_the_cut_off_decides_for_a_week_across_a_month_or_quarter_edge():
+    rows = [
+        {"periode": "2026-10", "nip": NIP_A, "rating_hasil_kerja": ATAS},
+        {"periode": "2026-11", "nip": NIP_B, "rating_hasil_kerja": SESUAI},
+        {"periode": "2026-Q3", "nip": NIP_C, "rating_hasil_kerja": ATAS},
+        {"periode": "2026-Q4", "nip": NIP_C, "rating_hasil_kerja": BAWAH},
+    ]
+    # 2026-W44 runs Monday 26 October to Sunday 1 November: November's rating counts
+    assert overrides(rows, dt.date(2026, 11, 1)) == {NIP_B: SESUAI, NIP_C: BAWAH}
+    # 2026-W40 runs Monday 28 September to Sunday 4 October: the fourth quarter's counts
+    assert overrides(rows, dt.date(2026, 10, 4)) == {NIP_A: ATAS, NIP_C: BAWAH}
+    assert overrides(rows, dt.date(2026, 9, 27)) == {NIP_C: ATAS}
+
+
+def test_a_january_override_does_not_overrule_a_computed_55_in_november():
+    tables = week_tables()
+    tables["behaviour"] = behaviour_frame(
+        [{"periode": "2026-01", "nip": NIP_B, "rating_hasil_kerja": ATAS}]
     )
-    picked = score.applicable_behaviour(frame, period=PERIOD, cut_off=WEEK.cut_off)
-    assert picked["catatan_atasan"].to_dict() == {NIP_A: "November", NIP_B: "Oktober"}
+    out = score.score_week(
+        **tables, week=WEEK, period=PERIOD, scoring=SCORING, organisation="Kecamatan"
+    )
+    budi = out.people.set_index("nip").loc[NIP_B]
+    assert budi["nilai_capaian"] == pytest.approx(55.0)  # (1×110 + 1×0) / 2
+    assert (budi["rating_hasil_kerja"], budi["sumber_rating_hasil_kerja"]) == (BAWAH, "Sistem")
+
+
+# -- which behaviour rating counts for a week ----------------------------------------------------
+
+
+def behaviour_on(rows, cut_off, scoring=SCORING) -> dict[str, tuple]:
+    """NIP → (rating, period it came from, carried, latest rated period) for the week."""
+    picked = score.behaviour_for_week(
+        behaviour_frame(rows), period=PERIOD, cut_off=cut_off, scoring=scoring
+    )
+    return {
+        nip: (
+            None if pd.isna(r["rating_perilaku"]) else r["rating_perilaku"],
+            None if pd.isna(r["periode"]) else r["periode"],
+            None if pd.isna(r["carried"]) else bool(r["carried"]),
+            r["last_rated"],
+        )
+        for nip, r in picked.iterrows()
+    }
+
+
+def test_a_month_rating_counts_its_month_carries_one_month_then_expires():
+    rows = [{"periode": "2026-10", "nip": NIP_A, "rating_perilaku": SESUAI}]
+    assert behaviour_on(rows, dt.date(2026, 9, 27)) == {}  # not begun
+    assert behaviour_on(rows, dt.date(2026, 10, 25)) == {
+        NIP_A: (SESUAI, "2026-10", False, "2026-10")
+    }
+    assert behaviour_on(rows, dt.date(2026, 11, 29)) == {
+        NIP_A: (SESUAI, "2026-10", True, "2026-10")
+    }
+    assert behaviour_on(rows, dt.date(2026, 12, 27)) == {NIP_A: (None, None, None, "2026-10")}
+    # the week of Monday 26 October to Sunday 1 November is already November's
+    assert behaviour_on(rows, dt.date(2026, 11, 1))[NIP_A][2] is True
+    assert behaviour_on(rows, dt.date(2026, 11, 29), Scoring(perilaku={"carry_over": 0})) == {
+        NIP_A: (None, None, None, "2026-10")
+    }
+
+
+def test_a_quarter_rating_counts_its_quarter_carries_one_quarter_then_expires():
+    rows = [{"periode": "2026-Q2", "nip": NIP_A, **aspects(ATAS, ATAS, SESUAI)}]
+    assert behaviour_on(rows, dt.date(2026, 6, 28)) == {NIP_A: (ATAS, "2026-Q2", False, "2026-Q2")}
+    assert behaviour_on(rows, dt.date(2026, 9, 27)) == {NIP_A: (ATAS, "2026-Q2", True, "2026-Q2")}
+    # 2026-W40 (28 September to 4 October) is the fourth quarter's: expired
+    assert behaviour_on(rows, dt.date(2026, 10, 4)) == {NIP_A: (None, None, None, "2026-Q2")}
+
+
+def test_the_own_period_wins_then_the_later_start_then_the_lower_row():
+    rows = [
+        # Ani: October (carried into November) and the fourth quarter (its own) start together
+        {"periode": "2026-10", "nip": NIP_A, "rating_perilaku": ATAS},
+        {"periode": "2026-Q4", "nip": NIP_A, "rating_perilaku": SESUAI},
+        # Budi: November and the fourth quarter both hold the cut-off; November started later
+        {"periode": "2026-11", "nip": NIP_B, "rating_perilaku": BAWAH},
+        {"periode": "2026-Q4", "nip": NIP_B, "rating_perilaku": ATAS},
+        # Citra: a November row with no behaviour rating does not hide October's
+        {"periode": "2026-10", "nip": NIP_C, "rating_perilaku": SESUAI},
+        {"periode": "2026-11", "nip": NIP_C, "rating_hasil_kerja": ATAS, "catatan_atasan": "x"},
+        {"periode": "2026-12", "nip": NIP_C, "rating_perilaku": ATAS},  # not begun
+    ]
+    assert behaviour_on(rows, WEEK.cut_off) == {
+        NIP_A: (SESUAI, "2026-Q4", False, "2026-Q4"),
+        NIP_B: (BAWAH, "2026-11", False, "2026-11"),
+        NIP_C: (SESUAI, "2026-10", True, "2026-10"),
+    }
+
+
+def test_last_years_rating_never_carries_into_the_new_period():
+    rows = [{"periode": "2025-12", "nip": NIP_A, "rating_perilaku": SESUAI}]
+    assert behaviour_on(rows, dt.date(2026, 1, 4)) == {}
+
+
+def test_the_summary_shows_where_the_behaviour_rating_came_from():
+    """Ani rated for October: own period in 2026-W43, carried in 2026-W48, pending in 2026-W52."""
+    tables = week_tables()
+    tables["behaviour"] = behaviour_frame(
+        [{"periode": "2026-10", "nip": NIP_A, "rating_perilaku": SESUAI}]
+    )
+    shown = [
+        "rating_perilaku",
+        "periode_perilaku",
+        "perilaku_dibawa",
+        "rating_perilaku_pending",
+        "periode_perilaku_terakhir",
+    ]
+    seen = {}
+    for monday in (dt.date(2026, 10, 26), dt.date(2026, 11, 30), dt.date(2026, 12, 28)):
+        week = run_week(monday, period_start=PERIOD.start, period_end=PERIOD.end)
+        out = score.score_week(
+            **tables, week=week, period=PERIOD, scoring=SCORING, organisation="Kecamatan"
+        )
+        ani = out.people.set_index("nip").loc[NIP_A]
+        seen[week.key] = [ani[c] for c in shown]
+        if week.key == "2026-W52":
+            assert ani["predikat"] == "Menunggu Penilaian Perilaku"
+    assert seen == {
+        "2026-W43": [SESUAI, "2026-10", "Tidak", False, "2026-10"],
+        "2026-W48": [SESUAI, "2026-10", "Ya", False, "2026-10"],
+        "2026-W52": [None, None, None, True, "2026-10"],
+    }
 
 
 # -- distribution curve --------------------------------------------------------------------------
@@ -452,6 +589,7 @@ def test_week_people_by_hand(result):
         "2026-11",
         "ani@x.example",
     )
+    assert (a["perilaku_dibawa"], a["nip_atasan"], a["nama_atasan"]) == ("Tidak", NIP_C, "Citra")
     # Budi: (1×110 + 1×0) / 2 = 55 → Kurang; the supervisor's Sesuai wins over the suggested Di Bawah
     assert b["nilai_capaian"] == pytest.approx(55.0)
     assert (b["kategori_capaian"], b["rating_hasil_kerja"], b["sumber_rating_hasil_kerja"]) == (
@@ -477,6 +615,12 @@ def test_week_people_by_hand(result):
         True,
     )
     assert c["rating_perilaku"] is None
+    assert (c["periode_perilaku"], c["perilaku_dibawa"], c["periode_perilaku_terakhir"]) == (
+        None,
+        None,
+        None,
+    )
+    assert pd.isna(c["nama_atasan"])
     assert math.isnan(c["perubahan"]) and c["entri_ditolak"] == 0
 
 
@@ -498,15 +642,85 @@ def test_week_units_by_hand(result):
 
 
 def test_week_columns_follow_the_contract(result):
-    from workflows.schema import tab
+    assert list(result.units.columns) == [
+        "minggu",
+        "unit",
+        "jumlah_asn",
+        "rata_rata_nilai_capaian",
+        "median_nilai_capaian",
+        "sangat_baik",
+        "baik",
+        "butuh_perbaikan",
+        "kurang_misconduct",
+        "sangat_kurang",
+        "menunggu",
+        "persentase_melapor",
+        "entri_ditolak",
+        "catatan_distribusi",
+        "keterangan",
+    ]
+    assert list(result.people.columns) == [
+        # Ringkasan Pegawai, in the order of the tab
+        "minggu",
+        "nip",
+        "nama",
+        "unit",
+        "jabatan",
+        "nilai_capaian",
+        "kategori_capaian",
+        "rating_hasil_kerja",
+        "sumber_rating_hasil_kerja",
+        "rating_perilaku",
+        "predikat",
+        "periode_perilaku",
+        "perilaku_dibawa",
+        "perubahan",
+        "indikator_di_bawah_target",
+        "kelengkapan_data",
+        "melapor_minggu_ini",
+        "entri_ditolak",
+        # for the letters
+        "email",
+        "nip_atasan",
+        "nama_atasan",
+        "nilai_capaian_sebelumnya",
+        "rating_perilaku_pending",
+        "periode_perilaku_terakhir",
+        "catatan_atasan",
+        "no_entries_indicators",
+    ]
+    assert list(result.indicators.columns) == [
+        "minggu",
+        "nip",
+        "nama",
+        "unit",
+        "id_indikator",
+        "indikator",
+        "aspek",
+        "satuan",
+        "arah",
+        "agregasi",
+        "bobot",
+        "target",
+        "target_to_date",
+        "realisasi",
+        "capaian",
+        "jumlah_entri",
+        "target_low",
+        "target_high",
+        "below_target",
+    ]
 
-    assert list(result.units.columns) == [c.key for c in tab("ringkasan_unit").columns]
-    keys = [c.key for c in tab("ringkasan_pegawai").columns]
-    assert list(result.people.columns[: len(keys)]) == keys
-    assert {"email", "nip_atasan", "nilai_capaian_sebelumnya", "rating_perilaku_pending"} <= set(
-        result.people.columns
+
+def test_the_target_line_comes_from_config():
+    strict = Scoring(target_met=87.5)
+    out = score.score_week(
+        **week_tables(), week=WEEK, period=PERIOD, scoring=strict, organisation="Kecamatan"
     )
-    assert {"target_low", "target_high", "below_target"} <= set(result.indicators.columns)
+    ind = out.indicators.set_index("id_indikator")
+    assert not bool(ind.loc["PLY-03", "below_target"])  # 87.5 reaches 87.5
+    assert bool(ind.loc["PLY-05", "below_target"])  # 0
+    assert out.people.set_index("nip").loc[NIP_A, "indikator_di_bawah_target"] == 0
 
 
 def test_empty_history_and_no_rejections():
@@ -540,3 +754,35 @@ def test_a_week_with_no_data_scores_nobody():
     assert out.units[["unit", "jumlah_asn", "entri_ditolak"]].values.tolist() == [
         ["Kecamatan", 0, 0]
     ]
+
+
+@pytest.mark.parametrize(
+    ("perilaku", "expected"),
+    [
+        (
+            {"aspect_scores": {"di_bawah": 2, "sesuai": 2, "di_atas": 3}},
+            "aspect_scores harus naik: di_bawah < sesuai < di_atas",
+        ),
+        (
+            {"di_atas": 3.5},
+            "batas perilaku harus berurutan: aspect_scores.di_bawah < di_bawah < di_atas "
+            "<= aspect_scores.di_atas",
+        ),
+        (
+            {"carry_over": -1},
+            "kunci 'scoring.perilaku.carry_over' bernilai -1: harus paling sedikit 0",
+        ),
+    ],
+)
+def test_behaviour_numbers_are_validated(tmp_path, perilaku, expected):
+    from workflows.config import ConfigError, parse_config
+
+    data = {
+        "period": {"start": "2026-01-01", "end": "2026-12-31"},
+        "units": [{"name": "A", "workbook": "a.xlsx"}],
+        "summary": {"workbook": "s.xlsx"},
+        "scoring": {"perilaku": perilaku},
+    }
+    with pytest.raises(ConfigError) as caught:
+        parse_config(data, base_dir=tmp_path)
+    assert expected in str(caught.value)

@@ -19,13 +19,14 @@ from typing import TextIO
 from . import weekly
 from .calendar import week_key
 from .check import ValidationRun
-from .config import PREDIKAT, Config
+from .config import Config
 from .context import RunContext, build_context
 from .delivery import FAILED, RENDERED, SENT, SKIPPED, UNCERTAIN, Delivery
 from .errors import EXIT_OK, EXIT_USAGE, CommandError
 from .findings import STATUS_FOR_SEVERITY
 from .indonesian import format_number
-from .score import PREDIKAT_COLUMNS, ScoreResult
+from .labels import KIND_DIGEST, KIND_REMINDER, KIND_WEEKLY, PREDIKAT, PREDIKAT_COLUMNS
+from .score import ScoreResult
 
 
 def context_for(config: Config, args: argparse.Namespace, command: str) -> RunContext:
@@ -216,8 +217,8 @@ def _weekly_command(config: Config, args: argparse.Namespace, command: str, run)
         f"Minggu {ctx.week.key} (data sampai {ctx.week.cut_off:%d/%m/%Y})"
         + (": uji coba, tidak ada surat yang dikirim." if ctx.dry_run else ".")
     )
-    print_delivery(outcome.result.people, outcome.validation, delivery, kind="mingguan")
-    digests = Counter(s for (k, _), s in delivery.outcomes.items() if k == "ringkasan")
+    print_delivery(outcome.result.people, outcome.validation, delivery, kind=KIND_WEEKLY)
+    digests = Counter(s for (k, _), s in delivery.outcomes.items() if k == KIND_DIGEST)
     if digests:
         made = "disusun" if ctx.dry_run else "terkirim"
         print(
@@ -250,7 +251,7 @@ def cmd_remind(config: Config, args: argparse.Namespace) -> int:
         f"{len(outcome.due)} ASN belum mengisi."
         + (" Uji coba, tidak ada surat yang dikirim." if outcome.ctx.dry_run else "")
     )
-    print_delivery(outcome.due, outcome.validation, outcome.delivery, kind="pengingat")
+    print_delivery(outcome.due, outcome.validation, outcome.delivery, kind=KIND_REMINDER)
     _print_end(outcome)
     return outcome.exit_status
 

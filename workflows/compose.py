@@ -9,6 +9,7 @@ import pandas as pd
 
 from .calendar import RunWeek, week_key
 from .config import Config
+from .labels import ACTIVE
 from .letters import (
     Letterhead,
     Link,
@@ -34,16 +35,6 @@ def unit_links(config: Config) -> dict[str, Link]:
     return {unit.name: _link(config, unit.workbook, unit.url) for unit in config.units}
 
 
-def letterhead(config: Config, week: RunWeek) -> Letterhead:
-    return Letterhead(
-        organisation=config.organisation,
-        sender_name=config.mail.sender.name,
-        week=week,
-        trend_weeks=config.scoring.trend_weeks,
-        cap=config.scoring.cap,
-    )
-
-
 def weekly_letters(
     config: Config,
     week: RunWeek,
@@ -61,7 +52,7 @@ def weekly_letters(
     one: its journal key names the missing units, so the re-run after the fix sends the digest
     again with the right numbers.
     """
-    head = letterhead(config, week)
+    head = Letterhead.for_run(config, week)
     letters = list(
         render_weekly_letters(
             result.people,
@@ -75,12 +66,13 @@ def weekly_letters(
     )
     if not (digest and config.mail.digest_recipients):
         return letters
-    units = result.units[~result.units["unit"].isin(list(failed_units))]
+    readable = list(failed_units)
     context = digest_context(
-        units,
+        result.units[~result.units["unit"].isin(readable)],
         result.breaches,
         letterhead=head,
         link=_link(config, config.summary.workbook, config.summary.url),
+        people=result.people[~result.people["unit"].isin(readable)],
     )
     name = f"Pimpinan {config.organisation}"
     suffix = f" (tanpa {', '.join(sorted(failed_units))})" if failed_units else ""
@@ -96,7 +88,7 @@ def reminder_recipients(
     roster: pd.DataFrame, entries: pd.DataFrame, *, start: dt.date, today: dt.date
 ) -> pd.DataFrame:
     """Active ASN with no valid entry dated from ``start`` to ``today`` (both included)."""
-    active = roster[roster["status"] == "Aktif"].drop_duplicates("nip")
+    active = roster[roster["status"] == ACTIVE].drop_duplicates("nip")
     dates = (
         pd.to_datetime(entries["tanggal"]) if len(entries) else pd.Series(dtype="datetime64[ns]")
     )
@@ -108,7 +100,7 @@ def reminders(
     config: Config, week: RunWeek, due: pd.DataFrame, *, start: dt.date, day: dt.date
 ) -> list[Rendered]:
     """A reminder to each ASN in ``due`` (no entry from ``start`` to ``day``)."""
-    head = letterhead(config, week)
+    head = Letterhead.for_run(config, week)
     links = unit_links(config)
     return [
         render_reminder(

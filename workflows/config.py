@@ -29,9 +29,8 @@ from pydantic import (
     model_validator,
 )
 
-RATINGS = ("Di Bawah Ekspektasi", "Sesuai Ekspektasi", "Di Atas Ekspektasi")
-PREDIKAT = ("Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang/Misconduct", "Sangat Kurang")
-ORGANISATION_PREDIKAT = ("Istimewa", "Baik", "Butuh Perbaikan", "Kurang", "Sangat Kurang")
+from .labels import ORGANISATION_PREDIKAT, PREDIKAT, RATINGS
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # The same days as an operator in Asemrowo types them in schedule (config is the bottom layer, so
 # it keeps its own words rather than import them from indonesian.py).
@@ -151,11 +150,40 @@ class HasilKerjaBands(_Strict):
     sesuai: float = 90
 
 
+class AspectScores(_Strict):
+    """The score each rating of a BerAKHLAK aspect counts for in the aspects' mean."""
+
+    di_bawah: float = 1
+    sesuai: float = 2
+    di_atas: float = 3
+
+    def by_rating(self) -> dict[str, float]:
+        return dict(zip(RATINGS, (self.di_bawah, self.sesuai, self.di_atas), strict=True))
+
+
 class PerilakuThresholds(_Strict):
-    """Mean of the seven aspects scored 1/2/3: >= di_atas is Di Atas, < di_bawah is Di Bawah."""
+    """Mean of the aspects' scores: >= di_atas is Di Atas, < di_bawah is Di Bawah.
+
+    ``carry_over``: how many following months (or quarters) a month's (quarter's) rating still
+    counts for, with a note, while the supervisor has not rated the new period.
+    """
 
     di_atas: float = 2.5
     di_bawah: float = 1.5
+    aspect_scores: AspectScores = AspectScores()
+    carry_over: int = Field(default=1, ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PerilakuThresholds:
+        s = self.aspect_scores
+        if not s.di_bawah < s.sesuai < s.di_atas:
+            raise ValueError("aspect_scores harus naik: di_bawah < sesuai < di_atas")
+        if not s.di_bawah < self.di_bawah < self.di_atas <= s.di_atas:
+            raise ValueError(
+                "batas perilaku harus berurutan: aspect_scores.di_bawah < di_bawah < di_atas "
+                "<= aspect_scores.di_atas"
+            )
+        return self
 
 
 class CurveBound(_Strict):
@@ -198,6 +226,7 @@ DEFAULT_DISTRIBUTION = {
 class Scoring(_Strict):
     cap: float = Field(default=120, gt=0)
     floor: float = 0
+    target_met: float = 100  # an indicator's capaian from here up meets its target
     kategori: Bands = Bands()
     rating_hasil_kerja: HasilKerjaBands = HasilKerjaBands()
     perilaku: PerilakuThresholds = PerilakuThresholds()
@@ -220,6 +249,8 @@ class Scoring(_Strict):
             raise ValueError("perilaku.di_atas harus lebih besar dari di_bawah")
         if self.floor >= self.cap:
             raise ValueError("floor harus lebih kecil dari cap")
+        if not self.floor < self.target_met <= self.cap:
+            raise ValueError("target_met harus lebih besar dari floor dan paling besar cap")
         if self.organisation_predikat not in self.distribution:
             raise ValueError(f"distribution tidak memuat kurva untuk {self.organisation_predikat}")
         return self
@@ -266,6 +297,13 @@ class Schedule(_Strict):
     log_backups: int = Field(default=5, ge=1)  # rotated files kept beside it
 
 
+class Letters(_Strict):
+    """Numbers of the letters' presentation."""
+
+    amber_from: float = Field(default=70, ge=0)  # capaian from here below target_met is "close"
+    top_rejected: int = Field(default=5, ge=1)  # units the digest names for rejected entries
+
+
 class Nip(_Strict):
     check_structure: bool = True  # PPPK numbers are encoded differently: set false to relax
 
@@ -282,6 +320,7 @@ class Config(_Strict):
     state: State = State()
     mail: Mail = Mail()
     scoring: Scoring = Scoring()
+    letters: Letters = Letters()
     schedule: Schedule = Schedule()
     nip: Nip = Nip()
     base_dir: Path = Path(".")  # the config file's folder; set by load_config
@@ -303,6 +342,12 @@ class Config(_Strict):
             raise ValueError("nama unit harus unik")
         if len(set(books)) != len(books) or self.summary.workbook in books:
             raise ValueError("setiap unit dan ringkasan harus memakai workbook yang berbeda")
+        return self
+
+    @model_validator(mode="after")
+    def _amber_below_target(self) -> Config:
+        if self.letters.amber_from >= self.scoring.target_met:
+            raise ValueError("letters.amber_from harus lebih kecil dari scoring.target_met")
         return self
 
     @property

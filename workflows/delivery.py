@@ -20,6 +20,7 @@ import pandas as pd
 
 from .config import Config
 from .journal import DONE, INTENT, Entry, SendJournal
+from .labels import KIND_DIGEST
 from .letters import Rendered
 from .mail import (
     MailError,
@@ -257,7 +258,7 @@ def sync_log_surat(summary: Workbook, journal: SendJournal) -> str | None:
         [
             {
                 "minggu": e.week,
-                "nip": "" if e.kind == "ringkasan" else e.nip,
+                "nip": "" if e.kind == KIND_DIGEST else e.nip,
                 "alamat": e.address,
                 "jenis": e.kind,
                 "status": STATUS_TEXT.get(e.state, e.state),

@@ -24,25 +24,56 @@ import jinja2
 import pandas as pd
 
 from .calendar import RunWeek
-from .indonesian import format_date, format_number
+from .config import Config, Letters, Scoring
+from .indonesian import MONTHS, format_date, format_number
+from .labels import (
+    JUMLAH,
+    KIND_DIGEST,
+    KIND_REMINDER,
+    KIND_WEEKLY,
+    NAIK,
+    PREDIKAT_COLUMNS,
+    SOURCE_SUPERVISOR,
+    TURUN,
+    YES,
+)
+from .score import period_of
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-KINDS = ("mingguan", "pengingat", "ringkasan")  # the journal's letter kinds
 
 # Presentation only: the colour of an indicator's status and of a trend bar.
 GREEN, AMBER, RED, GREY = "#1b7f3b", "#b26a00", "#b3261e", "#6b6b6b"
-AMBER_FROM = 70  # capaian from here up to the target is "close"; below it needs attention
+_SCORING, _LETTERS = Scoring(), Letters()  # the defaults of config.yaml
 
 
 @dataclass(frozen=True)
 class Letterhead:
-    """What every letter of a run shares: who sends it and which week it is about."""
+    """What every letter of a run shares: who sends it, which week, and the numbers it draws by.
+
+    The numbers default to config.yaml's defaults; a run builds it with ``for_run``.
+    """
 
     organisation: str
     sender_name: str
     week: RunWeek
-    trend_weeks: int = 8
-    cap: float = 120
+    trend_weeks: int = _SCORING.trend_weeks
+    cap: float = _SCORING.cap
+    target_met: float = _SCORING.target_met  # capaian from here up: "Tercapai", a green bar
+    amber_from: float = _LETTERS.amber_from  # from here below target_met: "Mendekati target"
+    top_rejected: int = _LETTERS.top_rejected  # units the digest names for rejected entries
+
+    @classmethod
+    def for_run(cls, config: Config, week: RunWeek) -> Letterhead:
+        return cls(
+            organisation=config.organisation,
+            sender_name=config.mail.sender.name,
+            week=week,
+            trend_weeks=config.scoring.trend_weeks,
+            cap=config.scoring.cap,
+            target_met=config.scoring.target_met,
+            amber_from=config.letters.amber_from,
+            top_rejected=config.letters.top_rejected,
+        )
 
 
 @dataclass(frozen=True)
@@ -58,7 +89,7 @@ class Link:
 
 @dataclass(frozen=True)
 class Rendered:
-    kind: str  # one of KINDS
+    kind: str  # labels.KIND_WEEKLY, KIND_REMINDER or KIND_DIGEST
     key: str  # the journal key's second part: the NIP, or the address for a digest
     name: str
     address: str
@@ -175,7 +206,7 @@ def _formula(ind: Mapping[str, Any]) -> str:
     else:
         target = ind["target_to_date"]
     ratio = f"{_quantity(real)} ÷ {_number(target)}"
-    body = f"{ratio} × 100" if ind["arah"] == "Naik" else f"(2 − {ratio}) × 100"
+    body = f"{ratio} × 100" if ind["arah"] == NAIK else f"(2 − {ratio}) × 100"
     return f"{body} = {_number(ind['capaian'])}"
 
 
@@ -188,13 +219,13 @@ def _suggestion(ind: Mapping[str, Any]) -> str:
             "beserta tautan buktinya agar capaian Anda terhitung."
         )
     real = ind["realisasi"]
-    if ind["arah"] == "Turun":
+    if ind["arah"] == TURUN:
         limit = ind["target_high"] if ind["target_high"] is not None else ind["target"]
         return (
             f"Upayakan agar nilainya turun menjadi paling banyak {_quantity(limit)} {unit} "
             f"(saat ini {_quantity(real)} {unit})."
         )
-    if ind["agregasi"] == "Jumlah":
+    if ind["agregasi"] == JUMLAH:
         gap = max(float(ind["target_to_date"]) - float(real), 0)
         return (
             f"Tambahkan sekitar {_quantity(round(gap, 2))} {unit} lagi agar sesuai "
@@ -207,7 +238,12 @@ def _suggestion(ind: Mapping[str, Any]) -> str:
     )
 
 
-def _indicator(row: Mapping[str, Any]) -> dict[str, Any]:
+def _below_target_colour(capaian: float, letterhead: Letterhead) -> str:
+    """Amber when close to the target (from ``amber_from``), red when it needs attention."""
+    return AMBER if capaian >= letterhead.amber_from else RED
+
+
+def _indicator(row: Mapping[str, Any], letterhead: Letterhead) -> dict[str, Any]:
     ind = dict(row)
     ind["jumlah_entri"] = int(ind.get("jumlah_entri") or 0)
     ind["capaian"] = float(ind["capaian"] or 0)
@@ -216,10 +252,9 @@ def _indicator(row: Mapping[str, Any]) -> dict[str, Any]:
         status, colour = "Belum ada entri", GREY
     elif not below:
         status, colour = "Tercapai", GREEN
-    elif ind["capaian"] >= AMBER_FROM:
-        status, colour = "Mendekati target", AMBER
     else:
-        status, colour = "Perlu perhatian", RED
+        colour = _below_target_colour(ind["capaian"], letterhead)
+        status = "Mendekati target" if colour == AMBER else "Perlu perhatian"
     ind.update(
         below=below,
         status=status,
@@ -246,9 +281,72 @@ def _trend(
     for week in weeks:
         score = float(by_week[week] or 0)
         width = max(1, round(min(score, letterhead.cap) / letterhead.cap * 100))
-        colour = GREEN if score >= 100 else AMBER if score >= AMBER_FROM else RED
+        colour = (
+            GREEN if score >= letterhead.target_met else _below_target_colour(score, letterhead)
+        )
         points.append({"week": week, "score": score, "width": width, "colour": colour})
     return points
+
+
+# -- behaviour ratings due -------------------------------------------------------------------------
+
+_QUARTERS = ("I", "II", "III", "IV")
+
+
+def period_name(periode: str) -> str:
+    """``2026-11`` → ``November 2026``; ``2026-Q4`` → ``Triwulan IV 2026``."""
+    year, part = periode.split("-")
+    if part.startswith("Q"):
+        return f"Triwulan {_QUARTERS[int(part[1:]) - 1]} {year}"
+    return f"{MONTHS[int(part) - 1]} {year}"
+
+
+def behaviour_due(person: Mapping[str, Any], cut_off: dt.date) -> dict[str, Any] | None:
+    """What the supervisor still owes this ASN's behaviour rating for the week, or None.
+
+    Due when the rating used is carried over from the period before (``period``) or none counts
+    any more (``last`` names the expired one, if any); ``due`` is the period to rate now, of the
+    same length as the last rating.
+    """
+    pending = bool(person.get("rating_perilaku_pending"))
+    carried = person.get("perilaku_dibawa") == YES
+    if not (pending or carried):
+        return None
+    last = person.get("periode_perilaku_terakhir")
+    last = None if _is_missing(last) else str(last)
+    due = period_of(cut_off, quarterly="Q" in last) if last else None
+    return {
+        "pending": pending,
+        "period": period_name(str(person["periode_perilaku"])) if carried else None,
+        "last": period_name(last) if pending and last else None,
+        "due": period_name(due) if due else None,
+        "nama": person["nama"],
+        "unit": person["unit"],
+        "supervisor": None if _is_missing(person.get("nama_atasan")) else person["nama_atasan"],
+    }
+
+
+def _supervisor_label(person: Mapping[str, Any]) -> str:
+    """The supervisor as the digest names them: by name, else what is wrong with NIP Atasan."""
+    if not _is_missing(person.get("nama_atasan")):
+        return str(person["nama_atasan"])
+    if _is_missing(person.get("nip_atasan")) or not str(person["nip_atasan"]).strip():
+        return "NIP Atasan belum diisi"
+    return f"NIP Atasan {person['nip_atasan']} (tidak ada di tab Pegawai)"
+
+
+def behaviour_due_by_supervisor(
+    people: Iterable[Mapping[str, Any]], cut_off: dt.date
+) -> list[dict[str, Any]]:
+    """Whose behaviour rating is due, grouped under each supervisor (sorted by name)."""
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for person in people:
+        if (due := behaviour_due(person, cut_off)) is not None:
+            groups[_supervisor_label(person)].append(due)
+    return [
+        {"supervisor": label, "people": sorted(members, key=lambda d: str(d["nama"]))}
+        for label, members in sorted(groups.items())
+    ]
 
 
 def _last_reflection(rows: Iterable[Mapping[str, Any]], week_key: str) -> dict[str, Any] | None:
@@ -266,9 +364,15 @@ def weekly_context(
     *,
     letterhead: Letterhead,
     link: Link,
+    subordinates: Iterable[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
-    """Everything the weekly letter shows one ASN: only that ASN's own numbers."""
-    inds = [_indicator(row) for row in indicators]
+    """Everything the weekly letter shows one ASN: only that ASN's own numbers.
+
+    ``subordinates`` are the scored ASN whose ``nip_atasan`` is this ASN: the letter lists
+    those whose behaviour rating this supervisor still owes.
+    """
+    inds = [_indicator(row, letterhead) for row in indicators]
+    cut_off = letterhead.week.cut_off
     weight = sum(float(i["bobot"]) for i in inds)
     return {
         "organisation": letterhead.organisation,
@@ -277,7 +381,10 @@ def weekly_context(
         "person": dict(person),
         "previous": person.get("nilai_capaian_sebelumnya"),
         "change": person.get("perubahan"),
+        "supervisor_set": person.get("sumber_rating_hasil_kerja") == SOURCE_SUPERVISOR,
         "pending_perilaku": bool(person.get("rating_perilaku_pending")),
+        "behaviour": behaviour_due(person, cut_off),
+        "subordinates_due": [d for s in subordinates if (d := behaviour_due(s, cut_off))],
         "indicators": inds,
         "went_well": [i for i in inds if not i["below"] and i["jumlah_entri"]],
         "attention": [i for i in inds if i["below"]],
@@ -302,7 +409,7 @@ def date_range(start: dt.date, end: dt.date) -> str:
 def render_weekly(context: Mapping[str, Any]) -> Rendered:
     week = context["week"]
     subject = f"Umpan Balik Kinerja Minggu {week['key']} ({date_range(week['start'], week['end'])})"
-    return _to_person("mingguan", "weekly_letter", context, subject=subject)
+    return _to_person(KIND_WEEKLY, "weekly_letter", context, subject=subject)
 
 
 def _to_person(kind: str, template: str, context: Mapping[str, Any], *, subject: str) -> Rendered:
@@ -333,7 +440,12 @@ def render_weekly_letters(
     """One weekly letter per row of ``people``; ``links`` maps each unit name to its sheet."""
     by_nip = [group_by_nip(frame) for frame in (indicators, rejected, refleksi, riwayat)]
     inds, rejects, reflections, history = by_nip
-    for person in records(people):
+    persons = records(people)
+    reports: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for person in persons:
+        if not _is_missing(person.get("nip_atasan")):
+            reports[str(person["nip_atasan"])].append(person)
+    for person in persons:
         nip = str(person["nip"])
         yield render_weekly(
             weekly_context(
@@ -344,6 +456,7 @@ def render_weekly_letters(
                 history.get(nip, []),
                 letterhead=letterhead,
                 link=links[person["unit"]],
+                subordinates=reports.get(nip, []),
             )
         )
 
@@ -371,20 +484,10 @@ def render_reminder(
         "link": link,
     }
     subject = f"Pengingat: Realisasi Kinerja Minggu {week_key} Belum Diisi"
-    return _to_person("pengingat", "reminder", context, subject=subject)
+    return _to_person(KIND_REMINDER, "reminder", context, subject=subject)
 
 
 # -- the leadership digest -------------------------------------------------------------------------
-
-PREDIKAT_COLUMNS = (
-    ("Sangat Baik", "sangat_baik"),
-    ("Baik", "baik"),
-    ("Butuh Perbaikan", "butuh_perbaikan"),
-    ("Kurang/Misconduct", "kurang_misconduct"),
-    ("Sangat Kurang", "sangat_kurang"),
-    ("Menunggu penilaian perilaku", "menunggu"),
-)
-TOP_REJECTED = 5
 
 
 def digest_context(
@@ -393,8 +496,10 @@ def digest_context(
     *,
     letterhead: Letterhead,
     link: Link,
+    people: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
-    """The organisation's numbers, the unit table, the predikat spread and the rejected entries."""
+    """The organisation's numbers, the unit table, the predikat spread, the rejected entries and,
+    given the scored ``people``, whose behaviour rating each supervisor still owes."""
     rows = records(units)
     org = next((r for r in rows if r["unit"] == letterhead.organisation), None)
     unit_rows = [r for r in rows if r["unit"] != letterhead.organisation]
@@ -402,7 +507,7 @@ def digest_context(
         raise ValueError(f"the units table has no row for {letterhead.organisation!r}")
     total = int(org["jumlah_asn"] or 0)
     distribution = []
-    for label, key in PREDIKAT_COLUMNS:
+    for label, key in PREDIKAT_COLUMNS.items():
         count = int(org.get(key) or 0)
         share = count / total if total else 0.0
         distribution.append(
@@ -411,7 +516,7 @@ def digest_context(
     most_rejected = sorted(
         (r for r in unit_rows if (r["entri_ditolak"] or 0) > 0),
         key=lambda r: (-r["entri_ditolak"], r["unit"]),
-    )[:TOP_REJECTED]
+    )[: letterhead.top_rejected]
     return {
         "organisation": letterhead.organisation,
         "sender_name": letterhead.sender_name,
@@ -421,6 +526,11 @@ def digest_context(
         "distribution": distribution,
         "breaches": list(breaches),
         "most_rejected": most_rejected,
+        "behaviour_due": (
+            None
+            if people is None
+            else behaviour_due_by_supervisor(records(people), letterhead.week.cut_off)
+        ),
         "link": link,
     }
 
@@ -428,7 +538,7 @@ def digest_context(
 def render_digest(context: Mapping[str, Any], *, name: str, address: str) -> Rendered:
     text, html = _render_pair("digest", context)
     return Rendered(
-        kind="ringkasan",
+        kind=KIND_DIGEST,
         key=address,
         name=name,
         address=address,

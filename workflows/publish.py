@@ -25,18 +25,28 @@ from .backends import open_summary
 from .calendar import RunWeek, run_week
 from .check import ValidationRun, temuan_rows
 from .config import Config
+from .labels import (
+    ACTIVE,
+    BAIK,
+    BUTUH_PERBAIKAN,
+    KURANG,
+    PENDING,
+    PREDIKAT_COLUMNS,
+    SANGAT_BAIK,
+    SANGAT_KURANG,
+)
 from .schema import Tab, summary_tabs, tab
-from .score import PENDING, PREDIKAT_COLUMNS, ScoreResult, score_week
+from .score import ScoreResult, score_week
 from .workbook import Rows, Workbook, WorkbookNotFound
 
 CHART_TAB = "Grafik"
 UNREADABLE = "Tidak terbaca"  # Ringkasan Unit's note on a unit whose workbook could not be used
 PREDIKAT_COLOURS = {
-    "Sangat Baik": "63BE7B",
-    "Baik": "C6EFCE",
-    "Butuh Perbaikan": "FFEB84",
-    "Kurang/Misconduct": "F4B183",
-    "Sangat Kurang": "F8696B",
+    SANGAT_BAIK: "63BE7B",
+    BAIK: "C6EFCE",
+    BUTUH_PERBAIKAN: "FFEB84",
+    KURANG: "F4B183",
+    SANGAT_KURANG: "F8696B",
     PENDING: "D9D9D9",
 }
 
@@ -255,7 +265,7 @@ def backfill_history(
     nor weeks before any entry or the period's start.
     """
     roster = validation.tables["pegawai"]
-    active = set(roster.loc[roster["status"] == "Aktif", "nip"].astype(str))
+    active = set(roster.loc[roster["status"] == ACTIVE, "nip"].astype(str))
     for back in range(config.scoring.trend_weeks - 1, 0, -1):
         past = run_week(
             week.cut_off + dt.timedelta(days=1 - 7 * back),

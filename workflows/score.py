@@ -16,18 +16,33 @@ import numpy as np
 import pandas as pd
 
 from .calendar import RunWeek
-from .config import DEFAULT_DISTRIBUTION, PREDIKAT, RATINGS, CurveBound, Period, Scoring
+from .config import DEFAULT_DISTRIBUTION, CurveBound, Period, Scoring
 from .indonesian import format_number
+from .labels import (
+    ACTIVE,
+    BAIK,
+    BUTUH_PERBAIKAN,
+    DI_ATAS,
+    DI_BAWAH,
+    JUMLAH,
+    KATEGORI,
+    KURANG,
+    NO,
+    PENDING,
+    PREDIKAT,
+    PREDIKAT_COLUMNS,
+    RATA_RATA,
+    RATINGS,
+    SANGAT_BAIK,
+    SANGAT_KURANG,
+    SESUAI,
+    SOURCE_SUPERVISOR,
+    SOURCE_SYSTEM,
+    TURUN,
+    YES,
+)
 from .schema import tab
 
-DI_BAWAH, SESUAI, DI_ATAS = RATINGS
-SANGAT_BAIK, BAIK, BUTUH_PERBAIKAN, KURANG, SANGAT_KURANG = PREDIKAT
-# The predikat of an ASN whose behaviour is not rated yet for the applicable period; the same
-# words head the "Menunggu" column of Ringkasan Unit.
-PENDING = "Menunggu Penilaian Perilaku"
-KATEGORI = ("Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang", "Sangat Kurang")
-SOURCE_SUPERVISOR, SOURCE_SYSTEM = "Atasan", "Sistem"
-YES, NO = "Ya", "Tidak"
 ASPECTS = (
     "berorientasi_pelayanan",
     "akuntabel",
@@ -37,7 +52,6 @@ ASPECTS = (
     "adaptif",
     "kolaboratif",
 )
-ASPECT_SCORES = {DI_BAWAH: 1.0, SESUAI: 2.0, DI_ATAS: 3.0}
 
 # PermenPANRB 6/2022 matrix: (Rating Hasil Kerja, Rating Perilaku) -> Predikat.
 PREDIKAT_MATRIX = {
@@ -51,15 +65,18 @@ PREDIKAT_MATRIX = {
     (DI_BAWAH, SESUAI): BUTUH_PERBAIKAN,
     (DI_BAWAH, DI_ATAS): BUTUH_PERBAIKAN,
 }
-# Ringkasan Unit count columns, in the order of the predikat they count.
-PREDIKAT_COLUMNS = {
-    SANGAT_BAIK: "sangat_baik",
-    BAIK: "baik",
-    BUTUH_PERBAIKAN: "butuh_perbaikan",
-    KURANG: "kurang_misconduct",
-    SANGAT_KURANG: "sangat_kurang",
-    PENDING: "menunggu",
-}
+# Columns the letters need beyond the summary tabs' own (ARCHITECTURE.md "Scores").
+PEOPLE_EXTRA = (
+    "email",
+    "nip_atasan",
+    "nama_atasan",  # the supervisor's name, from any roster row (active or not)
+    "nilai_capaian_sebelumnya",
+    "rating_perilaku_pending",
+    "periode_perilaku_terakhir",  # the latest rated period, even once expired
+    "catatan_atasan",
+    "no_entries_indicators",
+)
+INDICATOR_EXTRA = ("target_low", "target_high", "below_target")
 # Band comparisons round away binary noise, so an NC of 110 is never read as 109.99999999.
 _BAND_DECIMALS = 9
 
@@ -88,7 +105,7 @@ def target_to_date(
 ) -> pd.Series:
     """``Jumlah`` targets are for the whole period, so only the elapsed share is due by now."""
     share = days_elapsed(period, cut_off) / period.days
-    return target.where(agregasi != "Jumlah", target * share).astype(float)
+    return target.where(agregasi != JUMLAH, target * share).astype(float)
 
 
 def realisation(entries: pd.DataFrame) -> pd.DataFrame:
@@ -109,7 +126,7 @@ def pick_realisation(agregasi: pd.Series, aggregates: pd.DataFrame) -> pd.Series
     """The realisation each indicator's ``Agregasi`` asks for (NaN where there is no entry)."""
     return pd.Series(
         np.select(
-            [agregasi == "Jumlah", agregasi == "Rata-rata"],
+            [agregasi == JUMLAH, agregasi == RATA_RATA],
             [aggregates["sum"], aggregates["mean"]],
             aggregates["latest"],
         ),
@@ -139,7 +156,7 @@ def capaian(
     bound = np.where(r < lo, lo, hi)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = r / bound
-    raw = np.where(arah.to_numpy() == "Turun", 2 - ratio, ratio) * 100
+    raw = np.where(arah.to_numpy() == TURUN, 2 - ratio, ratio) * 100
     raw = np.where((r >= lo) & (r <= hi), 100.0, raw)
     clamped = np.clip(raw, scoring.floor, scoring.cap)
     return pd.Series(np.where(np.isnan(r), 0.0, clamped), index=realised.index)
@@ -170,14 +187,15 @@ def suggested_rating(nc: pd.Series, scoring: Scoring) -> pd.Series:
 
 
 def rating_perilaku(behaviour: pd.DataFrame, scoring: Scoring) -> pd.Series:
-    """The supervisor's overall rating, else the mean of the rated aspects scored 1/2/3.
+    """Per Perilaku row: the supervisor's overall rating, else from the mean of the rated aspects.
 
-    Empty aspects are left out of the mean; with no aspect and no overall rating it is None
-    (pending).
+    Each aspect counts for its ``scoring.perilaku.aspect_scores``; empty aspects are left out of
+    the mean; with no aspect and no overall rating it is None (nothing rated in that row).
     """
-    scores = behaviour[list(ASPECTS)].apply(lambda col: col.map(ASPECT_SCORES)).astype(float)
-    mean = scores.mean(axis=1, skipna=True)
     t = scoring.perilaku
+    values = t.aspect_scores.by_rating()
+    scores = behaviour[list(ASPECTS)].apply(lambda col: col.map(values)).astype(float)
+    mean = scores.mean(axis=1, skipna=True)
     derived = _band(mean, [t.di_atas, t.di_bawah], (DI_ATAS, SESUAI, DI_BAWAH))
     overall = behaviour["rating_perilaku"].where(behaviour["rating_perilaku"].isin(RATINGS))
     return overall.astype(object).where(overall.notna(), derived)
@@ -191,18 +209,72 @@ def predikat(hasil_kerja: pd.Series, perilaku: pd.Series) -> pd.Series:
     return out.mask(perilaku.isna(), PENDING)
 
 
-def applicable_behaviour(
-    behaviour: pd.DataFrame, *, period: Period, cut_off: dt.date
-) -> pd.DataFrame:
-    """Each ASN's Perilaku row for the week: the latest period started on or before the cut-off.
+def _month_number(day: pd.Series | dt.date) -> pd.Series | int:
+    """Months since year 0, so months and quarters compare by subtraction."""
+    if isinstance(day, dt.date):
+        return day.year * 12 + day.month - 1
+    day = pd.to_datetime(day)  # an empty table may arrive untyped
+    return day.dt.year * 12 + day.dt.month - 1
 
-    Only periods starting inside the performance period count (last year's rating does not carry
-    over). Of two rows starting the same day (``2026-10`` and ``2026-Q4``) the lower one wins.
+
+def periods_since(behaviour: pd.DataFrame, cut_off: dt.date) -> pd.Series:
+    """Per Perilaku row: how many of its own periods lie between it and the cut-off's.
+
+    0 when the cut-off lies inside the row's month (``2026-11``) or quarter (``2026-Q4``), 1 in
+    the month or quarter right after it, and so on; negative for a period not yet begun.
     """
-    start = behaviour["periode_mulai"]
-    inside = (start >= pd.Timestamp(period.start)) & (start <= pd.Timestamp(cut_off))
-    latest = behaviour[inside].sort_values(["periode_mulai", "row"], kind="stable")
-    return latest.drop_duplicates("nip", keep="last").set_index("nip")
+    months = np.where(behaviour["periode"].astype(str).str.contains("Q"), 3, 1)
+    elapsed = _month_number(cut_off) - _month_number(behaviour["periode_mulai"])
+    return pd.Series(np.floor_divide(elapsed, months), index=behaviour.index)
+
+
+def period_of(day: dt.date, *, quarterly: bool) -> str:
+    """The month (``2026-11``) or quarter (``2026-Q4``) holding ``day``, as Perilaku writes it."""
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}" if quarterly else f"{day:%Y-%m}"
+
+
+def _latest_per_nip(rows: pd.DataFrame, *order: str) -> pd.DataFrame:
+    """One row per NIP: the last by ``order`` then ``periode_mulai``, then the row further down."""
+    ordered = rows.sort_values([*order, "periode_mulai", "row"], kind="stable")
+    return ordered.drop_duplicates("nip", keep="last").set_index("nip")
+
+
+def supervisor_rating(behaviour: pd.DataFrame, *, cut_off: dt.date) -> pd.DataFrame:
+    """Per NIP: the supervisor's own ``rating_hasil_kerja`` and ``catatan_atasan`` for a week.
+
+    An override judges the work of its own month or quarter only, so it applies to weeks whose
+    cut-off lies inside that period; of two that do (``2026-11`` and ``2026-Q4``) the one started
+    later wins, then the row further down.
+    """
+    given = behaviour["rating_hasil_kerja"].isin(RATINGS)
+    inside = periods_since(behaviour, cut_off) == 0
+    picked = _latest_per_nip(behaviour[given & inside])
+    return picked[["rating_hasil_kerja", "catatan_atasan"]]
+
+
+def behaviour_for_week(
+    behaviour: pd.DataFrame, *, period: Period, cut_off: dt.date, scoring: Scoring
+) -> pd.DataFrame:
+    """Per NIP: the behaviour rating that counts for the week ending at ``cut_off``.
+
+    A rating counts inside its own month or quarter and, while the supervisor has not rated the
+    next one, for ``scoring.perilaku.carry_over`` following periods of the same length (marked
+    ``carried``). A rating of the cut-off's own period wins over a carried one; then the period
+    started later, then the row further down. Periods starting before the performance period never
+    count (a new SKP year starts unrated). Columns: ``rating_perilaku``, ``periode`` (where the
+    rating came from; None once expired), ``carried``, ``last_rated`` (the latest rated period
+    begun by the cut-off, even if expired) and ``catatan_atasan``.
+    """
+    ratings = rating_perilaku(behaviour, scoring)
+    since = periods_since(behaviour, cut_off)
+    begun = (behaviour["periode_mulai"] >= pd.Timestamp(period.start)) & (since >= 0)
+    rated = behaviour.assign(
+        rating_perilaku=ratings, own=since == 0, counts=since <= scoring.perilaku.carry_over
+    )[begun & ratings.notna()]
+    last_rated = _latest_per_nip(rated)["periode"].rename("last_rated")
+    used = _latest_per_nip(rated[rated["counts"]], "own")
+    out = used[["rating_perilaku", "periode", "catatan_atasan"]].assign(carried=~used["own"])
+    return out.reindex(last_rated.index).join(last_rated)
 
 
 # -- distribution curve --------------------------------------------------------------------------
@@ -279,7 +351,7 @@ def _score_indicators(
     ind["realisasi"] = pick_realisation(ind["agregasi"], ind)
     ind["capaian"] = capaian(ind["realisasi"], low, high, ind["arah"], scoring=scoring)
     ind["jumlah_entri"] = ind["count"].fillna(0).astype(int)
-    ind["below_target"] = ind["capaian"].round(_BAND_DECIMALS) < 100
+    ind["below_target"] = ind["capaian"].round(_BAND_DECIMALS) < scoring.target_met
     ind["target"] = ind["target_text"].astype(object)
     ind["minggu"] = week.key
     scored = int(ind["jumlah_entri"].sum())
@@ -295,6 +367,45 @@ def _history_before(history: pd.DataFrame, week: RunWeek) -> pd.Series:
     return values.groupby(last["nip"].astype(str)).last()
 
 
+def _ratings(
+    people: pd.DataFrame,
+    behaviour: pd.DataFrame,
+    *,
+    week: RunWeek,
+    period: Period,
+    scoring: Scoring,
+) -> pd.DataFrame:
+    """Per person (``people``'s index): the two ratings, their sources and the predikat."""
+    out = pd.DataFrame(index=people.index)
+    override = supervisor_rating(behaviour, cut_off=week.cut_off).reindex(people.index)
+    supervisor = override["rating_hasil_kerja"]
+    out["rating_hasil_kerja"] = supervisor.astype(object).where(
+        supervisor.notna(), suggested_rating(people["nilai_capaian"], scoring)
+    )
+    out["sumber_rating_hasil_kerja"] = np.where(
+        supervisor.notna(),
+        SOURCE_SUPERVISOR,
+        np.where(out["rating_hasil_kerja"].notna(), SOURCE_SYSTEM, None),
+    )
+    rated = behaviour_for_week(
+        behaviour, period=period, cut_off=week.cut_off, scoring=scoring
+    ).reindex(people.index)
+    pending = rated["rating_perilaku"].isna()
+    out["rating_perilaku"] = rated["rating_perilaku"].astype(object).where(~pending, None)
+    out["rating_perilaku_pending"] = pending
+    out["predikat"] = predikat(out["rating_hasil_kerja"], out["rating_perilaku"])
+    out["periode_perilaku"] = rated["periode"].astype(object).where(~pending, None)
+    carried = rated["carried"].astype(object).eq(True)
+    out["perilaku_dibawa"] = (
+        carried.map({True: YES, False: NO}).astype(object).where(~pending, None)
+    )
+    last = rated["last_rated"]
+    out["periode_perilaku_terakhir"] = last.astype(object).where(last.notna(), None)
+    note = rated["catatan_atasan"]
+    out["catatan_atasan"] = note.where(note.notna(), override["catatan_atasan"]).astype(object)
+    return out
+
+
 def _score_people(
     roster: pd.DataFrame,
     ind: pd.DataFrame,
@@ -303,10 +414,15 @@ def _score_people(
     history: pd.DataFrame,
     rejected: pd.DataFrame,
     *,
+    names: pd.Series,
     week: RunWeek,
     period: Period,
     scoring: Scoring,
 ) -> pd.DataFrame:
+    """Per active ASN in ``roster``: Nilai Capaian, completeness, ratings, change since last week.
+
+    ``names`` maps every NIP of the roster, active or not, to its name (for the supervisor's).
+    """
     people = roster.set_index("nip", drop=False)
     nc = weighted_score(ind, by="nip", value="capaian", weight="bobot")
     people["nilai_capaian"] = nc.reindex(people.index)
@@ -331,24 +447,10 @@ def _score_people(
         rejected.groupby("nip").size().reindex(people.index, fill_value=0).astype(int)
     )
 
-    rated = applicable_behaviour(behaviour, period=period, cut_off=week.cut_off).reindex(
-        people.index
-    )
     people["kategori_capaian"] = kategori_capaian(people["nilai_capaian"], scoring)
-    supervisor = rated["rating_hasil_kerja"].where(rated["rating_hasil_kerja"].isin(RATINGS))
-    people["rating_hasil_kerja"] = supervisor.astype(object).where(
-        supervisor.notna(), suggested_rating(people["nilai_capaian"], scoring)
-    )
-    people["sumber_rating_hasil_kerja"] = np.where(
-        supervisor.notna(),
-        SOURCE_SUPERVISOR,
-        np.where(people["rating_hasil_kerja"].notna(), SOURCE_SYSTEM, None),
-    )
-    people["rating_perilaku"] = rating_perilaku(rated, scoring)
-    people["rating_perilaku_pending"] = people["rating_perilaku"].isna()
-    people["predikat"] = predikat(people["rating_hasil_kerja"], people["rating_perilaku"])
-    people["periode_perilaku"] = rated["periode"].astype(object).where(rated["periode"].notna())
-    people["catatan_atasan"] = rated["catatan_atasan"].astype(object)
+    ratings = _ratings(people, behaviour, week=week, period=period, scoring=scoring)
+    people[list(ratings.columns)] = ratings
+    people["nama_atasan"] = people["nip_atasan"].map(names)
 
     before = _history_before(history, week).reindex(people.index)
     people["nilai_capaian_sebelumnya"] = before.astype(float)
@@ -419,7 +521,8 @@ def score_week(
     may be unknown); ``history`` is Riwayat with schema keys (may be empty). Entries count from
     the period start to ``week.cut_off``; ASN whose ``status`` is not ``Aktif`` are left out.
     """
-    active = roster[roster["status"] == "Aktif"].drop_duplicates("nip")
+    active = roster[roster["status"] == ACTIVE].drop_duplicates("nip")
+    names = roster.drop_duplicates("nip").set_index("nip")["nama"]
     ind = indicators[indicators["nip"].isin(active["nip"])]
     ind, scored = _score_indicators(ind, entries, week=week, period=period, scoring=scoring)
     people = _score_people(
@@ -429,18 +532,12 @@ def score_week(
         behaviour,
         history,
         rejected,
+        names=names,
         week=week,
         period=period,
         scoring=scoring,
     )
-    names = active.set_index("nip")["nama"]
     ind["nama"] = ind["nip"].map(names)
-    indicator_columns = [
-        *_columns("capaian_indikator"),
-        "target_low",
-        "target_high",
-        "below_target",
-    ]
     units, breaches = _summarise_units(
         people,
         rejected,
@@ -448,18 +545,9 @@ def score_week(
         organisation=organisation,
         scoring=scoring,
     )
-    extra = [
-        "email",
-        "nip_atasan",
-        "nilai_capaian_sebelumnya",
-        "rating_perilaku_pending",
-        "periode_perilaku",
-        "catatan_atasan",
-        "no_entries_indicators",
-    ]
     return ScoreResult(
-        people=people[[*_columns("ringkasan_pegawai"), *extra]],
-        indicators=ind[indicator_columns].reset_index(drop=True),
+        people=people[[*_columns("ringkasan_pegawai"), *PEOPLE_EXTRA]],
+        indicators=ind[[*_columns("capaian_indikator"), *INDICATOR_EXTRA]].reset_index(drop=True),
         units=units,
         breaches=breaches,
         entries_scored=scored,

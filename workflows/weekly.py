@@ -22,6 +22,7 @@ from .check import ValidationRun
 from .context import RunContext
 from .delivery import FAILED, SENT, Delivery, send_batch
 from .errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
+from .labels import KIND_DIGEST, KIND_REMINDER, KIND_WEEKLY
 from .locks import LockBusy, pid_lock
 from .mail import MailError
 from .runlog import RunRecord, logged_run
@@ -29,8 +30,8 @@ from .score import ScoreResult
 from .workbook import Workbook, WorkbookError
 
 LOCK_FILE = "run.lock"
-WEEKLY_KINDS = ("mingguan", "ringkasan")
-REMINDER_KINDS = ("pengingat",)
+WEEKLY_KINDS = (KIND_WEEKLY, KIND_DIGEST)
+REMINDER_KINDS = (KIND_REMINDER,)
 
 Progress = Callable[[int, int], None]
 
