@@ -93,7 +93,10 @@ def test_an_unreadable_unit_is_named_everywhere_and_the_week_completes_after_the
     assert len(list(outbox.glob("mingguan-*.eml"))) == 42
     findings = summary_tab(config, "temuan_validasi")
     assert "unknown-supervisor" not in set(findings["code"])
-    assert len(list(outbox.glob("ringkasan-*.eml"))) == 2
+    digests = sorted(outbox.glob("ringkasan-*.html"))
+    assert len(digests) == 2
+    digest = digests[0].read_text(encoding="utf-8")
+    assert "Ringkasan ini belum lengkap" in digest and "Seksi Pelayanan: " in digest
     riwayat = summary_tab(config, "riwayat")
     assert len(riwayat[riwayat["minggu"] == "2026-W48"]) == 42
 

@@ -73,6 +73,7 @@ def weekly_letters(
         letterhead=head,
         link=_link(config, config.summary.workbook, config.summary.url),
         people=result.people[~result.people["unit"].isin(readable)],
+        unreadable=failed_units,
     )
     name = f"Pimpinan {config.organisation}"
     suffix = f" (tanpa {', '.join(sorted(failed_units))})" if failed_units else ""

@@ -497,9 +497,11 @@ def digest_context(
     letterhead: Letterhead,
     link: Link,
     people: pd.DataFrame | None = None,
+    unreadable: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The organisation's numbers, the unit table, the predikat spread, the rejected entries and,
-    given the scored ``people``, whose behaviour rating each supervisor still owes."""
+    """The organisation's numbers, the unit table, the predikat spread, the rejected entries,
+    given the scored ``people`` whose behaviour rating each supervisor still owes, and the units
+    whose workbook could not be read (``unreadable``: unit → reason)."""
     rows = records(units)
     org = next((r for r in rows if r["unit"] == letterhead.organisation), None)
     unit_rows = [r for r in rows if r["unit"] != letterhead.organisation]
@@ -532,6 +534,7 @@ def digest_context(
             else behaviour_due_by_supervisor(records(people), letterhead.week.cut_off)
         ),
         "link": link,
+        "unreadable": dict(unreadable or {}),
     }
 
 
