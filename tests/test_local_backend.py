@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 import zipfile
 from pathlib import Path
 
@@ -363,8 +364,15 @@ def excel_saved_book(path: Path, sheet_xml: str) -> Path:
     return path
 
 
-def test_formulas_read_by_their_computed_values_through_every_save(tmp_path):
-    path = excel_saved_book(tmp_path / "unit.xlsx", COMPUTED_SHEET)
+def prefixed(sheet_xml: str) -> str:
+    """The same sheet with every tag under a namespace prefix, as some generators write it."""
+    body = re.sub(r"<(/?)(\w+)", r"<\1x:\2", sheet_xml)
+    return body.replace('xmlns="', 'xmlns:x="')
+
+
+@pytest.mark.parametrize("markup", [lambda xml: xml, prefixed], ids=["excel", "prefixed"])
+def test_formulas_read_by_their_computed_values_through_every_save(tmp_path, markup):
+    path = excel_saved_book(tmp_path / "unit.xlsx", markup(COMPUTED_SHEET))
     book = LocalWorkbook(path)
     expected = [
         [46083, "198609262015051001", 12, "Lembur 2 jam", True],

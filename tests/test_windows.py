@@ -7,9 +7,10 @@ the workbook whole in the second; a lock left by a crashed run must be taken ove
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
@@ -25,24 +26,24 @@ from workflows.mail import OutboxTransport, build_message
 from workflows.workbook import RangeUpdate, WorkbookLocked
 
 
-@pytest.fixture
-def as_windows(monkeypatch) -> Callable[[], None]:
-    """Call it to become Windows: ``os.name`` is "nt" and opening a folder is refused.
+@contextlib.contextmanager
+def windows() -> Iterator[None]:
+    """Inside the block ``os.name`` is "nt" and opening a folder is refused, as on Windows.
 
-    Called after the test's paths exist: pathlib cannot make a new Windows path on this system.
+    Kept to the block (pathlib, pytest's own reporting included, cannot make paths meanwhile).
     """
-    real_open = os.open
+    real_open, real_name = os.open, os.name
 
     def open_as_windows(path, flags, *args, **kwargs):
         if os.path.isdir(path):
             raise PermissionError(13, "Access is denied", str(path))
         return real_open(path, flags, *args, **kwargs)
 
-    def become_windows() -> None:
-        monkeypatch.setattr(os, "open", open_as_windows)
-        monkeypatch.setattr(os, "name", "nt")
-
-    return become_windows
+    os.open, os.name = open_as_windows, "nt"
+    try:
+        yield
+    finally:
+        os.open, os.name = real_open, real_name
 
 
 def unit_book(tmp_path: Path) -> LocalWorkbook:
@@ -52,31 +53,30 @@ def unit_book(tmp_path: Path) -> LocalWorkbook:
     return book
 
 
-def test_a_local_save_succeeds_where_folders_cannot_be_fsynced(tmp_path, as_windows):
+def test_a_local_save_succeeds_where_folders_cannot_be_fsynced(tmp_path):
     book = unit_book(tmp_path)
-    as_windows()
-    book.write_ranges([RangeUpdate("Realisasi", 2, 7, [["OK", "Tercatat."]])])
+    with windows():
+        book.write_ranges([RangeUpdate("Realisasi", 2, 7, [["OK", "Tercatat."]])])
     ws = openpyxl.load_workbook(tmp_path / "unit.xlsx")["Realisasi"]
     assert (ws["G2"].value, ws["H2"].value) == ("OK", "Tercatat.")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["unit.xlsx"]
 
 
-def test_a_workbook_open_in_excel_is_left_whole(tmp_path, as_windows, monkeypatch):
+def test_a_workbook_open_in_excel_is_left_whole(tmp_path, monkeypatch):
     book = unit_book(tmp_path)
     before = (tmp_path / "unit.xlsx").read_bytes()
 
     def replace_refused(src, dst):  # Excel holds the file: Windows refuses to replace it
         raise PermissionError(13, "The process cannot access the file", str(dst))
 
-    as_windows()
     monkeypatch.setattr(os, "replace", replace_refused)
-    with pytest.raises(WorkbookLocked, match="akses ditolak"):
+    with windows(), pytest.raises(WorkbookLocked, match="akses ditolak"):
         book.write_ranges([RangeUpdate("Realisasi", 2, 7, [["OK"]])])
     assert (tmp_path / "unit.xlsx").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["unit.xlsx"]
 
 
-def test_the_outbox_writes_letters_where_folders_cannot_be_fsynced(tmp_path, as_windows):
+def test_the_outbox_writes_letters_where_folders_cannot_be_fsynced(tmp_path):
     folder = tmp_path / "outbox" / "2026-W48"
     outbox = OutboxTransport(folder)
     sender = Mail.model_validate({}).sender
@@ -84,30 +84,28 @@ def test_the_outbox_writes_letters_where_folders_cannot_be_fsynced(tmp_path, as_
         "mingguan", "198609262015051001", "Siti", "siti@asemrowo.example", "Subjek", "t", "<p>h</p>"
     )
     message = build_message(letter, sender_name=sender.name, sender_address=sender.address)
-    as_windows()
-    with outbox:
+    with windows(), outbox:
         outbox.send(message, name="mingguan-198609262015051001")
     assert outbox.delivered("mingguan-198609262015051001")
     assert (folder / "index.html").exists()
 
 
-def test_a_lock_left_by_a_crashed_run_is_taken_over(tmp_path, as_windows):
+def test_a_lock_left_by_a_crashed_run_is_taken_over(tmp_path):
     lock = tmp_path / "state" / "run.lock"
     lock.parent.mkdir()
     crashed = {"pid": dead_pid(), "command": "weekly", "since": "2026-11-30T07:00:00+07:00"}
     lock.write_text(json.dumps(crashed), encoding="utf-8")
     stale: list[dict] = []
-    as_windows()
-    with pid_lock(lock, command="weekly", on_stale=stale.append):
-        assert json.loads(lock.read_text(encoding="utf-8"))["pid"] == os.getpid()
+    with windows(), pid_lock(lock, command="weekly", on_stale=stale.append):
+        holder = json.loads(lock.read_text(encoding="utf-8"))
+    assert holder["pid"] == os.getpid()
     assert stale == [crashed]
     assert not lock.exists()
 
 
-def test_a_lock_held_by_a_running_process_is_kept(tmp_path, as_windows):
+def test_a_lock_held_by_a_running_process_is_kept(tmp_path):
     lock = tmp_path / "run.lock"
     lock.write_text(json.dumps({"pid": live_pid(), "command": "weekly"}), encoding="utf-8")
-    as_windows()
-    with pytest.raises(LockBusy), pid_lock(lock, command="weekly"):
+    with windows(), pytest.raises(LockBusy), pid_lock(lock, command="weekly"):
         pass
     assert json.loads(lock.read_text(encoding="utf-8"))["pid"] == live_pid()

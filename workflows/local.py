@@ -57,6 +57,7 @@ _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _UNKEPT_PARTS = ("xl/charts/", "xl/media/", "xl/pivotTables/", "xl/vbaProject")
 # A formula cell in sheet XML (``<f>``, ``<f t="shared" .../>``), not ``<formula1>`` of a dropdown.
 _HAS_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_SHEET_DATA = re.compile(rb"<(?:\w+:)?sheetData[\s>].*</(?:\w+:)?sheetData>", re.DOTALL)
 # A formula cell as openpyxl writes it: no cached value (``<v />``) and no result type.
 _WRITTEN_FORMULA = re.compile(
     rb'<c r="([A-Z]+[0-9]+)"((?: s="[0-9]+")?)>(<f(?: [^>]*)?>[^<]*</f>)(?:<v\s*/>|<v></v>)</c>'
@@ -458,17 +459,40 @@ def _formula_cells(
             xml = archive.read(parts[title])
         except KeyError:
             continue
-        if _HAS_FORMULA.search(xml):
-            out[title] = _parse_formulas(xml)
+        cells = _formula_elements(xml)
+        if cells:
+            out[title] = _parse_formulas(cells)
     return out
 
 
-def _parse_formulas(xml: bytes) -> dict[str, _Formula]:
+def _formula_elements(xml: bytes) -> list[ET.Element]:
+    """The ``<c>`` elements that hold a formula, in sheet order.
+
+    Only those cells are parsed (a sheet of 10,000 rows may hold one formula); a sheet whose
+    markup does not allow that (namespace prefixes) is parsed whole.
+    """
+    data = _SHEET_DATA.search(xml)
+    found = list(_HAS_FORMULA.finditer(xml, data.start(), data.end())) if data else []
+    if not found:
+        return []
+    elements = []
+    try:
+        for match in found:
+            start = xml.rfind(b"<c ", 0, match.start())
+            end = xml.find(b"</c>", match.end())
+            element = ET.fromstring(xml[start : end + 4]) if 0 <= start < end else None
+            if element is None or element.tag != "c":
+                raise ET.ParseError("not a cell")
+            elements.append(element)
+    except ET.ParseError:
+        return [e for _, e in ET.iterparse(io.BytesIO(xml)) if _local_name(e.tag) == "c"]
+    return elements
+
+
+def _parse_formulas(elements: list[ET.Element]) -> dict[str, _Formula]:
     cells: dict[str, _Formula] = {}
     shared: dict[str, tuple[str, str]] = {}  # si → (formula, its cell) of shared formulas
-    for _, element in ET.iterparse(io.BytesIO(xml)):
-        if _local_name(element.tag) != "c":
-            continue
+    for element in elements:
         coord = element.get("r")
         kind = element.get("t")
         formula = value = None
@@ -485,7 +509,6 @@ def _parse_formulas(xml: bytes) -> dict[str, _Formula]:
                 value = ""  # a formula whose result is empty text
             if text is not None:
                 cells[coord] = _Formula(text, kind, value)
-        element.clear()
     return cells
 
 
