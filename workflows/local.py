@@ -302,20 +302,21 @@ class LocalWorkbook:
         data, fingerprint = self._read()
         book = self._load(data)
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            computed = _computed_formulas(book, _formula_cells(archive, book.sheetnames))
-            changed = apply(book)
-            if drop_default_sheet and len(book.sheetnames) > 1:
-                default = book.worksheets[0]
-                if (
-                    default.title == "Sheet"
-                    and default.max_row == 1
-                    and default["A1"].value is None
-                ):
-                    book.remove(default)
-            if not changed:
-                return
-            self._check_keepable(archive)
-        self._save(book, expected=fingerprint, computed=computed)
+            foreign = _foreign_parts(archive, self.drawn_tabs)
+            formulas = _formula_cells(archive, book.sheetnames)
+        changed = apply(book)
+        if drop_default_sheet and len(book.sheetnames) > 1:
+            default = book.worksheets[0]
+            if default.title == "Sheet" and default.max_row == 1 and default["A1"].value is None:
+                book.remove(default)
+        if not changed:
+            return
+        if foreign:  # only refused when writing: reading or a no-op loses nothing
+            raise WorkbookUnsafeToWrite(
+                f"Workbook {self.path.name} berisi grafik, gambar, pivot atau makro yang akan hilang bila "
+                "ditulis oleh capaian; tidak ada yang ditulis. Pindahkan objek itu ke berkas lain."
+            )
+        self._save(book, expected=fingerprint, formulas=formulas)
 
     def _check_not_open_elsewhere(self) -> None:
         holder = lock_holder(self.path)
@@ -325,28 +326,21 @@ class LocalWorkbook:
                 "ulang; tidak ada yang ditulis agar isian yang belum disimpan tidak hilang."
             )
 
-    def _check_keepable(self, archive: zipfile.ZipFile) -> None:
-        if _foreign_parts(archive, self.drawn_tabs):
-            raise WorkbookUnsafeToWrite(
-                f"Workbook {self.path.name} berisi grafik, gambar, pivot atau makro yang akan hilang bila "
-                "ditulis oleh capaian; tidak ada yang ditulis. Pindahkan objek itu ke berkas lain."
-            )
-
     def _save(
         self,
         book: XlsxBook,
         *,
         expected: Fingerprint | None = None,
-        computed: Mapping[str, Mapping[str, _Formula]] | None = None,
+        formulas: Mapping[str, Mapping[str, _Formula]] | None = None,
     ) -> None:
-        """Write ``book`` over the file, keeping the computed values of formulas still in it; with
-        ``expected``, only if the file is still the one that was read."""
+        """Write ``book`` over the file, keeping the computed values of the ``formulas`` read from
+        it that it still holds; with ``expected``, only if the file is still the one that was read."""
         if self.on_save is not None:
             self.on_save(book)
         book.properties.modified = self.fixed_time or dt.datetime.now(dt.UTC).replace(tzinfo=None)
         if self.fixed_time is not None:
             book.properties.created = self.fixed_time
-        unchanged = _unchanged_formulas(book, computed or {})
+        unchanged = _unchanged_formulas(book, formulas or {})
         raw = io.BytesIO()
         ExcelWriter(book, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
         values = {
@@ -388,11 +382,11 @@ def _local_name(tag: str) -> str:
 
 def _relationships(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str, str]]:
     """(id, type's last word, target part) of each relationship of ``part`` inside the package."""
-    folder, name = posixpath.split(part)
     try:
-        root = ET.fromstring(archive.read(posixpath.join(folder, "_rels", f"{name}.rels")))
+        root = ET.fromstring(archive.read(_rels_part(part)))
     except KeyError:
         return []
+    folder = posixpath.dirname(part)
     out = []
     for rel in root:
         target = rel.get("Target", "")
@@ -525,9 +519,9 @@ def _formula_text(f: ET.Element, coord: str, shared: dict[str, tuple[str, str]])
     return f"={f.text}" if f.text else None
 
 
-def _tab_rows(ws: Any, uncomputed: Mapping[str, _Formula]) -> Rows:
-    """A tab's values, with each formula that has no computed value given as its text."""
-    missing = {c: f.text for c, f in uncomputed.items() if f.value is None}
+def _tab_rows(ws: Any, formulas: Mapping[str, _Formula]) -> Rows:
+    """A tab's values, with each of its ``formulas`` that has no computed value given as its text."""
+    missing = {c: f.text for c, f in formulas.items() if f.value is None}
     if not missing:
         return trim_rows(ws.iter_rows(values_only=True))
     rows = [list(row) for row in ws.iter_rows(values_only=True)]
@@ -542,30 +536,16 @@ def _tab_rows(ws: Any, uncomputed: Mapping[str, _Formula]) -> Rows:
     return trim_rows(rows)
 
 
-def _computed_formulas(
-    book: XlsxBook, cells: Mapping[str, Mapping[str, _Formula]]
-) -> dict[str, dict[str, _Formula]]:
-    """The formula cells that carry a computed value, as openpyxl loaded them (``text`` is
-    openpyxl's own reading, so a cell can later be checked to be still that formula)."""
-    out: dict[str, dict[str, _Formula]] = {}
-    for title, formulas in cells.items():
-        ws = book[title]
-        for coord, f in formulas.items():
-            cell = ws._cells.get(coordinate_to_tuple(coord))  # never create an empty cell
-            if f.value is not None and cell is not None and cell.data_type == "f":
-                out.setdefault(title, {})[coord] = _Formula(str(cell.value), f.kind, f.value)
-    return out
-
-
 def _unchanged_formulas(
-    book: XlsxBook, computed: Mapping[str, Mapping[str, _Formula]]
+    book: XlsxBook, formulas: Mapping[str, Mapping[str, _Formula]]
 ) -> dict[str, dict[str, _Formula]]:
-    """Of ``computed``, the cells that still hold the same formula (capaian wrote no value there)."""
+    """Of the computed ``formulas`` read from the file, those still in ``book`` as they were (the
+    same formula in the same cell: capaian wrote nothing there), by tab."""
     out: dict[str, dict[str, _Formula]] = {}
     for ws in book.worksheets:
-        for coord, f in computed.get(ws.title, {}).items():
-            cell = ws._cells.get(coordinate_to_tuple(coord))
-            if cell is not None and cell.data_type == "f" and str(cell.value) == f.text:
+        for coord, f in formulas.get(ws.title, {}).items():
+            cell = ws._cells.get(coordinate_to_tuple(coord))  # never create an empty cell
+            if f.value is not None and cell is not None and cell.value == f.text:
                 out.setdefault(ws.title, {})[coord] = f
     return out
 
