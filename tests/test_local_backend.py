@@ -415,6 +415,11 @@ def test_a_merged_cell_over_a_system_column_is_a_clear_error(staff_book):
         "Sel) lalu jalankan lagi."
     )
     assert isinstance(caught.value, WorkbookError)
+    assert (caught.value.tab, caught.value.cell, caught.value.merged) == (
+        "Realisasi",
+        "G3",
+        "F3:G3",
+    )
     assert sha(staff_book) == before
 
 

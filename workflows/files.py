@@ -54,7 +54,7 @@ class ChangedOnDisk(Exception):
     """The target changed after it was read; it was left as it is and the new content dropped."""
 
 
-def temp_path(path: Path) -> Path:
+def _temp_path(path: Path) -> Path:
     """The temporary file this process writes before renaming it over ``path``."""
     return path.with_name(f".{path.name}.{os.getpid()}.tmp")
 
@@ -68,7 +68,7 @@ def write_atomically(path: Path, data: bytes, *, expected: Fingerprint | None = 
     in a program that locks it, as Excel does on Windows) propagates with nothing replaced.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temp_path(path)
+    tmp = _temp_path(path)
     try:
         with open(tmp, "wb") as handle:
             handle.write(data)

@@ -80,7 +80,18 @@ class WorkbookChanged(WorkbookError):
 
 
 class WorkbookMergedCell(WorkbookError):
-    """A cell capaian must write lies inside merged cells, where nothing can be written."""
+    """A cell capaian must write lies inside merged cells, where nothing can be written.
+
+    ``tab``, ``cell`` (``H5``) and ``merged`` (``G5:H6``) say where, for a finding.
+    """
+
+    def __init__(self, tab: str, cell: str, merged: str) -> None:
+        self.tab, self.cell, self.merged = tab, cell, merged
+        super().__init__(
+            f"Sel {cell} di tab '{tab}' berada dalam sel gabungan {merged}, sehingga capaian tidak "
+            "dapat menulis di sana dan tidak ada yang ditulis; pisahkan sel itu (Unmerge Cells / "
+            "Pisahkan Sel) lalu jalankan lagi."
+        )
 
 
 def to_cell_value(value: Any) -> Any:
@@ -105,12 +116,8 @@ def set_cell(ws: Worksheet, row: int, col: int, value: Any) -> None:
     """
     cell = ws.cell(row=row, column=col)
     if isinstance(cell, MergedCell):
-        merged = next((str(r) for r in ws.merged_cells.ranges if cell.coordinate in r), "")
-        raise WorkbookMergedCell(
-            f"Sel {cell.coordinate} di tab '{ws.title}' berada dalam sel gabungan {merged}, "
-            "sehingga capaian tidak dapat menulis di sana dan tidak ada yang ditulis; pisahkan sel "
-            "itu (Unmerge Cells / Pisahkan Sel) lalu jalankan lagi."
-        )
+        merged = next(str(r) for r in ws.merged_cells.ranges if cell.coordinate in r)
+        raise WorkbookMergedCell(ws.title, cell.coordinate, merged)
     value = to_cell_value(value)
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
