@@ -10,12 +10,15 @@ import datetime as dt
 import shutil
 import subprocess
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
 from conftest import DEMO_DATE
 
 from workflows.cli import main
+from workflows.local import LocalWorkbook
+from workflows.workbook import RangeUpdate
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
@@ -45,28 +48,32 @@ def trimmed(rows):
     return out
 
 
-def test_workbooks_written_by_the_weekly_job_open_unchanged(demo_config, tmp_path):
-    config_path = demo_config.base_dir / "config.yaml"
-    assert main(["weekly", "--config", str(config_path), "--date", DEMO_DATE]) == 0
-    folder = demo_config.path(demo_config.local.folder)
-    originals = [folder / "pelayanan.xlsx", folder / demo_config.summary.workbook]
-    out = tmp_path / "libreoffice"
+def resave(paths: list[Path], out: Path) -> list[Path]:
+    """Each workbook as LibreOffice saves it after opening it (formulas computed), in ``out``."""
     subprocess.run(
         [
             SOFFICE,
             "--headless",
-            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            f"-env:UserInstallation=file://{out}-profile",
             "--convert-to",
             "xlsx",
             "--outdir",
             str(out),
-            *map(str, originals),
+            *map(str, paths),
         ],
         check=True,
         capture_output=True,
         timeout=240,
     )
-    unit, summary = (out / p.name for p in originals)
+    return [out / p.name for p in paths]
+
+
+def test_workbooks_written_by_the_weekly_job_open_unchanged(demo_config, tmp_path):
+    config_path = demo_config.base_dir / "config.yaml"
+    assert main(["weekly", "--config", str(config_path), "--date", DEMO_DATE]) == 0
+    folder = demo_config.path(demo_config.local.folder)
+    originals = [folder / "pelayanan.xlsx", folder / demo_config.summary.workbook]
+    unit, summary = resave(originals, tmp_path / "libreoffice")
     for tab in ("Pegawai", "Indikator", "Realisasi", "Perilaku", "Refleksi"):
         assert trimmed(values(unit, tab)) == trimmed(values(originals[0], tab)), tab
     for tab in ("Ringkasan Pegawai", "Ringkasan Unit", "Capaian Indikator", "Riwayat", "Log Surat"):
@@ -75,3 +82,25 @@ def test_workbooks_written_by_the_weekly_job_open_unchanged(demo_config, tmp_pat
     assert "Grafik" in openpyxl.load_workbook(summary).sheetnames
     with zipfile.ZipFile(summary) as archive:
         assert any(name.startswith("xl/charts/chart") for name in archive.namelist())
+
+
+def test_staff_formulas_keep_the_values_libreoffice_computed(tmp_path):
+    typed = openpyxl.Workbook()
+    ws = typed.active
+    ws.title = "Realisasi"
+    ws.append(["Tanggal", "NIP", "ID Indikator", "Realisasi", "Bukti", "Keterangan", "Status"])
+    ws.append(["=DATE(2026,3,2)", "198609262015051001", "PLY-01", "=10+2", None, '="Lembur "&"2"'])
+    ws.append(["=A2+1", "198609262015051001", "PLY-02", "=D2/4", None, '=IF(D3>99,"x","")'])
+    for cell in ("A2", "A3"):
+        ws[cell].number_format = "DD/MM/YYYY"
+    typed.save(tmp_path / "unit.xlsx")
+    (saved,) = resave([tmp_path / "unit.xlsx"], tmp_path / "calc")  # as staff save it
+    book = LocalWorkbook(saved)
+    for status in ("OK", "Peringatan"):  # two runs, each writing its statuses
+        book.write_ranges([RangeUpdate("Realisasi", 2, 7, [[status], [status]])])
+        assert book.read_tabs(["Realisasi"])["Realisasi"][1:] == [
+            [dt.datetime(2026, 3, 2), "198609262015051001", "PLY-01", 12, None, "Lembur 2", status],
+            [dt.datetime(2026, 3, 3), "198609262015051001", "PLY-02", 3, None, None, status],
+        ]
+    (reopened,) = resave([saved], tmp_path / "again")  # LibreOffice computes the same values
+    assert trimmed(values(reopened, "Realisasi")) == trimmed(values(saved, "Realisasi"))

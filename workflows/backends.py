@@ -8,16 +8,25 @@ from .config import Config, Unit
 from .local import LocalWorkbook
 from .workbook import Workbook
 
+# The summary's chart tab: publish draws it afresh at every local save (``summary_on_save``).
+CHART_TAB = "Grafik"
+
 
 def open_workbook(
-    config: Config, workbook: str, *, label: str, on_save: Callable | None = None
+    config: Config,
+    workbook: str,
+    *,
+    label: str,
+    on_save: Callable | None = None,
+    drawn_tabs: tuple[str, ...] = (),
 ) -> Workbook:
     """The workbook named ``workbook`` in config (a file name, or a Google spreadsheet key)."""
     if config.backend == "google":
         from .google import open_google_workbook  # imported here: only this backend needs gspread
 
         return open_google_workbook(config, workbook, label=label)
-    return LocalWorkbook(config.path(config.local.folder) / workbook, label=label, on_save=on_save)
+    path = config.path(config.local.folder) / workbook
+    return LocalWorkbook(path, label=label, on_save=on_save, drawn_tabs=drawn_tabs)
 
 
 def open_unit(config: Config, unit: Unit) -> Workbook:
@@ -25,4 +34,10 @@ def open_unit(config: Config, unit: Unit) -> Workbook:
 
 
 def open_summary(config: Config, *, on_save: Callable | None = None) -> Workbook:
-    return open_workbook(config, config.summary.workbook, label="Ringkasan", on_save=on_save)
+    return open_workbook(
+        config,
+        config.summary.workbook,
+        label="Ringkasan",
+        on_save=on_save,
+        drawn_tabs=(CHART_TAB,),
+    )

@@ -1,9 +1,12 @@
 """Local ``.xlsx`` workbooks through openpyxl: the default backend, no Google account needed.
 
-What staff typed is never lost: formulas stay formulas, formats and other tabs stay as they were,
-a file that another program has open is not written, and every write goes to a temporary file
-that then replaces the workbook, so a crash never leaves a half-written file. A write that changes
-nothing does not touch the file at all, so running ``init`` twice leaves it byte-for-byte as it was.
+What staff typed is never lost: formulas stay formulas (with the values a spreadsheet program
+last computed for them, so they read the same after capaian's save), formats and other tabs stay
+as they were, a file that another program has open is not written, and every write goes to a
+temporary file that then replaces the workbook, so a crash never leaves a half-written file. A
+staff save that lands while capaian is saving wins: the workbook is only replaced if it is still
+the file that was read. A write that changes nothing does not touch the file at all, so running
+``init`` twice leaves it byte-for-byte as it was.
 """
 
 from __future__ import annotations
@@ -11,22 +14,29 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-import os
+import posixpath
+import re
+import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
+from openpyxl.formula.translate import Translator
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.workbook.workbook import Workbook as XlsxBook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from . import schema
+from .files import ChangedOnDisk, Fingerprint, remove_stale_temp_files, write_atomically
 from .workbook import (
     RangeUpdate,
     Rows,
@@ -45,6 +55,13 @@ from .workbook import (
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 # Parts openpyxl cannot read back and would silently drop on save.
 _UNKEPT_PARTS = ("xl/charts/", "xl/media/", "xl/pivotTables/", "xl/vbaProject")
+# A formula cell in sheet XML (``<f>``, ``<f t="shared" .../>``), not ``<formula1>`` of a dropdown.
+_HAS_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_SHEET_DATA = re.compile(rb"<(?:\w+:)?sheetData[\s>].*</(?:\w+:)?sheetData>", re.DOTALL)
+# A formula cell as openpyxl writes it: no cached value (``<v />``) and no result type.
+_WRITTEN_FORMULA = re.compile(
+    rb'<c r="([A-Z]+[0-9]+)"((?: s="[0-9]+")?)>(<f(?: [^>]*)?>[^<]*</f>)(?:<v\s*/>|<v></v>)</c>'
+)
 
 NUMBER_FORMATS = {
     "integer": "0",
@@ -56,6 +73,25 @@ NUMBER_FORMATS = {
 HEADER_FONT = Font(bold=True)
 STAFF_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 SYSTEM_HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
+
+
+class WorkbookChanged(WorkbookError):
+    """Someone saved the workbook while capaian was saving it: their save is kept, ours dropped."""
+
+
+class WorkbookMergedCell(WorkbookError):
+    """A cell capaian must write lies inside merged cells, where nothing can be written.
+
+    ``tab``, ``cell`` (``H5``) and ``merged`` (``G5:H6``) say where, for a finding.
+    """
+
+    def __init__(self, tab: str, cell: str, merged: str) -> None:
+        self.tab, self.cell, self.merged = tab, cell, merged
+        super().__init__(
+            f"Sel {cell} di tab '{tab}' berada dalam sel gabungan {merged}, sehingga capaian tidak "
+            "dapat menulis di sana dan tidak ada yang ditulis; pisahkan sel itu (Unmerge Cells / "
+            "Pisahkan Sel) lalu jalankan lagi."
+        )
 
 
 def to_cell_value(value: Any) -> Any:
@@ -74,8 +110,14 @@ def to_cell_value(value: Any) -> Any:
 
 
 def set_cell(ws: Worksheet, row: int, col: int, value: Any) -> None:
-    """Write a value; text stays text even when it starts with '=' (never becomes a formula)."""
+    """Write a value; text stays text even when it starts with '=' (never becomes a formula).
+
+    A cell covered by merged cells cannot hold a value of its own: ``WorkbookMergedCell``.
+    """
     cell = ws.cell(row=row, column=col)
+    if isinstance(cell, MergedCell):
+        merged = next(str(r) for r in ws.merged_cells.ranges if cell.coordinate in r)
+        raise WorkbookMergedCell(ws.title, cell.coordinate, merged)
     value = to_cell_value(value)
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
@@ -102,8 +144,10 @@ class LocalWorkbook:
     """One ``.xlsx`` file.
 
     ``on_save`` runs on the openpyxl workbook just before every save: the summary workbook uses
-    it to rebuild its chart, which openpyxl cannot read back. ``fixed_time`` pins the document's
-    modified time (the demo uses it so that its files are byte-for-byte reproducible).
+    it to rebuild its chart. ``drawn_tabs`` names the tabs whose charts capaian draws itself, so a
+    chart there is not mistaken for one a person made (those are never overwritten).
+    ``fixed_time`` pins the document's modified time (the demo uses it so that its files are
+    byte-for-byte reproducible).
     """
 
     refuses_concurrent_saves = True
@@ -114,26 +158,30 @@ class LocalWorkbook:
         *,
         label: str | None = None,
         on_save: Callable[[XlsxBook], None] | None = None,
+        drawn_tabs: Collection[str] = (),
         fixed_time: dt.datetime | None = None,
     ) -> None:
         self.path = Path(path)
         self.label = label or self.path.name
         self.on_save = on_save
+        self.drawn_tabs = tuple(drawn_tabs)
         self.fixed_time = fixed_time
 
     # -- reading -------------------------------------------------------------------------------
 
     def read_tabs(self, tabs: Sequence[str]) -> dict[str, Rows | None]:
-        book = self._open(read_only=True, data_only=True)
+        """Values as last computed; a formula with no computed value reads as its text (``=A2*2``),
+        so validation names it instead of seeing an empty cell."""
+        data, _ = self._read()
+        book = self._load(data, read_only=True, data_only=True)
         try:
-            out: dict[str, Rows | None] = {}
-            for wanted in tabs:
-                title = find_tab_title(book.sheetnames, wanted)
-                if title is None:
-                    out[wanted] = None
-                    continue
-                out[wanted] = trim_rows(book[title].iter_rows(values_only=True))
-            return out
+            titles = {wanted: find_tab_title(book.sheetnames, wanted) for wanted in tabs}
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                formulas = _formula_cells(archive, {t for t in titles.values() if t})
+            return {
+                wanted: None if title is None else _tab_rows(book[title], formulas.get(title, {}))
+                for wanted, title in titles.items()
+            }
         finally:
             book.close()
 
@@ -215,20 +263,34 @@ class LocalWorkbook:
 
     # -- internals -----------------------------------------------------------------------------
 
-    def _open(self, *, read_only: bool = False, data_only: bool = False) -> XlsxBook:
+    def _read(self) -> tuple[bytes, Fingerprint]:
+        """The file's bytes, and its fingerprint to tell later whether it is still this file."""
         if not self.path.exists():
             raise WorkbookNotFound(f"Workbook {self.path} tidak ditemukan.")
         try:
-            return openpyxl.load_workbook(self.path, read_only=read_only, data_only=data_only)
+            stat = self.path.stat()
+            data = self.path.read_bytes()
         except PermissionError:
             raise WorkbookLocked(
                 f"Workbook {self.path} tidak dapat dibuka: akses ditolak."
             ) from None
+        except OSError as exc:
+            raise self._unreadable(exc) from None
+        return data, Fingerprint.of(data, stat)
+
+    def _load(self, data: bytes, *, read_only: bool = False, data_only: bool = False) -> XlsxBook:
+        try:
+            return openpyxl.load_workbook(
+                io.BytesIO(data), read_only=read_only, data_only=data_only
+            )
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise WorkbookError(
-                f"Workbook {self.path} tidak dapat dibaca sebagai berkas .xlsx ({exc}). "
-                "Simpan ulang berkas dalam format Excel Workbook (.xlsx)."
-            ) from None
+            raise self._unreadable(exc) from None
+
+    def _unreadable(self, exc: Exception) -> WorkbookError:
+        return WorkbookError(
+            f"Workbook {self.path} tidak dapat dibaca sebagai berkas .xlsx ({exc}). "
+            "Simpan ulang berkas dalam format Excel Workbook (.xlsx)."
+        )
 
     def _sheet(self, book: XlsxBook, tab: str) -> Worksheet:
         title = find_tab_title(book.sheetnames, tab)
@@ -239,20 +301,29 @@ class LocalWorkbook:
         return book[title]
 
     def _create_empty(self) -> None:
-        book = XlsxBook()
-        self._save(book)
+        self._save(XlsxBook())
 
     def _edit(self, apply: Callable[[XlsxBook], bool], *, drop_default_sheet: bool = False) -> None:
         self._check_not_open_elsewhere()
-        self._check_keepable()
-        book = self._open()
+        remove_stale_temp_files(self.path.parent, target=self.path.name)
+        data, fingerprint = self._read()
+        book = self._load(data)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            foreign = _foreign_parts(archive, self.drawn_tabs)
+            formulas = _formula_cells(archive, book.sheetnames)
         changed = apply(book)
         if drop_default_sheet and len(book.sheetnames) > 1:
             default = book.worksheets[0]
             if default.title == "Sheet" and default.max_row == 1 and default["A1"].value is None:
                 book.remove(default)
-        if changed:
-            self._save(book)
+        if not changed:
+            return
+        if foreign:  # only refused when writing: reading or a no-op loses nothing
+            raise WorkbookUnsafeToWrite(
+                f"Workbook {self.path.name} berisi grafik, gambar, pivot atau makro yang akan hilang bila "
+                "ditulis oleh capaian; tidak ada yang ditulis. Pindahkan objek itu ke berkas lain."
+            )
+        self._save(book, expected=fingerprint, formulas=formulas)
 
     def _check_not_open_elsewhere(self) -> None:
         holder = lock_holder(self.path)
@@ -262,61 +333,247 @@ class LocalWorkbook:
                 "ulang; tidak ada yang ditulis agar isian yang belum disimpan tidak hilang."
             )
 
-    def _check_keepable(self) -> None:
-        if self.on_save is not None or not self.path.exists():
-            return  # a system-owned workbook: on_save rebuilds what openpyxl drops
-        try:
-            with zipfile.ZipFile(self.path) as archive:
-                unkept = sorted(
-                    {p for n in archive.namelist() for p in _UNKEPT_PARTS if n.startswith(p)}
-                )
-        except zipfile.BadZipFile:
-            return  # _open reports it
-        if unkept:
-            raise WorkbookUnsafeToWrite(
-                f"Workbook {self.path.name} berisi grafik, gambar, pivot atau makro yang akan hilang bila "
-                "ditulis oleh capaian; tidak ada yang ditulis. Pindahkan objek itu ke berkas lain."
-            )
-
-    def _save(self, book: XlsxBook) -> None:
+    def _save(
+        self,
+        book: XlsxBook,
+        *,
+        expected: Fingerprint | None = None,
+        formulas: Mapping[str, Mapping[str, _Formula]] | None = None,
+    ) -> None:
+        """Write ``book`` over the file, keeping the computed values of the ``formulas`` read from
+        it that it still holds; with ``expected``, only if the file is still the one that was read."""
         if self.on_save is not None:
             self.on_save(book)
         book.properties.modified = self.fixed_time or dt.datetime.now(dt.UTC).replace(tzinfo=None)
         if self.fixed_time is not None:
             book.properties.created = self.fixed_time
+        unchanged = _unchanged_formulas(book, formulas or {})
         raw = io.BytesIO()
         ExcelWriter(book, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
-        write_atomically(self.path, _normalise_zip(raw.getvalue()))
+        values = {
+            ws.path.lstrip("/"): unchanged[ws.title]
+            for ws in book.worksheets
+            if ws.title in unchanged
+        }
+        try:
+            write_atomically(self.path, _normalise_zip(raw.getvalue(), values), expected=expected)
+        except ChangedOnDisk:
+            raise WorkbookChanged(
+                f"Workbook {self.path.name} disimpan orang lain saat capaian sedang menyimpannya; "
+                "simpanan itu dipertahankan, dan yang hendak ditulis capaian (misalnya status) akan "
+                "ditulis pada proses berikutnya."
+            ) from None
+        except PermissionError:
+            raise WorkbookLocked(
+                f"Workbook {self.path.name} tidak dapat ditulis: akses ditolak (mungkin sedang dibuka "
+                "program lain)."
+            ) from None
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, fsync it, then rename it over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+# -- formulas and their computed values, in the sheet XML -------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Formula:
+    """A formula cell as stored: its formula, and the value a spreadsheet program computed for it
+    (``value`` as written in the XML, of result type ``kind``; None when never computed)."""
+
+    text: str  # "=A2*2", shared formulas translated to this cell
+    kind: str | None  # the cell's ``t``: None/"n" number, "str", "b", "e"
+    value: str | None
+
+
+def _local_name(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _relationships(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str, str]]:
+    """(id, type's last word, target part) of each relationship of ``part`` inside the package."""
     try:
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    except PermissionError:
-        raise WorkbookLocked(
-            f"Workbook {path.name} tidak dapat ditulis: akses ditolak (mungkin sedang dibuka program lain)."
-        ) from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    dir_fd = os.open(path.parent, os.O_RDONLY)
+        root = ET.fromstring(archive.read(_rels_part(part)))
+    except KeyError:
+        return []
+    folder = posixpath.dirname(part)
+    out = []
+    for rel in root:
+        target = rel.get("Target", "")
+        if not target or rel.get("TargetMode") == "External":
+            continue
+        if target.startswith("/"):
+            resolved = target.lstrip("/")
+        else:
+            resolved = posixpath.normpath(posixpath.join(folder, target))
+        out.append((rel.get("Id", ""), rel.get("Type", "").rpartition("/")[2], resolved))
+    return out
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each tab title's worksheet part (``xl/worksheets/sheet1.xml``)."""
     try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+        root = ET.fromstring(archive.read("xl/workbook.xml"))
+    except KeyError:
+        return {}
+    targets = {rid: target for rid, _, target in _relationships(archive, "xl/workbook.xml")}
+    out = {}
+    for sheet in root.iter():
+        if _local_name(sheet.tag) != "sheet":
+            continue
+        rid = next((v for k, v in sheet.attrib.items() if _local_name(k) == "id"), None)
+        if rid in targets:
+            out[sheet.get("name", "")] = targets[rid]
+    return out
 
 
-def _normalise_zip(data: bytes) -> bytes:
-    """The same archive with fixed entry times, so equal content gives equal bytes."""
+def _foreign_parts(archive: zipfile.ZipFile, drawn_tabs: Collection[str]) -> list[str]:
+    """Parts openpyxl would drop that are not the charts capaian draws in ``drawn_tabs``."""
+    unkept = {n for n in archive.namelist() if n.startswith(_UNKEPT_PARTS)}
+    if not unkept:
+        return []
+    sheets = _sheet_parts(archive)
+    own: set[str] = set()
+    for tab in drawn_tabs:
+        title = find_tab_title(list(sheets), tab)
+        drawings = [] if title is None else _relationships(archive, sheets[title])
+        for _, kind, drawing in drawings:
+            if kind != "drawing":
+                continue
+            for _, kind, chart in _relationships(archive, drawing):
+                if kind == "chart":
+                    own |= {chart, _rels_part(chart)}
+                    own |= {t for _, _, t in _relationships(archive, chart)}  # its style, colours
+    return sorted(unkept - own)
+
+
+def _rels_part(part: str) -> str:
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", f"{name}.rels")
+
+
+def _formula_cells(
+    archive: zipfile.ZipFile, titles: Collection[str]
+) -> dict[str, dict[str, _Formula]]:
+    """The formula cells of each named tab, by coordinate, read from the sheet XML."""
+    parts = _sheet_parts(archive)
+    out = {}
+    for title in titles:
+        try:
+            xml = archive.read(parts[title])
+        except KeyError:
+            continue
+        cells = _formula_elements(xml)
+        if cells:
+            out[title] = _parse_formulas(cells)
+    return out
+
+
+def _formula_elements(xml: bytes) -> list[ET.Element]:
+    """The ``<c>`` elements that hold a formula, in sheet order.
+
+    Only those cells are parsed (a sheet of 10,000 rows may hold one formula); a sheet whose
+    markup does not allow that (namespace prefixes) is parsed whole.
+    """
+    data = _SHEET_DATA.search(xml)
+    found = list(_HAS_FORMULA.finditer(xml, data.start(), data.end())) if data else []
+    if not found:
+        return []
+    elements = []
+    try:
+        for match in found:
+            start = xml.rfind(b"<c ", 0, match.start())
+            end = xml.find(b"</c>", match.end())
+            element = ET.fromstring(xml[start : end + 4]) if 0 <= start < end else None
+            if element is None or element.tag != "c":
+                raise ET.ParseError("not a cell")
+            elements.append(element)
+    except ET.ParseError:
+        return [e for _, e in ET.iterparse(io.BytesIO(xml)) if _local_name(e.tag) == "c"]
+    return elements
+
+
+def _parse_formulas(elements: list[ET.Element]) -> dict[str, _Formula]:
+    cells: dict[str, _Formula] = {}
+    shared: dict[str, tuple[str, str]] = {}  # si → (formula, its cell) of shared formulas
+    for element in elements:
+        coord = element.get("r")
+        kind = element.get("t")
+        formula = value = None
+        has_value = False
+        for child in element:
+            name = _local_name(child.tag)
+            if name == "f":
+                formula = child
+            elif name == "v":
+                has_value, value = True, child.text
+        if coord and formula is not None:
+            text = _formula_text(formula, coord, shared)
+            if value is None and has_value and kind == "str":
+                value = ""  # a formula whose result is empty text
+            if text is not None:
+                cells[coord] = _Formula(text, kind, value)
+    return cells
+
+
+def _formula_text(f: ET.Element, coord: str, shared: dict[str, tuple[str, str]]) -> str | None:
+    si = f.get("si")
+    if f.get("t") == "shared" and si is not None:
+        if f.text:
+            shared[si] = (f"={f.text}", coord)
+        elif si in shared:
+            text, origin = shared[si]
+            return Translator(text, origin=origin).translate_formula(coord)
+        else:
+            return None
+    return f"={f.text}" if f.text else None
+
+
+def _tab_rows(ws: Any, formulas: Mapping[str, _Formula]) -> Rows:
+    """A tab's values, with each of its ``formulas`` that has no computed value given as its text."""
+    missing = {c: f.text for c, f in formulas.items() if f.value is None}
+    if not missing:
+        return trim_rows(ws.iter_rows(values_only=True))
+    rows = [list(row) for row in ws.iter_rows(values_only=True)]
+    for coord, text in missing.items():
+        r, c = coordinate_to_tuple(coord)
+        while len(rows) < r:
+            rows.append([])
+        row = rows[r - 1]
+        row.extend([None] * (c - len(row)))
+        if row[c - 1] is None:
+            row[c - 1] = text
+    return trim_rows(rows)
+
+
+def _unchanged_formulas(
+    book: XlsxBook, formulas: Mapping[str, Mapping[str, _Formula]]
+) -> dict[str, dict[str, _Formula]]:
+    """Of the computed ``formulas`` read from the file, those still in ``book`` as they were (the
+    same formula in the same cell: capaian wrote nothing there), by tab."""
+    out: dict[str, dict[str, _Formula]] = {}
+    for ws in book.worksheets:
+        for coord, f in formulas.get(ws.title, {}).items():
+            cell = ws._cells.get(coordinate_to_tuple(coord))  # never create an empty cell
+            if f.value is not None and cell is not None and cell.value == f.text:
+                out.setdefault(ws.title, {})[coord] = f
+    return out
+
+
+def _with_computed_values(xml: bytes, formulas: Mapping[str, _Formula]) -> bytes:
+    """Sheet XML written by openpyxl with each formula's computed value put back beside it."""
+
+    def put_back(match: re.Match[bytes]) -> bytes:
+        f = formulas.get(match[1].decode("ascii"))
+        if f is None or f.value is None:
+            return match[0]
+        kind = f' t="{f.kind}"'.encode() if f.kind and f.kind != "n" else b""
+        value = escape(f.value).encode("utf-8")
+        return b'<c r="%s"%s%s>%s<v>%s</v></c>' % (match[1], match[2], kind, match[3], value)
+
+    return _WRITTEN_FORMULA.sub(put_back, xml)
+
+
+def _normalise_zip(data: bytes, computed: Mapping[str, Mapping[str, _Formula]]) -> bytes:
+    """The same archive with fixed entry times (so equal content gives equal bytes) and the
+    formulas' computed values put back into the sheets named in ``computed``."""
     out = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(data)) as src,
@@ -326,7 +583,10 @@ def _normalise_zip(data: bytes) -> bytes:
             entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = info.external_attr
-            dst.writestr(entry, src.read(info.filename))
+            content = src.read(info.filename)
+            if info.filename in computed:
+                content = _with_computed_values(content, computed[info.filename])
+            dst.writestr(entry, content)
     return out.getvalue()
 
 

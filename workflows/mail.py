@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .config import ADDRESS, Mail
+from .files import remove_stale_temp_files, write_atomically
 from .letters import Rendered
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]")
@@ -105,43 +106,45 @@ class Transport(Protocol):
         may have; ``MailError`` that the transport cannot be used any more (nothing was sent).
         """
 
+    def delivered(self, name: str) -> bool | None:
+        """Whether the message sent as ``name`` reached its destination: True or False where the
+        transport can tell (a run cut short between sending and recording), None where not."""
+
 
 # -- outbox ----------------------------------------------------------------------------------------
 
 
 class OutboxTransport:
-    """One ``.eml`` (and an ``.html`` preview) per letter in ``folder``; ``index.html`` lists them."""
+    """One ``.eml`` (and an ``.html`` preview) per letter in ``folder``; ``index.html`` lists them.
+
+    Each file is written whole or not at all (temporary file, then rename), so a letter is in the
+    outbox exactly when its ``.eml`` is; a batch starts by clearing the temporary files a killed
+    run left behind.
+    """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
     def __enter__(self) -> OutboxTransport:
         self.folder.mkdir(parents=True, exist_ok=True)
+        remove_stale_temp_files(self.folder)
         return self
 
     def __exit__(self, *exc: object) -> None:
         write_index(self.folder)
 
     def send(self, message: EmailMessage, *, name: str) -> None:
-        stem = _SAFE_NAME.sub("_", name)
         preview = message.get_body(preferencelist=("html",))
         if preview is not None:
-            _write_atomic(self.folder / f"{stem}.html", preview.get_content().encode("utf-8"))
-        _write_atomic(self.folder / f"{stem}.eml", message.as_bytes())
+            write_atomically(self._file(name, ".html"), preview.get_content().encode("utf-8"))
+        write_atomically(self._file(name, ".eml"), message.as_bytes())
 
-    @property
-    def index(self) -> Path:
-        return self.folder / "index.html"
+    def delivered(self, name: str) -> bool:
+        """Whether the letter ``name`` is in the outbox (its ``.eml`` reached the disk)."""
+        return self._file(name, ".eml").is_file()
 
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file, fsync, then rename: a crash leaves the old file or the new one."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    def _file(self, name: str, suffix: str) -> Path:
+        return self.folder / f"{_SAFE_NAME.sub('_', name)}{suffix}"
 
 
 def write_index(folder: Path) -> Path:
@@ -172,7 +175,7 @@ def write_index(folder: Path) -> Path:
         + "\n</table>\n</body></html>\n"
     )
     path = folder / "index.html"
-    _write_atomic(path, page.encode("utf-8"))
+    write_atomically(path, page.encode("utf-8"))
     return path
 
 
@@ -199,7 +202,6 @@ class SmtpTransport:
         self.sleep = sleep
         self.client: smtplib.SMTP | None = None
         self.sent = 0
-        self.connections = 0
 
     def __enter__(self) -> SmtpTransport:
         self._connect()
@@ -231,7 +233,6 @@ class SmtpTransport:
                 "Periksa host, port, dan pengaturan ssl/starttls di config.yaml."
             ) from None
         self.client = client
-        self.connections += 1
 
     def _open_client(self) -> smtplib.SMTP:
         """Connect, secure and log in; the socket is closed again if any step fails."""
@@ -262,6 +263,10 @@ class SmtpTransport:
         finally:
             self.client.close()
             self.client = None
+
+    def delivered(self, name: str) -> None:
+        """An SMTP server keeps no record a client can ask: whether it arrived cannot be told."""
+        return None
 
     def send(self, message: EmailMessage, *, name: str) -> None:
         if self.sent and self.smtp_settings.pause_seconds:
