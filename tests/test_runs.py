@@ -192,3 +192,32 @@ def test_validate_json_is_the_finding_list(demo_config, capsys):
     findings = json.loads(capsys.readouterr().out)
     assert {f["severity"] for f in findings} == {"error", "warning"}
     assert all(set(f) >= {"workbook", "tab", "row", "column", "code", "message"} for f in findings)
+
+
+def test_an_outbox_letter_whose_file_never_reached_the_disk_is_sent_again(demo_config, capsys):
+    from workflows import mail
+
+    config = with_mail(demo_config)
+    real_send = mail.OutboxTransport.send
+    sent = []
+
+    def die_on_the_fifth(self, message, *, name):
+        if len(sent) == 4:
+            raise RuntimeError("listrik padam")  # after the journal's intent, before the .eml
+        sent.append(name)
+        return real_send(self, message, name=name)
+
+    mail.OutboxTransport.send = die_on_the_fifth
+    try:
+        assert run(config, "weekly") == 1
+    finally:
+        mail.OutboxTransport.send = real_send
+    outbox = config.path(config.mail.outbox) / "2026-W48"
+    assert len(list(outbox.glob("*.eml"))) == 4
+    capsys.readouterr()
+    assert run(config, "letters") == 0
+    out = capsys.readouterr().out
+    assert "terputus di tengah pengiriman" not in out  # known unsent, not "belum pasti"
+    assert len(list(outbox.glob("mingguan-*.eml"))) == 49
+    total = out.split("Jumlah")[1].split()
+    assert total[2:6] == ["45", "4", "0", "0"]  # 45 sent now (the fifth among them), 4 skipped

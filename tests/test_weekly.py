@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import socket
 import subprocess
 import sys
 from email.message import EmailMessage
@@ -221,10 +222,17 @@ def test_a_second_run_at_the_same_time_is_refused(demo_config, capsys):
     try:
         lock = config.path(config.state.folder) / weekly.LOCK_FILE
         lock.parent.mkdir(parents=True, exist_ok=True)
-        lock.write_text(f'{{"pid": {holder.pid}, "command": "weekly", "since": "07:00"}}')
+        host = socket.gethostname()
+        lock.write_text(
+            f'{{"pid": {holder.pid}, "command": "weekly", "since": "2026-11-30T07:00:00+07:00",'
+            f' "user": "budi", "host": "{host}"}}'
+        )
         assert run(config) == 1
-        err = capsys.readouterr().err
-        assert f"Proses 'weekly' lain sedang berjalan sejak 07:00 (PID {holder.pid})" in err
+        assert capsys.readouterr().err == (
+            f"Proses 'weekly' (PID {holder.pid}, pengguna budi di komputer {host}) sedang "
+            "berjalan sejak Senin, 30 November 2026 pukul 07.00; tunggu sampai selesai lalu "
+            f"jalankan lagi, atau hapus berkas {lock} bila yakin proses itu sudah tidak berjalan.\n"
+        )
     finally:
         holder.kill()
         holder.wait()

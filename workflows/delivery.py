@@ -102,6 +102,7 @@ def send_batch(
     with open_journal(config) as journal:
         delivery.unfinished = _settle_unfinished(
             journal,
+            transport,
             week=week_key,
             kinds=kinds,
             resend_unfinished=config.mail.unfinished_sends == "resend",
@@ -129,20 +130,29 @@ def send_batch(
 
 def _settle_unfinished(
     journal: SendJournal,
+    transport: Transport,
     *,
     week: str,
     kinds: Sequence[str],
     resend_unfinished: bool,
     dry_run: bool,
 ) -> list[Entry]:
-    """Report letters whose send was cut short (intent with no outcome).
+    """Settle or report letters whose send was cut short (intent with no outcome).
 
-    This week's are returned to be listed (or resent when config says so); earlier weeks' are
-    closed as "uncertain" so they are reported once, not at every run forever.
+    Where the transport can tell (the outbox: did the ``.eml`` reach the disk?), this week's are
+    recorded as sent, or as failed and so sent again. The others of this week are returned to be
+    listed (or resent when config says so); earlier weeks' are closed as "uncertain" so they are
+    reported once, not at every run forever.
     """
     reported = []
     for entry in journal.pending_unfinished():
         if entry.kind not in kinds:
+            continue
+        known = None if dry_run else transport.delivered(f"{entry.kind}-{entry.nip}")
+        if entry.week == week and known is not None:
+            record = journal.done if known else journal.failed
+            note = {} if known else {"note": "berkas .eml tidak pernah tersimpan; dikirim ulang"}
+            record(entry.key, address=entry.address, message_id=entry.message_id, **note)
             continue
         if entry.week != week:
             if not dry_run:

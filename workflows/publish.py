@@ -21,7 +21,7 @@ from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook as XlsxBook
 
-from .backends import open_summary
+from .backends import CHART_TAB, open_summary
 from .calendar import RunWeek, run_week
 from .check import ValidationRun, temuan_rows
 from .config import Config
@@ -39,7 +39,6 @@ from .schema import Tab, summary_tabs, tab
 from .score import ScoreResult, score_week
 from .workbook import Rows, Workbook, WorkbookNotFound
 
-CHART_TAB = "Grafik"
 UNREADABLE = "Tidak terbaca"  # Ringkasan Unit's note on a unit whose workbook could not be used
 PREDIKAT_COLOURS = {
     SANGAT_BAIK: "63BE7B",

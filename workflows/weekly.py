@@ -288,10 +288,4 @@ def run_lock(ctx: RunContext) -> Iterator[Path]:
         with pid_lock(path, command=ctx.command) as held:
             yield held
     except LockBusy as busy:
-        holder = busy.holder
-        raise CommandError(
-            f"Proses '{holder.get('command', '?')}' lain sedang berjalan sejak "
-            f"{holder.get('since', '?')} (PID {holder.get('pid')}). Tunggu sampai selesai, lalu "
-            f"jalankan lagi; bila yakin tidak ada proses yang berjalan, hapus berkas {path}.",
-            EXIT_FAILED,
-        ) from None
+        raise CommandError(str(busy), EXIT_FAILED) from None
