@@ -375,7 +375,7 @@ WHOLE_TAB_CASES = [
         lambda r: rename_column(r, "Realisasi", "Bukti", "Buktii"),
         "Realisasi",
         "Bukti",
-        "renamed-column",
+        "renamed-optional-column",
         "warning",
         False,
     ),

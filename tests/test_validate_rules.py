@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 from test_validate_corpus import PERIOD, STRANGER, TEMPLATES, TODAY, A, B, C, clean_unit, validate
 
-from workflows.validate import CODES, combine, realisasi_statuses, validate_unit, validate_units
+from workflows.validate import RULES, combine, realisasi_statuses, validate_unit, validate_units
 
 
 def add(raw: dict, tab_name: str, **cells) -> int:
@@ -144,8 +144,8 @@ def test_nip_structure_check_can_be_switched_off():
 
 
 def test_every_code_has_a_severity_and_an_indonesian_template():
-    assert {r.severity for r in CODES.values()} == {"error", "warning"}
-    assert all(r.template.strip() and "  " not in r.template for r in CODES.values())
+    assert {r.severity for r in RULES.values()} == {"error", "warning"}
+    assert all(r.template.strip() and "  " not in r.template for r in RULES.values())
 
 
 def test_a_huge_tab_stays_fast_enough_for_tests():

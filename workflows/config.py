@@ -308,6 +308,24 @@ class Nip(_Strict):
     check_structure: bool = True  # PPPK numbers are encoded differently: set false to relax
 
 
+class Validation(_Strict):
+    """Validation's settings, passed whole into the pure validate functions."""
+
+    # How alike (0-1, difflib ratio) an unknown header must be to a column's name to be reported
+    # as that column renamed rather than as a column missing.
+    header_match: float = Field(default=0.75, gt=0, le=1)
+    # Indicator units (Satuan) that mean a percentage: a value over 100 then warns.
+    percent_units: tuple[str, ...] = ("%", "persen")
+
+    @field_validator("percent_units")
+    @classmethod
+    def _folded(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        folded = tuple(unit.strip().casefold() for unit in value)
+        if not all(folded):
+            raise ValueError("setiap satuan persen harus berisi teks, misalnya '%' atau 'persen'")
+        return folded
+
+
 class Config(_Strict):
     organisation: str = "Kecamatan Asemrowo"
     period: Period
@@ -323,6 +341,7 @@ class Config(_Strict):
     letters: Letters = Letters()
     schedule: Schedule = Schedule()
     nip: Nip = Nip()
+    validation: Validation = Validation()
     base_dir: Path = Path(".")  # the config file's folder; set by load_config
 
     @field_validator("timezone")

@@ -1,13 +1,18 @@
-"""A finding: one problem in what staff typed, as data (frictionless-style).
+"""Findings and the rule registry: each problem in what staff typed, as data (frictionless-style).
 
-``code`` is a stable slug the code branches on; ``message`` is the Indonesian sentence for the
-user, made from that code's template, saying what is wrong and what to type instead.
+Every check declares the findings it can yield with ``@declares(Rule(...))`` right above its
+logic: a stable code, the severity, the Indonesian problem and fix (``str.format`` templates), the
+tab and column it concerns and an example. ``RULES`` collects the declarations (complete once
+``workflows.validate`` is imported); ``make_finding`` builds a finding from its rule alone, so a
+code's severity and wording live in one place, and ``docs/findings.md`` is generated from the
+same declarations (``python -m workflows.sheet_docs``). Code branches on ``code``, never on text.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Literal
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field, replace
+from typing import Literal, TypeVar
 
 Severity = Literal["error", "warning"]
 STATUS_FOR_SEVERITY = {"error": "Ditolak", "warning": "Peringatan"}
@@ -26,3 +31,72 @@ class Finding:
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One kind of finding, declared beside the check that yields it.
+
+    ``problem`` and ``fix`` are joined into the message; their fields are ``column``, ``value``,
+    ``tab`` and whatever the check passes. ``example`` holds ``make_finding`` arguments (``row``,
+    ``value``, the template's own fields; ``tab``/``column`` default to the declared ones) for the
+    generated docs. ``tab``/``column`` None means any; ``column_types`` names schema column types
+    whose every column the rule concerns (a cell that does not parse as that type).
+    """
+
+    code: str
+    severity: Severity
+    problem: str
+    fix: str
+    example: Mapping[str, object] = field(default_factory=dict)
+    tab: str | None = None
+    column: str | None = None
+    column_types: tuple[str, ...] = ()
+    check: str = ""  # "module.function" of the check that yields it, set by ``declares``
+
+    def message(self, **fields: object) -> str:
+        """The problem and how to fix it, as one Indonesian text starting with a capital."""
+        body = f"{self.problem} {self.fix}".format(**fields)
+        return body[:1].upper() + body[1:]
+
+    def example_arguments(self) -> dict[str, object]:
+        """``make_finding`` keyword arguments that show this rule on its example."""
+        return {"tab": self.tab or "", "column": self.column, **self.example}
+
+
+RULES: dict[str, Rule] = {}
+_Check = TypeVar("_Check", bound=Callable)
+
+
+def declares(*rules: Rule) -> Callable[[_Check], _Check]:
+    """Register ``rules`` as the findings the decorated check yields; the check is unchanged."""
+
+    def register(check: _Check) -> _Check:
+        for rule in rules:
+            if rule.code in RULES:
+                raise ValueError(f"finding code {rule.code!r} is declared twice")
+            RULES[rule.code] = replace(rule, check=f"{check.__module__}.{check.__qualname__}")
+        return check
+
+    return register
+
+
+def make_finding(
+    code: str,
+    *,
+    workbook: str,
+    tab: str,
+    row: int | None = None,
+    column: str | None = None,
+    value: str | None = None,
+    **params: object,
+) -> Finding:
+    """A finding of a declared rule: the message says where (tab, row) and what to type instead.
+
+    The severity is the rule's own; ``KeyError`` for a code no check declares.
+    """
+    rule = RULES[code]
+    body = rule.message(column=column or "", value=value or "", tab=tab, **params)
+    where = f"Tab {tab}" if tab else f"Workbook {workbook}"
+    where += f" baris {row}" if row is not None else ""
+    return Finding(workbook, tab, row, column, value, rule.severity, code, f"{where}: {body}")

@@ -3,7 +3,8 @@
 Every parser takes a ``pd.Series`` of raw cell values (``str``, ``int``, ``float``, ``bool``,
 ``datetime``, sheet serial numbers or ``None``) and returns a :class:`Parsed`: the typed values,
 a per-cell problem code (``None`` where the cell is fine or blank) and a blank mask. The codes are
-the finding codes of ``validate.py``; turning them into findings and messages is its job.
+the finding codes declared above each parser (``@declares``); turning them into findings and
+messages is ``validate.py``'s job.
 
 Realisasi can hold a million rows, so the hot parsers (numbers, dates, NIPs) work on whole columns
 with ``str`` regexes, ``pd.to_datetime`` with explicit formats and numpy; only the rare odd cell
@@ -21,12 +22,15 @@ from typing import NamedTuple, TypeVar
 import numpy as np
 import pandas as pd
 
+from .findings import Rule, declares
 from .indonesian import MONTH_NUMBERS
 
 FORMULA_ERRORS = frozenset(
     {"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#ERROR!", "#SPILL!"}
     | {"#CALC!", "#GETTING_DATA"}
 )
+# Line breaks and other control characters: a value holding one cannot go into a mail header.
+CONTROL_CHARACTERS = r"[\x00-\x1f\x7f\x85\u2028\u2029]"
 # Day 0 of Excel and Google Sheets serial dates (1900 leap-year bug included).
 SERIAL_EPOCH = pd.Timestamp("1899-12-30")
 _SERIAL_MAX = 2_958_465  # 9999-12-31
@@ -69,6 +73,15 @@ def _classify(raw: pd.Series) -> _Cells:
     return _Cells(kind, text)
 
 
+@declares(
+    Rule(
+        "formula-error",
+        "error",
+        problem="{column} berisi galat rumus {value}.",
+        fix="Perbaiki rumusnya atau ketik nilainya langsung.",
+        example={"tab": "Realisasi", "row": 12, "column": "Realisasi", "value": "#REF!"},
+    )
+)
 def _new_problems(index: pd.Index, cells: _Cells) -> pd.Series:
     problems = pd.Series(None, index=index, dtype=object)
     problems[cells.kind.eq("error")] = "formula-error"
@@ -159,6 +172,22 @@ def fold_choice(text: pd.Series) -> pd.Series:
     return text.str.replace(r"[\s_]+", " ", regex=True).str.strip().str.casefold()
 
 
+@declares(
+    Rule(
+        "invalid-choice",
+        "error",
+        problem="{column} '{value}' tidak dikenal.",
+        fix="Pilih salah satu: {choices}.",
+        column_types=("choice", "bool"),
+        example={
+            "tab": "Pegawai",
+            "row": 7,
+            "column": "Status",
+            "value": "Pensiun",
+            "choices": "Aktif, Nonaktif",
+        },
+    )
+)
 @per_unique
 def parse_choice(raw: pd.Series, choices: dict[str, tuple[str, ...]]) -> Parsed:
     """The canonical allowed value (case- and space-insensitive, synonyms accepted)."""
@@ -176,7 +205,10 @@ def parse_choice(raw: pd.Series, choices: dict[str, tuple[str, ...]]) -> Parsed:
 
 
 _URL = r"(?i)https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?"
-_EMAIL = r"[A-Za-z0-9._%+'\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
+_DOMAIN_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"  # no hyphen at either end
+# Every address accepted here is one mail.check_address accepts, so a bad one is a finding
+# in the sheet, never a failed letter.
+_EMAIL = rf"[A-Za-z0-9._%+'-]+@(?:{_DOMAIN_LABEL}\.)+[A-Za-z]{{2,}}"
 
 
 def _parse_pattern(raw: pd.Series, pattern: str, code: str) -> Parsed:
@@ -190,12 +222,32 @@ def _parse_pattern(raw: pd.Series, pattern: str, code: str) -> Parsed:
     return Parsed(values, problems, cells.kind.eq("blank"))
 
 
+@declares(
+    Rule(
+        "invalid-url",
+        "error",
+        problem="{column} '{value}' bukan tautan.",
+        fix="Tulis alamat lengkap yang diawali https://, misalnya https://drive.google.com/...",
+        column_types=("url",),
+        example={"tab": "Realisasi", "row": 12, "column": "Bukti", "value": "drive folder saya"},
+    )
+)
 @per_unique
 def parse_url(raw: pd.Series) -> Parsed:
     """A web link starting with http:// or https://."""
     return _parse_pattern(raw, _URL, "invalid-url")
 
 
+@declares(
+    Rule(
+        "invalid-email",
+        "error",
+        problem="{column} '{value}' tidak sah.",
+        fix="Tulis alamat seperti nama@asemrowo.go.id.",
+        column_types=("email",),
+        example={"tab": "Pegawai", "row": 7, "column": "Email", "value": "dedi@asemrowo"},
+    )
+)
 @per_unique
 def parse_email(raw: pd.Series) -> Parsed:
     return _parse_pattern(raw, _EMAIL, "invalid-email")
@@ -222,6 +274,24 @@ def _number_from_text(text: pd.Series) -> pd.Series:
     return pd.to_numeric(canon, errors="coerce").astype(float)
 
 
+@declares(
+    Rule(
+        "not-a-number",
+        "error",
+        problem="{column} '{value}' bukan angka.",
+        fix="Tulis angka, misalnya 12 atau 12,5.",
+        column_types=("number",),
+        example={"tab": "Realisasi", "row": 12, "column": "Realisasi", "value": "dua belas"},
+    ),
+    Rule(
+        "negative-number",
+        "error",
+        problem="{column} '{value}' bernilai negatif.",
+        fix="Tulis angka 0 atau lebih, misalnya 12.",
+        column_types=("number",),
+        example={"tab": "Realisasi", "row": 12, "column": "Realisasi", "value": "-3"},
+    ),
+)
 @per_unique
 def parse_number(raw: pd.Series) -> Parsed:
     """Numbers as staff type them: ``12``, ``12,5``, ``1.234,5``, ``1,234.5``, ``85%``.
@@ -249,6 +319,16 @@ def parse_number(raw: pd.Series) -> Parsed:
 _RANGE = r"(?i)^\s*([^\s–—-][^–—-]*?)\s*(?:-|–|—|s\.?\s?d\.?|sampai)\s*([^\s–—-].*?)\s*$"
 
 
+@declares(
+    Rule(
+        "invalid-target",
+        "error",
+        problem="{column} '{value}' tidak sah.",
+        fix="Tulis angka lebih dari 0, misalnya 120, atau rentang seperti 80-90.",
+        column_types=("target",),
+        example={"tab": "Indikator", "row": 9, "column": "Target", "value": "90-80"},
+    )
+)
 @per_unique
 def parse_target(raw: pd.Series) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
     """A target > 0 or a range ``80-90``: a frame of ``target_low``/``target_high`` plus problems.
@@ -325,6 +405,24 @@ def _dates_from_text(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out, impossible
 
 
+@declares(
+    Rule(
+        "not-a-date",
+        "error",
+        problem="{column} '{value}' bukan tanggal.",
+        fix="Tulis tanggal seperti 29/11/2026 atau 29 November 2026.",
+        column_types=("date",),
+        example={"tab": "Realisasi", "row": 12, "column": "Tanggal", "value": "besok"},
+    ),
+    Rule(
+        "impossible-date",
+        "error",
+        problem="{column} '{value}' tidak ada di kalender.",
+        fix="Periksa hari dan bulannya; tulis hari/bulan/tahun, misalnya 29/11/2026.",
+        column_types=("date",),
+        example={"tab": "Realisasi", "row": 12, "column": "Tanggal", "value": "31/02/2026"},
+    ),
+)
 @per_unique
 def parse_date(raw: pd.Series) -> Parsed:
     """Dates (midnight, ``datetime64[ns]``) from date cells, sheet serials and Indonesian text.
@@ -358,8 +456,60 @@ def parse_date(raw: pd.Series) -> Parsed:
 # -- NIP -----------------------------------------------------------------------------------------
 
 _SCIENTIFIC = r"(?i)\d[.,]\d+E\+?\d+"
+_NIP_EXAMPLE = "misalnya 19860926 201505 1 001"
 
 
+def nip_structure_problem(nip: str) -> str | None:
+    """Which part of an 18-digit NIP is impossible, in Indonesian (for the message), or None."""
+    try:
+        birth = dt.datetime.strptime(nip[:8], "%Y%m%d").date()
+    except ValueError:
+        return f"8 digit pertama ({nip[:8]}) harus tanggal lahir yang ada, TTTTBBHH"
+    year, month = int(nip[8:12]), int(nip[12:14])
+    if not 1 <= month <= 12:
+        return f"digit 9–14 ({nip[8:14]}) harus bulan TMT CPNS, TTTTBB, dengan bulan 01–12"
+    if (year, month) <= (birth.year, birth.month):
+        return f"TMT CPNS ({nip[8:14]}) harus sesudah tanggal lahir ({nip[:8]})"
+    if nip[14] not in "12":
+        return f"digit ke-15 ({nip[14]}) harus 1 (pria) atau 2 (wanita)"
+    if nip[15:] == "000":
+        return "nomor urut (3 digit terakhir) tidak boleh 000"
+    return None
+
+
+@declares(
+    Rule(
+        "nip-format",
+        "error",
+        problem="{column} '{value}' tidak sah.",
+        fix=f"Tulis 18 digit angka (boleh dengan spasi), {_NIP_EXAMPLE}.",
+        column_types=("nip",),
+        example={"tab": "Realisasi", "row": 12, "column": "NIP", "value": "12345"},
+    ),
+    Rule(
+        "nip-scientific",
+        "error",
+        problem="{column} tertulis sebagai angka ({value}) sehingga digit terakhirnya hilang.",
+        fix="Format sel ini sebagai Teks (Format > Angka > Teks biasa), lalu ketik ulang ke-18 "
+        f"digit NIP, {_NIP_EXAMPLE}.",
+        column_types=("nip",),
+        example={"tab": "Pegawai", "row": 7, "column": "NIP", "value": "1.98609E+17"},
+    ),
+    Rule(
+        "nip-structure",
+        "error",
+        problem="{column} '{value}' tidak sesuai struktur NIP: {detail}.",
+        fix=f"Periksa kembali NIP-nya, {_NIP_EXAMPLE}.",
+        column_types=("nip",),
+        example={
+            "tab": "Realisasi",
+            "row": 12,
+            "column": "NIP",
+            "value": "198613322015051001",  # born on the 32nd
+            "detail": nip_structure_problem("198613322015051001"),
+        },
+    ),
+)
 @per_unique
 def parse_nip(raw: pd.Series, *, check_structure: bool = True) -> Parsed:
     """18-digit NIPs as text (spaces removed).
@@ -403,24 +553,6 @@ def _bad_structure(nips: pd.Series) -> pd.Series:
     ).to_numpy()
 
 
-def nip_structure_problem(nip: str) -> str | None:
-    """Which part of an 18-digit NIP is impossible, in Indonesian (for the message), or None."""
-    try:
-        birth = dt.datetime.strptime(nip[:8], "%Y%m%d").date()
-    except ValueError:
-        return f"8 digit pertama ({nip[:8]}) harus tanggal lahir yang ada, TTTTBBHH"
-    year, month = int(nip[8:12]), int(nip[12:14])
-    if not 1 <= month <= 12:
-        return f"digit 9–14 ({nip[8:14]}) harus bulan TMT CPNS, TTTTBB, dengan bulan 01–12"
-    if (year, month) <= (birth.year, birth.month):
-        return f"TMT CPNS ({nip[8:14]}) harus sesudah tanggal lahir ({nip[:8]})"
-    if nip[14] not in "12":
-        return f"digit ke-15 ({nip[14]}) harus 1 (pria) atau 2 (wanita)"
-    if nip[15:] == "000":
-        return "nomor urut (3 digit terakhir) tidak boleh 000"
-    return None
-
-
 # -- periods and weeks ---------------------------------------------------------------------------
 
 _MONTH = r"^(?P<year>\d{4})\s*[-/.]\s*(?P<month>\d{1,2})$|^(?P<month2>\d{1,2})\s*[-/.]\s*(?P<year2>\d{4})$"
@@ -431,6 +563,16 @@ _QUARTER = (
 _NAMED_MONTH = r"^(?P<month>[^\W\d_]+)\.?[\s\-]+(?P<year>\d{4})$"
 
 
+@declares(
+    Rule(
+        "invalid-period",
+        "error",
+        problem="{column} '{value}' tidak sah.",
+        fix="Tulis bulan seperti 2026-11 atau triwulan seperti 2026-Q4.",
+        column_types=("month_or_quarter",),
+        example={"tab": "Perilaku", "row": 4, "column": "Periode", "value": "2026-13"},
+    )
+)
 @per_unique
 def parse_period(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
     """A month (``2026-11``) or quarter (``2026-Q4``): canonical text, its first day, problems, blank.
@@ -477,6 +619,16 @@ def parse_period(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Se
 _WEEK = r"(?i)^(?P<year>\d{4})\s*[-/ ]?\s*W\s*(?P<week>\d{1,2})$|^W\s*(?P<week2>\d{1,2})\s*[-/ ]?\s*(?P<year2>\d{4})$"
 
 
+@declares(
+    Rule(
+        "invalid-week",
+        "error",
+        problem="{column} '{value}' tidak sah.",
+        fix="Tulis minggu ISO seperti 2026-W48.",
+        column_types=("iso_week",),
+        example={"tab": "Refleksi", "row": 6, "column": "Minggu", "value": "2026-W60"},
+    )
+)
 @per_unique
 def parse_week(raw: pd.Series) -> Parsed:
     """An ISO week, canonical ``2026-W48`` (``2026W48``, ``2026 - w48``, ``W48 2026`` accepted)."""

@@ -1,10 +1,12 @@
 """Pure validation: the raw tab values of a unit workbook in, clean typed tables and findings out.
 
 The schemas in ``sheets_schema/`` drive everything: which headers (and aliases) name which column,
-each column's type, allowed values, defaults and whether it is required. Each problem becomes a
-:class:`~workflows.findings.Finding` built from the code catalogue below (``CODES``: a stable slug
-→ severity and an Indonesian template saying what to type instead). Rows with an error are left
-out of the tables; rows with only warnings stay. Nothing here touches files, network or the clock.
+each column's type, allowed values, defaults and whether it is required. Each check declares the
+findings it yields right above its logic (``@declares(Rule(...))``, see ``findings.py``): a
+stable code, its severity and an Indonesian message saying what to type instead. Rows with an
+error are left out of the tables; rows with only warnings stay. Nothing here touches files,
+network or the clock: ``today`` is the real local date, passed in, and no cut-off is involved, so
+a row's status is the same whichever week is scored.
 """
 
 from __future__ import annotations
@@ -19,176 +21,13 @@ import pandas as pd
 from pandas.api.types import is_bool_dtype, is_datetime64_any_dtype, is_float_dtype
 
 from . import parse
-from .findings import STATUS_FOR_SEVERITY, Finding, Severity
+from .config import Period, Validation
+from .findings import RULES, STATUS_FOR_SEVERITY, Finding, Rule, Severity, declares, make_finding
 from .indonesian import format_date
 from .schema import Column, Tab, normalise_header, tab, unit_tabs
 from .workbook import find_tab_title
 
-
-@dataclass(frozen=True)
-class Rule:
-    severity: Severity
-    template: str  # str.format fields: column, value and the code's own (see ``_finding``)
-
-
-_NIP_EXAMPLE = "misalnya 19860926 201505 1 001"
-CODES: dict[str, Rule] = {
-    # whole workbook or tab
-    "workbook-unreadable": Rule("error", "workbook tidak dapat dibaca: {detail}"),
-    "missing-tab": Rule(
-        "error",
-        "tab {tab} tidak ada. Jalankan 'python run.py init' untuk membuatnya, atau kembalikan "
-        "nama tab yang terganti menjadi '{tab}'.",
-    ),
-    "missing-column": Rule(
-        "error",
-        "kolom '{column}' tidak ada di baris judul (baris 1). Tambahkan judul '{column}' atau "
-        "jalankan 'python run.py init'.",
-    ),
-    "missing-header": Rule(
-        "error",
-        "baris 1 kosong, padahal harus berisi judul kolom ({headers}). Jalankan "
-        "'python run.py init' untuk menuliskannya.",
-    ),
-    "renamed-column": Rule(
-        "error",
-        "judul kolom '{value}' tidak dikenal; mungkin maksudnya '{column}'. Ubah judul itu "
-        "menjadi '{column}'.",
-    ),
-    # cells
-    "required-missing": Rule("error", "kolom {column} wajib diisi. {description}"),
-    "formula-error": Rule(
-        "error",
-        "{column} berisi galat rumus {value}. Perbaiki rumusnya atau ketik nilainya langsung.",
-    ),
-    "nip-format": Rule(
-        "error",
-        "{column} '{value}' tidak sah. Tulis 18 digit angka (boleh dengan spasi), "
-        + _NIP_EXAMPLE
-        + ".",
-    ),
-    "nip-structure": Rule(
-        "error",
-        "{column} '{value}' tidak sesuai struktur NIP: {detail}. Periksa kembali NIP-nya, "
-        + _NIP_EXAMPLE
-        + ".",
-    ),
-    "nip-scientific": Rule(
-        "error",
-        "{column} tertulis sebagai angka ({value}) sehingga digit terakhirnya hilang. Format sel "
-        "ini sebagai Teks (Format > Angka > Teks biasa), lalu ketik ulang ke-18 digit NIP, "
-        + _NIP_EXAMPLE
-        + ".",
-    ),
-    "not-a-number": Rule(
-        "error", "{column} '{value}' bukan angka. Tulis angka, misalnya 12 atau 12,5."
-    ),
-    "negative-number": Rule(
-        "error", "{column} '{value}' bernilai negatif. Tulis angka 0 atau lebih, misalnya 12."
-    ),
-    "not-a-date": Rule(
-        "error",
-        "{column} '{value}' bukan tanggal. Tulis tanggal seperti 29/11/2026 atau 29 November 2026.",
-    ),
-    "impossible-date": Rule(
-        "error",
-        "{column} '{value}' tidak ada di kalender. Periksa hari dan bulannya; tulis "
-        "hari/bulan/tahun, misalnya 29/11/2026.",
-    ),
-    "date-outside-period": Rule(
-        "error",
-        "{column} '{value}' di luar periode penilaian ({start} s.d. {end}). Tulis tanggal di "
-        "dalam periode itu.",
-    ),
-    "future-date": Rule(
-        "error",
-        "{column} '{value}' jatuh sesudah hari ini ({today}). Tulis tanggal kegiatan yang sudah "
-        "terjadi; isi entri hari mendatang pada harinya.",
-    ),
-    "invalid-choice": Rule(
-        "error", "{column} '{value}' tidak dikenal. Pilih salah satu: {choices}."
-    ),
-    "invalid-target": Rule(
-        "error",
-        "{column} '{value}' tidak sah. Tulis angka lebih dari 0, misalnya 120, atau rentang "
-        "seperti 80-90.",
-    ),
-    "invalid-weight": Rule(
-        "error", "{column} '{value}' tidak sah. Tulis angka lebih dari 0, misalnya 20."
-    ),
-    "invalid-url": Rule(
-        "error",
-        "{column} '{value}' bukan tautan. Tulis alamat lengkap yang diawali https://, misalnya "
-        "https://drive.google.com/...",
-    ),
-    "invalid-email": Rule(
-        "error", "{column} '{value}' tidak sah. Tulis alamat seperti nama@asemrowo.go.id."
-    ),
-    "invalid-period": Rule(
-        "error",
-        "{column} '{value}' tidak sah. Tulis bulan seperti 2026-11 atau triwulan seperti 2026-Q4.",
-    ),
-    "invalid-week": Rule(
-        "error", "{column} '{value}' tidak sah. Tulis minggu ISO seperti 2026-W48."
-    ),
-    # references and duplicates
-    "unknown-nip": Rule(
-        "error",
-        "NIP {value} tidak terdaftar di tab Pegawai unit ini. Periksa NIP-nya, atau minta admin "
-        "unit menambahkannya ke tab Pegawai.",
-    ),
-    "inactive-nip": Rule(
-        "error",
-        "NIP {value} berstatus Nonaktif di tab Pegawai. Gunakan NIP ASN yang aktif, atau minta "
-        "admin unit mengubah Status-nya menjadi Aktif.",
-    ),
-    "unknown-indicator": Rule(
-        "error",
-        "{column} '{value}' tidak ada di tab Indikator. Salin kode indikator dari tab Indikator{own}.",
-    ),
-    "indicator-other-nip": Rule(
-        "error",
-        "indikator '{value}' milik NIP {owner}, bukan NIP {nip}. Pilih indikator milik NIP "
-        "itu{own}.",
-    ),
-    "unknown-supervisor": Rule(
-        "error",
-        "{column} {value} tidak terdaftar di tab Pegawai unit mana pun. Tulis NIP atasan langsung "
-        "yang terdaftar, atau kosongkan sel ini.",
-    ),
-    "duplicate-nip": Rule(
-        "error",
-        "NIP {value} sudah tercantum di baris {other_row}. Setiap ASN cukup satu baris; hapus "
-        "baris ganda ini.",
-    ),
-    "duplicate-indicator-id": Rule(
-        "error",
-        "{column} '{value}' sudah dipakai di baris {other_row}. Beri kode unik lain, misalnya "
-        "dengan menambah nomor urut.",
-    ),
-    "evidence-required": Rule(
-        "error",
-        "indikator {indicator} wajib disertai bukti. Isi kolom {column} dengan tautan bukti "
-        "dukung, misalnya https://drive.google.com/...",
-    ),
-    # warnings: the row still counts
-    "duplicate-entry": Rule(
-        "warning",
-        "entri ini sama persis dengan baris {other_row} (NIP, indikator, tanggal dan nilai sama) "
-        "sehingga dihitung sekali saja, dari baris {other_row}. Hapus baris ini bila memang ganda.",
-    ),
-    "implausible-value": Rule(
-        "warning",
-        "{column} {value} dalam satu entri melebihi target satu periode ({target}) indikator "
-        "{indicator}. Periksa kembali angkanya; entri tetap dihitung.",
-    ),
-    "percent-over-100": Rule(
-        "warning",
-        "{column} {value} lebih dari 100 padahal satuannya %. Periksa kembali angkanya "
-        "(tulis 85 untuk 85%); entri tetap dihitung.",
-    ),
-}
-
+DEFAULT_SETTINGS = Validation()
 TABLE_KEYS = ("pegawai", "indikator", "realisasi", "perilaku", "refleksi")
 # tanggal is the date as typed; tanggal_nilai the parsed date (NaT when the date is the mistake)
 REJECTED_COLUMNS = ("row", "nip", "id_indikator", "tanggal", "tanggal_nilai", "realisasi", "pesan")
@@ -212,10 +51,11 @@ class UnitData:
 class _Context:
     unit: str
     workbook: str
-    today: dt.date
+    today: dt.date  # the real local date: "in the future" means after it
     start: dt.date
     end: dt.date
     check_nip_structure: bool
+    settings: Validation
 
 
 def _extra_columns(column: Column) -> tuple[str, ...]:
@@ -237,32 +77,54 @@ def empty_tables() -> dict[str, pd.DataFrame]:
     return {t.key: pd.DataFrame(columns=table_columns(t)) for t in unit_tabs()}
 
 
-# -- findings ------------------------------------------------------------------------------------
+def _code(code: str, where: pd.Series) -> pd.Series:
+    """``code`` on the rows where ``where`` holds, None elsewhere (what ``_Sheet.emit`` takes)."""
+    return pd.Series(code, index=where.index).where(where)
 
 
-def make_finding(
-    code: str,
-    *,
-    workbook: str,
-    tab: str,
-    row: int | None = None,
-    column: str | None = None,
-    value: str | None = None,
-    severity: Severity | None = None,
-    **params: object,
-) -> Finding:
-    """A finding from the catalogue: the message says where (tab, row) and what to type instead."""
-    rule = CODES[code]
-    body = rule.template.format(column=column or "", value=value or "", tab=tab, **params)
-    where = f"Tab {tab}" if tab else f"Workbook {workbook}"
-    where += f" baris {row}" if row is not None else ""
-    message = f"{where}: {body[:1].upper()}{body[1:]}"
-    return Finding(workbook, tab, row, column, value, severity or rule.severity, code, message)
+# -- whole workbook and tab ----------------------------------------------------------------------
+
+
+@declares(
+    Rule(
+        "workbook-unreadable",
+        "error",
+        problem="workbook tidak dapat dibaca: {detail}.",
+        fix="Perbaiki penyebabnya lalu jalankan ulang; unit lain tetap diproses.",
+        example={"detail": "berkas rusak atau bukan workbook .xlsx"},
+    )
+)
+def unreadable_unit(unit: str, workbook: str, detail: str) -> UnitData:
+    """A unit whose workbook could not be read at all: one finding, no tables, ``failed``.
+
+    ``detail`` is one Indonesian clause (no final full stop) saying why.
+    """
+    finding = make_finding("workbook-unreadable", workbook=workbook, tab="", detail=detail)
+    return UnitData(unit, workbook, empty_tables(), [finding], failed=True)
+
+
+_RENAMED = "judul kolom '{value}' tidak dikenal; mungkin maksudnya '{column}'."
 
 
 class _Sheet:
     """One tab's raw cells under schema keys (index = sheet row), and the findings about it."""
 
+    @declares(
+        Rule(
+            "missing-tab",
+            "error",
+            problem="tab {tab} tidak ada.",
+            fix="Jalankan 'python run.py init' untuk membuatnya, atau kembalikan nama tab yang terganti menjadi '{tab}'.",
+            example={"tab": "Realisasi"},
+        ),
+        Rule(
+            "missing-header",
+            "error",
+            problem="baris 1 kosong, padahal harus berisi judul kolom ({headers}).",
+            fix="Jalankan 'python run.py init' untuk menuliskannya.",
+            example={"tab": "Pegawai", "headers": ", ".join(tab("pegawai").headers)},
+        ),
+    )
     def __init__(self, tab: Tab, rows: list[list[Any]] | None, ctx: _Context) -> None:
         self.tab, self.ctx = tab, ctx
         self.findings: list[Finding] = []
@@ -293,6 +155,29 @@ class _Sheet:
         self.findings.append(finding)
         self.failed = self.failed or finding.severity == "error"
 
+    @declares(
+        Rule(
+            "missing-column",
+            "error",
+            problem="kolom '{column}' tidak ada di baris judul (baris 1).",
+            fix="Tambahkan judul '{column}' atau jalankan 'python run.py init'.",
+            example={"tab": "Realisasi", "column": "Tanggal"},
+        ),
+        Rule(
+            "renamed-column",
+            "error",
+            problem=_RENAMED,
+            fix="Ubah judul itu menjadi '{column}'.",
+            example={"tab": "Realisasi", "column": "Tanggal", "value": "Tangal"},
+        ),
+        Rule(
+            "renamed-optional-column",
+            "warning",
+            problem=_RENAMED,
+            fix="Ubah judul itu menjadi '{column}'; sampai diubah, isi kolom itu tidak dibaca.",
+            example={"tab": "Realisasi", "column": "Bukti", "value": "Buktii"},
+        ),
+    )
     def _match_header(self, header: Sequence[Any]) -> dict[str, int]:
         """Column positions by key; a missing required column fails the tab, a near miss is named."""
         positions: dict[str, int] = {}
@@ -308,14 +193,10 @@ class _Sheet:
         for col in self.tab.columns:
             if col.key in positions or col.is_system:
                 continue
-            guess = _closest_header(col, unknown)
+            guess = _closest_header(col, unknown, self.ctx.settings.header_match)
             if guess is not None:
-                self._whole(
-                    "renamed-column",
-                    column=col.name,
-                    value=unknown.pop(guess),
-                    severity="error" if col.required_column else "warning",
-                )
+                renamed = "renamed-column" if col.required_column else "renamed-optional-column"
+                self._whole(renamed, column=col.name, value=unknown.pop(guess))
             elif col.required_column:
                 self._whole("missing-column", column=col.name)
         return positions
@@ -349,12 +230,13 @@ class _Sheet:
                     **values,
                 )
             )
-        severity = codes.map({c: rule.severity for c, rule in CODES.items()})
+        severity = codes.map({c: rule.severity for c, rule in RULES.items()})
         self.rejected[rows[severity.eq("error").to_numpy()]] = True
 
 
-def _closest_header(column: Column, unknown: Mapping[int, str]) -> int | None:
-    """The unrecognised header most like one of ``column``'s names, if close enough."""
+def _closest_header(column: Column, unknown: Mapping[int, str], threshold: float) -> int | None:
+    """The unrecognised header most like one of ``column``'s names, if at least ``threshold``
+    alike (``difflib`` ratio)."""
     best, best_ratio = None, 0.0
     for i, text in unknown.items():
         folded = normalise_header(text)
@@ -362,7 +244,7 @@ def _closest_header(column: Column, unknown: Mapping[int, str]) -> int | None:
             ratio = difflib.SequenceMatcher(None, folded, form).ratio()
             if ratio > best_ratio:
                 best, best_ratio = i, ratio
-    return best if best_ratio >= 0.75 else None
+    return best if best_ratio >= threshold else None
 
 
 # -- column parsing ------------------------------------------------------------------------------
@@ -399,6 +281,21 @@ def _parse_column(col: Column, raw: pd.Series, ctx: _Context) -> tuple[parse.Par
 class _Typed:
     """A sheet's parsed columns, with cell problems and required/default rules applied."""
 
+    @declares(
+        Rule(
+            "required-missing",
+            "error",
+            problem="kolom {column} wajib diisi.",
+            fix="{description}",
+            example={
+                "tab": "Realisasi",
+                "row": 12,
+                "column": "Realisasi",
+                "value": "",
+                "description": tab("realisasi").column("realisasi").description,
+            },
+        )
+    )
     def __init__(self, sheet: _Sheet, *, remap: Mapping[str, Mapping[str, str]] | None = None):
         self.sheet = sheet
         self.values: dict[str, pd.Series] = {}
@@ -473,6 +370,8 @@ def _first_row(keys: pd.Series) -> pd.Series:
     return first.reindex(keys.index).astype("Int64")
 
 
+
+
 # -- the five tabs -------------------------------------------------------------------------------
 
 
@@ -481,49 +380,119 @@ class _Roster:
     status: pd.Series  # NIP → Aktif/Nonaktif, every parsed roster NIP (even from rejected rows)
 
 
-def _check_pegawai(sheet: _Sheet, known_nips: set[str] | None) -> tuple[pd.DataFrame, _Roster]:
+def _check_pegawai(sheet: _Sheet, supervisors: set[str] | None) -> tuple[pd.DataFrame, _Roster]:
+    """The roster; ``supervisors`` are the NIPs of other units (None: not every roster was read)."""
     typed = _Typed(sheet)
+    _check_one_line(sheet, typed["nama"])
     nip = typed["nip"].where(typed.present)
-    first = _first_row(nip)
-    again = nip.notna() & first.ne(pd.Series(sheet.index, index=sheet.index))
-    sheet.emit("nip", pd.Series("duplicate-nip", index=sheet.index).where(again), other_row=first)
-    own = set(nip.dropna())
-    everyone = own | (known_nips or set())
-    boss = typed["nip_atasan"]
-    sheet.emit(
-        "nip_atasan",
-        pd.Series("unknown-supervisor", index=sheet.index).where(
-            boss.notna() & ~boss.isin(everyone)
-        ),
-        value=boss,
-    )
+    again = _emit_repeats(sheet, "nip", nip, "duplicate-nip")
+    if supervisors is not None:
+        _check_supervisors(sheet, typed["nip_atasan"], set(nip.dropna()) | supervisors)
     status = typed["status"].fillna("Aktif")
     roster = pd.Series(status[nip.notna() & ~again].to_numpy(), index=nip[nip.notna() & ~again])
     return typed.table(typed.present), _Roster(roster)
+
+
+@declares(
+    Rule(
+        "line-break",
+        "error",
+        problem="{column} '{shown}' berisi baris baru atau karakter tak terlihat (ditandai ↵), padahal nama dipakai sebagai nama penerima surat.",
+        fix="Tulis nama dalam satu baris: hapus baris barunya dan ganti dengan spasi.",
+        tab="Pegawai",
+        column="Nama",
+        example={"row": 7, "value": "Dedi\nSaputra", "shown": "Dedi↵Saputra"},
+    )
+)
+def _check_one_line(sheet: _Sheet, name: pd.Series) -> None:
+    """A name goes into the letter's To: header, where a line break would fail the letter."""
+    broken = name.str.contains(parse.CONTROL_CHARACTERS, regex=True, na=False)
+    shown = name[broken].str.replace(parse.CONTROL_CHARACTERS, "↵", regex=True)
+    sheet.emit("nama", _code("line-break", broken), shown=shown)
+
+
+@declares(
+    Rule(
+        "unknown-supervisor",
+        "error",
+        problem="{column} {value} tidak terdaftar di tab Pegawai unit mana pun.",
+        fix="Tulis NIP atasan langsung yang terdaftar, atau kosongkan sel ini.",
+        tab="Pegawai",
+        column="NIP Atasan",
+        example={"row": 7, "value": "197001012000011001"},
+    )
+)
+def _check_supervisors(sheet: _Sheet, boss: pd.Series, everyone: set[str]) -> None:
+    sheet.emit("nip_atasan", _code("unknown-supervisor", boss.notna() & ~boss.isin(everyone)), value=boss)
+
+
+@declares(
+    Rule(
+        "duplicate-nip",
+        "error",
+        problem="NIP {value} sudah tercantum di baris {other_row}.",
+        fix="Setiap ASN cukup satu baris; hapus baris ganda ini.",
+        tab="Pegawai",
+        column="NIP",
+        example={"row": 7, "value": "198609262015051001", "other_row": 2},
+    ),
+    Rule(
+        "duplicate-indicator-id",
+        "error",
+        problem="{column} '{value}' sudah dipakai di baris {other_row}.",
+        fix="Beri kode unik lain, misalnya dengan menambah nomor urut.",
+        tab="Indikator",
+        column="ID",
+        example={"row": 9, "value": "PLY-01", "other_row": 2},
+    ),
+)
+def _emit_repeats(sheet: _Sheet, key: str, keys: pd.Series, code: str) -> pd.Series:
+    """Rows whose key already appeared higher up get ``code``; returns those rows' mask."""
+    first = _first_row(keys)
+    again = keys.notna() & first.ne(pd.Series(sheet.index, index=sheet.index))
+    sheet.emit(key, _code(code, again), other_row=first)
+    return again
 
 
 def _fold_id(ids: pd.Series) -> pd.Series:
     return ids.astype(object).str.replace(r"\s+", "", regex=True).str.casefold()
 
 
+@declares(
+    Rule(
+        "unknown-nip",
+        "error",
+        problem="NIP {value} tidak terdaftar di tab Pegawai unit ini.",
+        fix="Periksa NIP-nya, atau minta admin unit menambahkannya ke tab Pegawai.",
+        column="NIP",
+        example={"tab": "Realisasi", "row": 12, "value": "197001012000011001"},
+    )
+)
 def _emit_unknown_nips(sheet: _Sheet, nip: pd.Series, roster: _Roster) -> None:
     """A NIP that this unit's roster does not hold is an ``unknown-nip`` error."""
     unknown = nip.notna() & ~nip.isin(roster.status.index)
-    sheet.emit("nip", pd.Series("unknown-nip", index=sheet.index).where(unknown), value=nip)
+    sheet.emit("nip", _code("unknown-nip", unknown), value=nip)
 
 
+@declares(
+    Rule(
+        "invalid-weight",
+        "error",
+        problem="{column} '{value}' tidak sah.",
+        fix="Tulis angka lebih dari 0, misalnya 20.",
+        tab="Indikator",
+        column="Bobot",
+        example={"row": 9, "value": "0"},
+    )
+)
 def _check_indikator(sheet: _Sheet, roster: _Roster) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The indicators, and a catalogue (by folded ID) that Realisasi rows are checked against."""
     typed = _Typed(sheet, remap={"bobot": {"negative-number": "invalid-weight"}})
-    bobot = typed["bobot"]
-    sheet.emit("bobot", pd.Series("invalid-weight", index=sheet.index).where(bobot.eq(0)))
+    sheet.emit("bobot", _code("invalid-weight", typed["bobot"].eq(0)))
     nip = typed["nip"]
     _emit_unknown_nips(sheet, nip, roster)
     folded = _fold_id(typed["id"].where(typed.present))
-    first = _first_row(folded)
-    again = folded.notna() & first.ne(pd.Series(sheet.index, index=sheet.index))
-    sheet.emit(
-        "id", pd.Series("duplicate-indicator-id", index=sheet.index).where(again), other_row=first
-    )
+    again = _emit_repeats(sheet, "id", folded, "duplicate-indicator-id")
     # Every indicator row whose ID parsed (even if rejected for another reason) answers
     # references from Realisasi, so one mistake in Indikator does not cascade into many there.
     known = ~again & folded.notna()
@@ -545,90 +514,147 @@ def _check_indikator(sheet: _Sheet, roster: _Roster) -> tuple[pd.DataFrame, pd.D
 def _check_realisasi(
     sheet: _Sheet, roster: _Roster, catalogue: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    ctx = sheet.ctx
+    """The entries: each check below in turn, then exact repeats collapsed to the lowest row."""
     typed = _Typed(sheet)
-    idx = sheet.index
+    day, nip = typed["tanggal"], typed["nip"]
+    future = _check_not_future(sheet, day)
+    _emit_outside_period(sheet, "tanggal", day.mask(future), earliest=pd.Timestamp(sheet.ctx.start))
+    _emit_unknown_nips(sheet, nip, roster)
+    _check_active(sheet, nip, roster)
+    folded = _fold_id(typed["id_indikator"])
+    # Each row's indicator (NaN where the ID is unknown), aligned to the sheet's rows.
+    indicator = catalogue.reindex(folded.to_numpy()).set_axis(sheet.index)
+    known = folded.notna() & folded.isin(catalogue.index)
+    own = _check_indicator_refs(sheet, nip, folded, known, indicator, catalogue)
+    _check_evidence(sheet, typed, own & indicator["wajib_bukti"].eq(True), indicator["id"])
+    _check_plausible(sheet, typed, indicator)
+    collapsed = _collapse_repeats(sheet, typed, nip, indicator["id"], day)
 
-    def code(name: str, where: pd.Series) -> pd.Series:
-        return pd.Series(name, index=idx).where(where)
-
-    day = typed["tanggal"]
-    today = pd.Timestamp(ctx.today)
-    future = day.gt(today)
-    outside = ~future & (day.lt(pd.Timestamp(ctx.start)) | day.gt(pd.Timestamp(ctx.end)))
-    sheet.emit(
-        "tanggal", code("future-date", future), today=format_date(ctx.today, with_weekday=False)
+    warned = _messages(sheet.findings, "warning").reindex(sheet.index)
+    table = typed.table(
+        ~collapsed,
+        id_indikator=indicator["id"].where(known, typed["id_indikator"]),
+        status=pd.Series(_STATUS_OK, index=sheet.index).mask(warned.notna(), "Peringatan"),
+        pesan_validasi=warned,
     )
+    return table, _rejected(sheet, typed)
+
+
+@declares(
+    Rule(
+        "future-date",
+        "error",
+        problem="{column} '{value}' jatuh sesudah hari ini ({today}).",
+        fix="Tulis tanggal kegiatan yang sudah terjadi; isi entri hari mendatang pada harinya.",
+        tab="Realisasi",
+        column="Tanggal",
+        example={"row": 12, "value": "01/12/2026", "today": "30 November 2026"},
+    )
+)
+def _check_not_future(sheet: _Sheet, day: pd.Series) -> pd.Series:
+    """Entries dated after the real today (never the scored week's cut-off); returns the mask."""
+    today = sheet.ctx.today
+    future = day.gt(pd.Timestamp(today))
     sheet.emit(
-        "tanggal",
-        code("date-outside-period", outside),
+        "tanggal", _code("future-date", future), today=format_date(today, with_weekday=False)
+    )
+    return future
+
+
+@declares(
+    Rule(
+        "date-outside-period",
+        "error",
+        problem="{column} '{value}' di luar periode penilaian ({start} s.d. {end}).",
+        fix="Tulis tanggal di dalam periode itu.",
+        column_types=("date", "month_or_quarter"),
+        example={
+            "tab": "Realisasi",
+            "row": 12,
+            "column": "Tanggal",
+            "value": "15/12/2025",
+            "start": "1 Januari 2026",
+            "end": "31 Desember 2026",
+        },
+    )
+)
+def _emit_outside_period(
+    sheet: _Sheet, key: str, first_day: pd.Series, *, earliest: pd.Timestamp
+) -> None:
+    """Rows whose date (a month's or quarter's first day) lies before ``earliest`` or after the
+    period's end."""
+    ctx = sheet.ctx
+    outside = first_day.lt(earliest) | first_day.gt(pd.Timestamp(ctx.end))
+    sheet.emit(
+        key,
+        _code("date-outside-period", outside),
         start=format_date(ctx.start, with_weekday=False),
         end=format_date(ctx.end, with_weekday=False),
     )
 
-    nip = typed["nip"]
-    status = nip.map(roster.status)
-    sheet.emit("nip", code("unknown-nip", nip.notna() & status.isna()), value=nip)
-    sheet.emit("nip", code("inactive-nip", status.eq("Nonaktif")), value=nip)
 
-    folded = _fold_id(typed["id_indikator"])
-    owner = folded.map(catalogue["nip"])
-    known = folded.notna() & folded.isin(catalogue.index)
-    others = known & nip.notna() & owner.ne(nip)
-    own_ids = _own_ids(nip[(folded.notna() & ~known) | others], catalogue)
-    sheet.emit("id_indikator", code("unknown-indicator", folded.notna() & ~known), own=own_ids)
+@declares(
+    Rule(
+        "inactive-nip",
+        "error",
+        problem="NIP {value} berstatus Nonaktif di tab Pegawai.",
+        fix="Gunakan NIP ASN yang aktif, atau minta admin unit mengubah Status-nya menjadi Aktif.",
+        tab="Realisasi",
+        column="NIP",
+        example={"row": 12, "value": "199001012015032002"},
+    )
+)
+def _check_active(sheet: _Sheet, nip: pd.Series, roster: _Roster) -> None:
+    sheet.emit("nip", _code("inactive-nip", nip.map(roster.status).eq("Nonaktif")), value=nip)
+
+
+@declares(
+    Rule(
+        "unknown-indicator",
+        "error",
+        problem="{column} '{value}' tidak ada di tab Indikator.",
+        fix="Salin kode indikator dari tab Indikator{own}.",
+        tab="Realisasi",
+        column="ID Indikator",
+        example={"row": 12, "value": "PLY-99", "own": ", misalnya PLY-01, PLY-02"},
+    ),
+    Rule(
+        "indicator-other-nip",
+        "error",
+        problem="indikator '{value}' milik NIP {owner}, bukan NIP {nip}.",
+        fix="Pilih indikator milik NIP itu{own}.",
+        tab="Realisasi",
+        column="ID Indikator",
+        example={
+            "row": 12,
+            "value": "PLY-03",
+            "owner": "197505052000031003",
+            "nip": "198609262015051001",
+            "own": ", misalnya PLY-01, PLY-02",
+        },
+    ),
+)
+def _check_indicator_refs(
+    sheet: _Sheet,
+    nip: pd.Series,
+    folded: pd.Series,
+    known: pd.Series,
+    indicator: pd.DataFrame,
+    catalogue: pd.DataFrame,
+) -> pd.Series:
+    """Each ID names an indicator of the row's own NIP; returns the rows where it does."""
+    others = known & nip.notna() & indicator["nip"].ne(nip)
+    unknown = folded.notna() & ~known
+    own_ids = _own_ids(nip[unknown | others], catalogue)
+    sheet.emit("id_indikator", _code("unknown-indicator", unknown), own=own_ids)
     sheet.emit(
-        "id_indikator", code("indicator-other-nip", others), owner=owner, nip=nip, own=own_ids
+        "id_indikator",
+        _code("indicator-other-nip", others),
+        owner=indicator["nip"],
+        nip=nip,
+        own=own_ids,
     )
-    indicator = folded.map(catalogue["id"])
-
-    bukti_missing = typed.blank["bukti"]
-    needs = known & ~others & folded.map(catalogue["wajib_bukti"]).eq(True)
-    sheet.emit(
-        "bukti",
-        code("evidence-required", needs & bukti_missing & typed.present),
-        indicator=indicator,
-    )
-
-    value = typed["realisasi"]
-    target = folded.map(catalogue["target_high"])
-    jumlah = folded.map(catalogue["agregasi"]).eq("Jumlah")
-    percent = folded.map(catalogue["satuan"]).astype(object).str.strip().isin(["%", "persen"])
-    ok = typed.ok
-    implausible = ok & jumlah & value.gt(target)
-    sheet.emit(
-        "realisasi",
-        code("implausible-value", implausible),
-        target=target[implausible].map(_number_text),
-        indicator=indicator,
-    )
-    sheet.emit("realisasi", code("percent-over-100", ok & percent & value.gt(100)))
-
-    # An exact repeat counts once: the row furthest down wins, the rows above it are warned.
-    ok = typed.ok
-    keys = pd.DataFrame({"n": nip, "i": indicator, "t": day, "v": value})[ok]
-    repeated = keys.duplicated(keep="last")
-    last = (
-        pd.Series(keys.index, index=keys.index)
-        .groupby([keys["n"], keys["i"], keys["t"], keys["v"]])
-        .transform("max")
-    )
-    sheet.emit(
-        "realisasi",
-        code("duplicate-entry", repeated.reindex(idx, fill_value=False)),
-        other_row=last,
-        value="",
-    )
-    collapsed = repeated.reindex(idx, fill_value=False)
-
-    warned = _messages(sheet.findings, "warning")
-    table = typed.table(
-        ~collapsed,
-        id_indikator=indicator.where(known, typed["id_indikator"]),
-        status=pd.Series(_STATUS_OK, index=idx).mask(warned.reindex(idx).notna(), "Peringatan"),
-        pesan_validasi=warned.reindex(idx),
-    )
-    return table, _rejected(sheet, typed)
+    return known & ~others
 
 
 def _own_ids(nips: pd.Series, catalogue: pd.DataFrame) -> pd.Series:
@@ -636,6 +662,88 @@ def _own_ids(nips: pd.Series, catalogue: pd.DataFrame) -> pd.Series:
     by_nip = catalogue.groupby("nip")["id"].agg(lambda ids: ", ".join(ids))
     listed = nips.map(by_nip)
     return listed.map(lambda s: f", misalnya {s}" if isinstance(s, str) else "").astype(object)
+
+
+@declares(
+    Rule(
+        "evidence-required",
+        "error",
+        problem="indikator {indicator} wajib disertai bukti.",
+        fix="Isi kolom {column} dengan tautan bukti dukung, misalnya https://drive.google.com/...",
+        tab="Realisasi",
+        column="Bukti",
+        example={"row": 12, "value": "", "indicator": "PLY-01"},
+    )
+)
+def _check_evidence(sheet: _Sheet, typed: _Typed, needs: pd.Series, indicator: pd.Series) -> None:
+    missing = needs & typed.blank["bukti"] & typed.present
+    sheet.emit("bukti", _code("evidence-required", missing), indicator=indicator)
+
+
+@declares(
+    Rule(
+        "implausible-value",
+        "warning",
+        problem="{column} {value} dalam satu entri melebihi target satu periode ({target}) indikator {indicator}.",
+        fix="Periksa kembali angkanya; entri tetap dihitung.",
+        tab="Realisasi",
+        column="Realisasi",
+        example={"row": 12, "value": "150", "target": "100", "indicator": "PLY-01"},
+    ),
+    Rule(
+        "percent-over-100",
+        "warning",
+        problem="{column} {value} lebih dari 100 padahal satuannya %.",
+        fix="Periksa kembali angkanya (tulis 85 untuk 85%); entri tetap dihitung.",
+        tab="Realisasi",
+        column="Realisasi",
+        example={"row": 12, "value": "105"},
+    ),
+)
+def _check_plausible(sheet: _Sheet, typed: _Typed, indicator: pd.DataFrame) -> None:
+    """One entry above the whole period's target of a summed indicator, or a percentage over
+    100, is likely a typing slip: a warning, and the entry still counts."""
+    value, ok = typed["realisasi"], typed.ok
+    target = indicator["target_high"]
+    implausible = ok & indicator["agregasi"].eq("Jumlah") & value.gt(target)
+    sheet.emit(
+        "realisasi",
+        _code("implausible-value", implausible),
+        target=target[implausible].map(_number_text),
+        indicator=indicator["id"],
+    )
+    unit = indicator["satuan"].astype(object).str.strip().str.casefold()
+    percent = unit.isin(sheet.ctx.settings.percent_units)
+    sheet.emit("realisasi", _code("percent-over-100", ok & percent & value.gt(100)))
+
+
+@declares(
+    Rule(
+        "duplicate-entry",
+        "warning",
+        problem="entri ini sama persis dengan baris {other_row} (NIP, indikator, tanggal dan nilai sama) sehingga dihitung sekali saja, dari baris {other_row}.",
+        fix="Hapus baris ini bila memang ganda.",
+        tab="Realisasi",
+        column="Realisasi",
+        example={"row": 12, "value": "", "other_row": 13},
+    )
+)
+def _collapse_repeats(
+    sheet: _Sheet, typed: _Typed, nip: pd.Series, indicator: pd.Series, day: pd.Series
+) -> pd.Series:
+    """An exact repeat counts once: the row furthest down wins, the rows above it are warned.
+
+    Returns the mask of the rows left out."""
+    ok = typed.ok
+    keys = pd.DataFrame({"n": nip, "i": indicator, "t": day, "v": typed["realisasi"]})[ok]
+    repeated = keys.duplicated(keep="last").reindex(sheet.index, fill_value=False)
+    last = (
+        pd.Series(keys.index, index=keys.index)
+        .groupby([keys["n"], keys["i"], keys["t"], keys["v"]])
+        .transform("max")
+    )
+    sheet.emit("realisasi", _code("duplicate-entry", repeated), other_row=last, value="")
+    return repeated
 
 
 def _number_text(value: float) -> str:
@@ -673,22 +781,13 @@ def _rejected(sheet: _Sheet, typed: _Typed) -> pd.DataFrame:
 
 
 def _check_people_tab(sheet: _Sheet, roster: _Roster) -> pd.DataFrame:
-    """Perilaku and Refleksi: every row names an ASN of this unit."""
+    """Perilaku and Refleksi: every row names an ASN of this unit, in the period."""
     typed = _Typed(sheet)
-    nip = typed["nip"]
-    _emit_unknown_nips(sheet, nip, roster)
+    _emit_unknown_nips(sheet, typed["nip"], roster)
+    first_month = pd.Timestamp(sheet.ctx.start).to_period("M").start_time
     for col in sheet.tab.columns:
         if col.type == "month_or_quarter":
-            ctx = sheet.ctx
-            first = typed[f"{col.key}_mulai"]
-            period_first = pd.Timestamp(ctx.start).to_period("M").start_time
-            outside = first.lt(period_first) | first.gt(pd.Timestamp(ctx.end))
-            sheet.emit(
-                col.key,
-                pd.Series("date-outside-period", index=sheet.index).where(outside),
-                start=format_date(ctx.start, with_weekday=False),
-                end=format_date(ctx.end, with_weekday=False),
-            )
+            _emit_outside_period(sheet, col.key, typed[f"{col.key}_mulai"], earliest=first_month)
     return typed.table(typed.present)
 
 
@@ -702,7 +801,7 @@ def _tab_rows(raw: Mapping[str, list | None], name: str) -> list | None:
 
 def roster_nips(raw: Mapping[str, list | None]) -> set[str]:
     """The NIPs a unit's Pegawai tab lists (first pass of the cross-unit supervisor check)."""
-    ctx = _Context("", "", dt.date.min, dt.date.min, dt.date.max, False)
+    ctx = _Context("", "", dt.date.min, dt.date.min, dt.date.max, False, DEFAULT_SETTINGS)
     pegawai = tab("pegawai")
     sheet = _Sheet(pegawai, _tab_rows(raw, pegawai.name), ctx)
     if sheet.failed:
@@ -716,21 +815,28 @@ def validate_unit(
     unit: str,
     workbook: str,
     today: dt.date,
-    period: Any,
+    period: Period,
     known_nips: set[str] | None = None,
+    rosters_complete: bool = True,
     check_nip_structure: bool = True,
+    settings: Validation = DEFAULT_SETTINGS,
 ) -> UnitData:
     """Validate one unit workbook's raw tabs (``{tab name: rows}``, header = rows[0]).
 
-    ``period`` has ``start`` and ``end`` dates (``config.Period``); ``known_nips`` are the NIPs of
-    every unit, for ``NIP Atasan`` (default: this unit's roster only).
+    ``today`` is the real local date (entries after it are errors); ``period`` the SKP period.
+    ``known_nips`` are the NIPs of every unit, for ``NIP Atasan`` (default: this unit's roster
+    only); with ``rosters_complete`` False some roster could not be read, so a supervisor found
+    in no roster is not reported. ``settings`` is ``config.validation``.
     """
-    ctx = _Context(unit, workbook, today, period.start, period.end, check_nip_structure)
+    ctx = _Context(
+        unit, workbook, today, period.start, period.end, check_nip_structure, settings
+    )
     sheets = {t.key: _Sheet(t, _tab_rows(raw, t.name), ctx) for t in unit_tabs()}
     if any(s.failed for s in sheets.values()):
         findings = [f for s in sheets.values() for f in s.findings]
         return UnitData(unit, workbook, empty_tables(), findings, failed=True)
-    pegawai, roster = _check_pegawai(sheets["pegawai"], known_nips)
+    supervisors = (known_nips or set()) if rosters_complete else None
+    pegawai, roster = _check_pegawai(sheets["pegawai"], supervisors)
     indikator, catalogue = _check_indikator(sheets["indikator"], roster)
     realisasi, rejected = _check_realisasi(sheets["realisasi"], roster, catalogue)
     tables = {
@@ -757,14 +863,18 @@ def validate_units(
     raws: Sequence[tuple[str, str, Mapping[str, list | None]]],
     *,
     today: dt.date,
-    period: Any,
-    check_nip_structure: bool = True,
+    period: Period,
     extra_nips: Iterable[str] = (),
+    rosters_complete: bool = True,
+    check_nip_structure: bool = True,
+    settings: Validation = DEFAULT_SETTINGS,
 ) -> list[UnitData]:
     """Validate several units ``(unit, workbook, raw)``; a supervisor may sit in any unit.
 
     Two passes: the rosters first (every unit's NIPs, plus ``extra_nips`` from units not being
-    validated this run), then each unit against them.
+    validated this run), then each unit against them. Pass ``rosters_complete=False`` when some
+    unit's workbook could not be read: a supervisor may sit there, so a ``NIP Atasan`` found in
+    no roster is then not reported.
     """
     known = set(extra_nips).union(*(roster_nips(raw) for _, _, raw in raws))
     return [
@@ -775,14 +885,20 @@ def validate_units(
             today=today,
             period=period,
             known_nips=known,
+            rosters_complete=rosters_complete,
             check_nip_structure=check_nip_structure,
+            settings=settings,
         )
         for unit, workbook, raw in raws
     ]
 
 
 def combine(units: Sequence[UnitData]) -> dict[str, pd.DataFrame]:
-    """Every unit's tables concatenated (failed units add nothing), plus ``rejected``."""
+    """Every unit's tables concatenated (failed units add nothing), plus ``rejected``.
+
+    Pure: new frames, the units are left as they were; one concatenation per table, so compute
+    it once per run.
+    """
     out: dict[str, pd.DataFrame] = {}
     empty = empty_tables()
     for key in TABLE_KEYS:
