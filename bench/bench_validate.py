@@ -3,7 +3,8 @@
 Builds 1,000,000 synthetic Realisasi rows in the forms staff really type (date cells, sheet
 serials, ``29/11/2026``, ``2026-11-29``, ``29 Nov 2026``; ``12``, ``12,5``, ``1.234,5``, ``85%``;
 NIPs with and without spaces; about 1 % bad cells) for 2,000 ASN and times ``validate_unit``
-(building the raw rows is not timed). Prints seconds and rows per second.
+(building the raw rows is not timed), then ``combine`` over seven such units (a run computes it
+once). Prints seconds and rows per second; the tests assert no speed, this is where it is seen.
 
     python bench/bench_validate.py [--rows 1000000]
 """
@@ -22,11 +23,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from workflows.config import Period  # noqa: E402
 from workflows.schema import tab  # noqa: E402
-from workflows.validate import validate_unit  # noqa: E402
+from workflows.validate import combine, validate_unit  # noqa: E402
 
 PERIOD = Period(start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
 TODAY = dt.date(2026, 11, 30)
 ASN = 2_000
+UNITS = 7
 
 
 def synthetic_unit(rows: int, seed: int = 2026) -> dict[str, list]:
@@ -89,6 +91,11 @@ def main() -> None:
         f"({args.rows / seconds:,.0f} rows/s); {kept:,} kept, {len(data.rejected):,} rejected, "
         f"{len(data.findings):,} findings"
     )
+    start = time.perf_counter()
+    tables = combine([data] * UNITS)
+    seconds = time.perf_counter() - start
+    rows = sum(len(t) for t in tables.values())
+    print(f"combine: {UNITS} units, {rows:,} rows in {seconds:.2f} s ({rows / seconds:,.0f} rows/s)")
 
 
 if __name__ == "__main__":

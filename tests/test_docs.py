@@ -1,13 +1,17 @@
-"""The docs keep up with the code: every command and config key is documented in README.md."""
+"""The docs keep up with the code: every command and config key is documented in README.md, and
+the staff guides in docs/ are generated from the schemas and the rule registry."""
 
 from __future__ import annotations
 
+import ast
 import re
 
+import pytest
 from conftest import ROOT
 
-from workflows.cli import COMMANDS, build_parser
+from workflows.cli import main
 from workflows.config import Config
+from workflows.sheet_docs import DOCS_PATH, FINDINGS_PATH, render_findings_docs, render_sheet_docs
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -25,12 +29,21 @@ def test_readme_opens_with_the_two_commands():
     assert "requirements-dev.txt" in ci and "python -m pytest" in ci
 
 
-def test_every_command_is_documented_with_help():
-    for name, (help_text, _) in COMMANDS.items():
-        assert f"| `{name}` |" in README, name
-        assert help_text
-    parser = build_parser()
-    assert set(parser._subparsers._group_actions[0].choices) == set(COMMANDS)
+def _help(capsys, *argv: str) -> str:
+    with pytest.raises(SystemExit):
+        main([*argv, "--help"])
+    return capsys.readouterr().out
+
+
+def test_every_command_is_documented_and_shows_its_help(capsys):
+    section = README.split("## Commands", 1)[1].split("\n## ", 1)[0]
+    documented = re.findall(r"^\| `(\w+)` \|", section, flags=re.M)
+    offered = re.findall(r"^ {4}([a-z]+) ", _help(capsys), flags=re.M)
+    assert sorted(documented) == sorted(offered) and len(offered) >= 8
+    for name in offered:
+        usage, description = _help(capsys, name).split("\n\n")[:2]
+        assert usage.startswith(f"cara pakai: run.py {name}")
+        assert description.rstrip().endswith("."), name
 
 
 def test_every_config_key_is_documented():
@@ -41,8 +54,6 @@ def test_every_config_key_is_documented():
 
 
 def test_the_sheet_guide_is_generated_from_the_schemas():
-    from workflows.sheet_docs import DOCS_PATH, render_sheet_docs
-
     assert DOCS_PATH.read_text(encoding="utf-8") == render_sheet_docs(), (
         "docs/sheets.md is out of date: run python -m workflows.sheet_docs"
     )
@@ -50,10 +61,6 @@ def test_the_sheet_guide_is_generated_from_the_schemas():
 
 
 def test_command_line_help_and_errors_speak_indonesian(capsys):
-    import pytest
-
-    from workflows.cli import main
-
     with pytest.raises(SystemExit):
         main(["weekly", "--help"])
     out = capsys.readouterr().out
@@ -64,3 +71,35 @@ def test_command_line_help_and_errors_speak_indonesian(capsys):
         main(["laporan"])
     assert caught.value.code == 2
     assert "kesalahan: argumen PERINTAH: pilihan 'laporan' tidak dikenal" in capsys.readouterr().err
+
+
+def test_the_findings_guide_is_generated_from_the_rules():
+    assert FINDINGS_PATH.read_text(encoding="utf-8") == render_findings_docs(), (
+        "docs/findings.md is out of date: run python -m workflows.sheet_docs"
+    )
+
+
+# Kebab-case strings in workflows/ that are not finding codes.
+NOT_FINDING_CODES = {
+    "utf-8",  # encoding
+    "quoted-printable",  # mail transfer encoding
+    "auto-generated",  # the Auto-Submitted mail header's value
+    "kel-asemrowo",  # demo workbook names
+    "kel-genting-kalianak",
+}
+
+
+def test_every_finding_code_in_the_code_is_in_the_findings_guide():
+    """A code typed anywhere in workflows/ (a make_finding call, a parser's problem, a planted
+    demo mistake) is one the guide explains: a new code cannot skip the registry."""
+    used = {
+        node.value
+        for path in (ROOT / "workflows").glob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and re.fullmatch(r"[a-z]+(?:-[a-z0-9]+)+", node.value)
+    } - NOT_FINDING_CODES
+    guide = FINDINGS_PATH.read_text(encoding="utf-8")
+    explained = set(re.findall(r"^### `([a-z0-9-]+)`$", guide, flags=re.M))
+    assert len(used) >= 30 and used - explained == set()

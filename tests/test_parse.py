@@ -153,6 +153,33 @@ def test_links_and_addresses(parser, good, bad, code):
     assert one(parser, bad)[1] == code
 
 
+@pytest.mark.parametrize(
+    ("address", "accepted"),
+    [
+        ("ani@asemrowo.go.id", True),
+        ("ani.s@asemrowo.go.id", True),
+        ("o'neil@pemkot-sby.go.id", True),
+        ("A_B+kinerja@X.ID", True),
+        ("dedi@asemrowo", False),
+        ("dedi@asemrowo.-go.id", False),
+        ("dedi@asemrowo-.go.id", False),
+        ("dedi@-asemrowo.go.id", False),
+        ("dedi..s@asemrowo.go.id", False),
+        (".dedi@asemrowo.go.id", False),
+        ("dedi.@asemrowo.go.id", False),
+        ("dedi@asemrowo..go.id", False),
+        ("dedi s@asemrowo.go.id", False),
+    ],
+)
+def test_an_address_the_sheet_accepts_is_one_a_letter_can_be_sent_to(address, accepted):
+    from workflows import mail
+
+    value, problem = one(parse.parse_email, address)
+    assert (problem is None) is accepted
+    if accepted:
+        assert mail.check_address(value) == address
+
+
 def test_choices_accept_case_space_and_synonyms():
     choices = tab("indikator").column("agregasi").choices
     out = parse.parse_choice(

@@ -14,7 +14,7 @@ import pytest
 
 from workflows.config import Period
 from workflows.schema import tab
-from workflows.validate import validate_unit
+from workflows.validate import RULES, validate_unit
 
 TODAY = dt.date(2026, 11, 30)
 PERIOD = Period(start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
@@ -228,8 +228,14 @@ ROW_CASES = [
     ("Pegawai", {"NIP": "19920314201903200"}, "NIP", "nip-format", "error"),
     ("Pegawai", {"Email": "bukan-email"}, "Email", "invalid-email", "error"),
     ("Pegawai", {"Email": "dedi@asemrowo"}, "Email", "invalid-email", "error"),
+    ("Pegawai", {"Email": "dedi@asemrowo.-go.id"}, "Email", "invalid-email", "error"),
+    ("Pegawai", {"Email": "dedi..s@asemrowo.go.id"}, "Email", "invalid-email", "error"),
     ("Pegawai", {"Email": ""}, "Email", "required-missing", "error"),
     ("Pegawai", {"Nama": ""}, "Nama", "required-missing", "error"),
+    ("Pegawai", {"Nama": "Dedi\nSaputra"}, "Nama", "line-break", "error"),
+    ("Pegawai", {"Nama": "Dedi\r\nSaputra"}, "Nama", "line-break", "error"),
+    ("Pegawai", {"Nama": "Dedi\u2028Saputra"}, "Nama", "line-break", "error"),
+    ("Pegawai", {"Nama": "Dedi\tSaputra"}, "Nama", "line-break", "error"),
     ("Pegawai", {"Jabatan": None}, "Jabatan", "required-missing", "error"),
     ("Pegawai", {"NIP Atasan": STRANGER}, "NIP Atasan", "unknown-supervisor", "error"),
     ("Pegawai", {"NIP Atasan": "123"}, "NIP Atasan", "nip-format", "error"),
@@ -276,6 +282,14 @@ def validate(raw: dict) -> object:
     )
 
 
+def concerns(rule, tab_name: str, column: str) -> bool:
+    """The finding lands where its rule's declaration says it may."""
+    if rule.column_types:
+        declared = next(c for c in tab(KEYS[tab_name]).columns if c.name == column)
+        return declared.type in rule.column_types
+    return rule.tab in (None, tab_name) and rule.column in (None, column)
+
+
 def projection(data, tab_name: str) -> set[tuple]:
     return {(f.row, f.column, f.severity, f.code) for f in data.findings if f.tab == tab_name}
 
@@ -304,6 +318,7 @@ def test_bad_row(tab_name, changes, column, code, severity):
     assert (row, column, severity, code) in projection(data, tab_name)
     finding = next(f for f in data.findings if (f.row, f.code) == (row, code))
     assert finding.message.startswith(f"Tab {tab_name} baris {row}: ")
+    assert concerns(RULES[code], tab_name, column), f"{code} is not declared for {column}"
     assert "{" not in finding.message
     table = data.tables[KEYS[tab_name]]
     assert (row in set(table["row"])) == (severity == "warning")

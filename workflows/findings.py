@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, replace
+from string import Formatter
 from typing import Literal, TypeVar
 
 Severity = Literal["error", "warning"]
@@ -40,8 +41,9 @@ class Rule:
     ``problem`` and ``fix`` are joined into the message; their fields are ``column``, ``value``,
     ``tab`` and whatever the check passes. ``example`` holds ``make_finding`` arguments (``row``,
     ``value``, the template's own fields; ``tab``/``column`` default to the declared ones) for the
-    generated docs. ``tab``/``column`` None means any; ``column_types`` names schema column types
-    whose every column the rule concerns (a cell that does not parse as that type).
+    generated docs. What the rule concerns: a ``tab`` and/or ``column`` (None: any), or every
+    column of the schema ``column_types`` (a cell that does not parse as that type), or, when
+    neither says it, ``scope`` in words.
     """
 
     code: str
@@ -52,7 +54,15 @@ class Rule:
     tab: str | None = None
     column: str | None = None
     column_types: tuple[str, ...] = ()
-    check: str = ""  # "module.function" of the check that yields it, set by ``declares``
+    scope: str = ""
+    check: str = ""  # where the check that yields it lives, "path.py::name"; set by ``declares``
+
+    @property
+    def fields(self) -> frozenset[str]:
+        """The template fields of the message (besides ``column``, ``value`` and ``tab``)."""
+        template = f"{self.problem} {self.fix}"
+        named = {name for _, name, _, _ in Formatter().parse(template) if name}
+        return frozenset(named - {"column", "value", "tab"})
 
     def message(self, **fields: object) -> str:
         """The problem and how to fix it, as one Indonesian text starting with a capital."""
@@ -75,7 +85,8 @@ def declares(*rules: Rule) -> Callable[[_Check], _Check]:
         for rule in rules:
             if rule.code in RULES:
                 raise ValueError(f"finding code {rule.code!r} is declared twice")
-            RULES[rule.code] = replace(rule, check=f"{check.__module__}.{check.__qualname__}")
+            where = f"{check.__module__.replace('.', '/')}.py::{check.__qualname__}"
+            RULES[rule.code] = replace(rule, check=where)
         return check
 
     return register
@@ -93,9 +104,13 @@ def make_finding(
 ) -> Finding:
     """A finding of a declared rule: the message says where (tab, row) and what to type instead.
 
-    The severity is the rule's own; ``KeyError`` for a code no check declares.
+    The severity is the rule's own, never the caller's: ``KeyError`` for a code no check
+    declares, ``TypeError`` for a parameter its message does not use.
     """
     rule = RULES[code]
+    unused = set(params) - rule.fields
+    if unused:
+        raise TypeError(f"finding {code!r} has no field {', '.join(sorted(unused))}")
     body = rule.message(column=column or "", value=value or "", tab=tab, **params)
     where = f"Tab {tab}" if tab else f"Workbook {workbook}"
     where += f" baris {row}" if row is not None else ""

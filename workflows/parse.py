@@ -79,6 +79,7 @@ def _classify(raw: pd.Series) -> _Cells:
         "error",
         problem="{column} berisi galat rumus {value}.",
         fix="Perbaiki rumusnya atau ketik nilainya langsung.",
+        scope="setiap kolom yang diisi staf",
         example={"tab": "Realisasi", "row": 12, "column": "Realisasi", "value": "#REF!"},
     )
 )
@@ -208,7 +209,8 @@ _URL = r"(?i)https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?"
 _DOMAIN_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"  # no hyphen at either end
 # Every address accepted here is one mail.check_address accepts, so a bad one is a finding
 # in the sheet, never a failed letter.
-_EMAIL = rf"[A-Za-z0-9._%+'-]+@(?:{_DOMAIN_LABEL}\.)+[A-Za-z]{{2,}}"
+_LOCAL_WORD = r"[A-Za-z0-9_%+'-]+"  # dots only between words: no "..", none at either end
+_EMAIL = rf"{_LOCAL_WORD}(?:\.{_LOCAL_WORD})*@(?:{_DOMAIN_LABEL}\.)+[A-Za-z]{{2,}}"
 
 
 def _parse_pattern(raw: pd.Series, pattern: str, code: str) -> Parsed:

@@ -91,6 +91,7 @@ def _code(code: str, where: pd.Series) -> pd.Series:
         "error",
         problem="workbook tidak dapat dibaca: {detail}.",
         fix="Perbaiki penyebabnya lalu jalankan ulang; unit lain tetap diproses.",
+        scope="seluruh workbook",
         example={"detail": "berkas rusak atau bukan workbook .xlsx"},
     )
 )
@@ -115,6 +116,7 @@ class _Sheet:
             "error",
             problem="tab {tab} tidak ada.",
             fix="Jalankan 'python run.py init' untuk membuatnya, atau kembalikan nama tab yang terganti menjadi '{tab}'.",
+            scope="setiap tab",
             example={"tab": "Realisasi"},
         ),
         Rule(
@@ -122,6 +124,7 @@ class _Sheet:
             "error",
             problem="baris 1 kosong, padahal harus berisi judul kolom ({headers}).",
             fix="Jalankan 'python run.py init' untuk menuliskannya.",
+            scope="baris judul (baris 1) setiap tab",
             example={"tab": "Pegawai", "headers": ", ".join(tab("pegawai").headers)},
         ),
     )
@@ -161,6 +164,7 @@ class _Sheet:
             "error",
             problem="kolom '{column}' tidak ada di baris judul (baris 1).",
             fix="Tambahkan judul '{column}' atau jalankan 'python run.py init'.",
+            scope="baris judul (baris 1) setiap tab",
             example={"tab": "Realisasi", "column": "Tanggal"},
         ),
         Rule(
@@ -168,6 +172,7 @@ class _Sheet:
             "error",
             problem=_RENAMED,
             fix="Ubah judul itu menjadi '{column}'.",
+            scope="baris judul (baris 1) setiap tab, untuk kolom wajib",
             example={"tab": "Realisasi", "column": "Tanggal", "value": "Tangal"},
         ),
         Rule(
@@ -175,6 +180,7 @@ class _Sheet:
             "warning",
             problem=_RENAMED,
             fix="Ubah judul itu menjadi '{column}'; sampai diubah, isi kolom itu tidak dibaca.",
+            scope="baris judul (baris 1) setiap tab, untuk kolom tidak wajib",
             example={"tab": "Realisasi", "column": "Bukti", "value": "Buktii"},
         ),
     )
@@ -219,7 +225,8 @@ class _Sheet:
             per_row.setdefault("description", [column.description] * len(rows))
             per_row.setdefault("choices", [", ".join(column.choices)] * len(rows))
         for i, (row, code) in enumerate(zip(rows.tolist(), codes.tolist(), strict=True)):
-            values = {k: v[i] for k, v in per_row.items()}
+            wanted = RULES[code].fields | {"value"}
+            values = {k: v[i] for k, v in per_row.items() if k in wanted}
             self.findings.append(
                 make_finding(
                     code,
@@ -287,6 +294,7 @@ class _Typed:
             "error",
             problem="kolom {column} wajib diisi.",
             fix="{description}",
+            scope="setiap kolom wajib",
             example={
                 "tab": "Realisasi",
                 "row": 12,
@@ -370,8 +378,6 @@ def _first_row(keys: pd.Series) -> pd.Series:
     return first.reindex(keys.index).astype("Int64")
 
 
-
-
 # -- the five tabs -------------------------------------------------------------------------------
 
 
@@ -423,7 +429,9 @@ def _check_one_line(sheet: _Sheet, name: pd.Series) -> None:
     )
 )
 def _check_supervisors(sheet: _Sheet, boss: pd.Series, everyone: set[str]) -> None:
-    sheet.emit("nip_atasan", _code("unknown-supervisor", boss.notna() & ~boss.isin(everyone)), value=boss)
+    sheet.emit(
+        "nip_atasan", _code("unknown-supervisor", boss.notna() & ~boss.isin(everyone)), value=boss
+    )
 
 
 @declares(
@@ -465,6 +473,7 @@ def _fold_id(ids: pd.Series) -> pd.Series:
         problem="NIP {value} tidak terdaftar di tab Pegawai unit ini.",
         fix="Periksa NIP-nya, atau minta admin unit menambahkannya ke tab Pegawai.",
         column="NIP",
+        scope="kolom NIP di tab Indikator, Realisasi, Perilaku dan Refleksi",
         example={"tab": "Realisasi", "row": 12, "value": "197001012000011001"},
     )
 )
@@ -725,7 +734,7 @@ def _check_plausible(sheet: _Sheet, typed: _Typed, indicator: pd.DataFrame) -> N
         fix="Hapus baris ini bila memang ganda.",
         tab="Realisasi",
         column="Realisasi",
-        example={"row": 12, "value": "", "other_row": 13},
+        example={"row": 12, "other_row": 13},
     )
 )
 def _collapse_repeats(
@@ -828,9 +837,7 @@ def validate_unit(
     only); with ``rosters_complete`` False some roster could not be read, so a supervisor found
     in no roster is not reported. ``settings`` is ``config.validation``.
     """
-    ctx = _Context(
-        unit, workbook, today, period.start, period.end, check_nip_structure, settings
-    )
+    ctx = _Context(unit, workbook, today, period.start, period.end, check_nip_structure, settings)
     sheets = {t.key: _Sheet(t, _tab_rows(raw, t.name), ctx) for t in unit_tabs()}
     if any(s.failed for s in sheets.values()):
         findings = [f for s in sheets.values() for f in s.findings]
