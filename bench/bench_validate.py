@@ -95,7 +95,9 @@ def main() -> None:
     tables = combine([data] * UNITS)
     seconds = time.perf_counter() - start
     rows = sum(len(t) for t in tables.values())
-    print(f"combine: {UNITS} units, {rows:,} rows in {seconds:.2f} s ({rows / seconds:,.0f} rows/s)")
+    print(
+        f"combine: {UNITS} units, {rows:,} rows in {seconds:.2f} s ({rows / seconds:,.0f} rows/s)"
+    )
 
 
 if __name__ == "__main__":

@@ -295,7 +295,7 @@ def _config_with(**section) -> dict:
         ({"header_match": 0}, "kunci 'validation.header_match' bernilai 0: harus lebih dari 0"),
         ({"header_match": 1.5}, "'validation.header_match' bernilai 1.5: harus paling banyak 1"),
         ({"percent_units": ["%", " "]}, "setiap satuan persen harus berisi teks"),
-        ({"strict": True}, "kunci 'validation.strict' bernilai True: kunci ini tidak dikenal"),
+        ({"strict": True}, "kunci 'validation.strict' bernilai true: kunci ini tidak dikenal"),
     ],
 )
 def test_validation_settings_are_checked_when_config_loads(section, expected):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, replace
+from functools import cached_property
 from string import Formatter
 from typing import Literal, TypeVar
 
@@ -42,8 +43,8 @@ class Rule:
     ``tab`` and whatever the check passes. ``example`` holds ``make_finding`` arguments (``row``,
     ``value``, the template's own fields; ``tab``/``column`` default to the declared ones) for the
     generated docs. What the rule concerns: a ``tab`` and/or ``column`` (None: any), or every
-    column of the schema ``column_types`` (a cell that does not parse as that type), or, when
-    neither says it, ``scope`` in words.
+    column of the schema ``column_types`` (a cell that does not parse as that type); ``scope``
+    says it in words where those cannot, and the docs prefer it.
     """
 
     code: str
@@ -57,7 +58,7 @@ class Rule:
     scope: str = ""
     check: str = ""  # where the check that yields it lives, "path.py::name"; set by ``declares``
 
-    @property
+    @cached_property
     def fields(self) -> frozenset[str]:
         """The template fields of the message (besides ``column``, ``value`` and ``tab``)."""
         template = f"{self.problem} {self.fix}"

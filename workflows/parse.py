@@ -492,8 +492,7 @@ def nip_structure_problem(nip: str) -> str | None:
         "nip-scientific",
         "error",
         problem="{column} tertulis sebagai angka ({value}) sehingga digit terakhirnya hilang.",
-        fix="Format sel ini sebagai Teks (Format > Angka > Teks biasa), lalu ketik ulang ke-18 "
-        f"digit NIP, {_NIP_EXAMPLE}.",
+        fix=f"Format sel ini sebagai Teks (Format > Angka > Teks biasa), lalu ketik ulang ke-18 digit NIP, {_NIP_EXAMPLE}.",
         column_types=("nip",),
         example={"tab": "Pegawai", "row": 7, "column": "NIP", "value": "1.98609E+17"},
     ),
