@@ -73,42 +73,54 @@ def test_an_unreadable_unit_is_named_everywhere_and_the_week_completes_after_the
     demo_config, capsys
 ):
     config = with_mail(demo_config)
-    book = config.path(config.local.folder) / PELAYANAN_BOOK
+    # the Sekretariat holds the camat and the sekcam, the supervisors of the other units' heads
+    book = config.path(config.local.folder) / "sekretariat.xlsx"
     good = book.read_bytes()
     book.write_bytes(good[: len(good) // 2])  # a truncated file, as a broken sync leaves it
 
     assert run(config, "weekly") == 1
     out, err = capsys.readouterr()
-    assert "Perhatian: unit Seksi Pelayanan tidak terbaca" in err
-    assert "Seksi Pelayanan             tidak terbaca" in out
+    assert "Perhatian: unit Sekretariat tidak terbaca" in err
+    assert "Sekretariat                 tidak terbaca" in out
     units = summary_tab(config, "ringkasan_unit")
-    row = units[units["unit"] == "Seksi Pelayanan"].iloc[0]
+    row = units[units["unit"] == "Sekretariat"].iloc[0]
     assert row["keterangan"].startswith("Tidak terbaca: ")
     organisation = units.iloc[-1]
-    assert (organisation["unit"], organisation["jumlah_asn"]) == ("Kecamatan Asemrowo", 42)
+    assert (organisation["unit"], organisation["jumlah_asn"]) == ("Kecamatan Asemrowo", 41)
     (log,) = summary_tab(config, "log_proses").to_dict("records")
-    assert log["hasil"] == "Sebagian" and "Unit Seksi Pelayanan tidak terbaca" in log["keterangan"]
+    assert log["hasil"] == "Sebagian" and "Unit Sekretariat tidak terbaca" in log["keterangan"]
     # the other units' letters went out; no supervisor turned into an unknown-NIP finding
     outbox = config.path(config.mail.outbox) / "2026-W48"
-    assert len(list(outbox.glob("mingguan-*.eml"))) == 42
+    assert len(list(outbox.glob("mingguan-*.eml"))) == 41
     findings = summary_tab(config, "temuan_validasi")
     assert "unknown-supervisor" not in set(findings["code"])
     digests = sorted(outbox.glob("ringkasan-*.html"))
     assert len(digests) == 2
     digest = digests[0].read_text(encoding="utf-8")
-    assert "Ringkasan ini belum lengkap" in digest and "Seksi Pelayanan: " in digest
+    assert "Ringkasan ini belum lengkap" in digest and "Sekretariat: " in digest
     riwayat = summary_tab(config, "riwayat")
-    assert len(riwayat[riwayat["minggu"] == "2026-W48"]) == 42
+    assert len(riwayat[riwayat["minggu"] == "2026-W48"]) == 41
 
     book.write_bytes(good)  # the admin restores the file
     assert run(config, "weekly") == 0
     riwayat = summary_tab(config, "riwayat")
     assert len(riwayat[riwayat["minggu"] == "2026-W48"]) == 49
     assert len(riwayat[riwayat["minggu"] == "2026-W47"]) == 49  # last week's gap filled too
-    assert len(list(outbox.glob("mingguan-*.eml"))) == 49  # the 7 who had none, once
+    assert len(list(outbox.glob("mingguan-*.eml"))) == 49  # the 8 who had none, once
     assert len(list(outbox.glob("ringkasan-*.eml"))) == 4  # the digest again, complete
     log = summary_tab(config, "log_proses")
     assert list(log["hasil"]) == ["Sebagian", "Selesai"]
+
+
+def test_a_missing_workbook_is_one_sentence_naming_the_unit_path_and_init(demo_config, capsys):
+    path = demo_config.path(demo_config.local.folder) / PELAYANAN_BOOK
+    path.unlink()
+    assert run(demo_config, "validate", "--read-only") == 0
+    assert (
+        f"Workbook Seksi Pelayanan: Workbook unit ini tidak ditemukan: {path}. Periksa nama "
+        "berkas atau kunci spreadsheet unit ini di config.yaml, atau jalankan 'python run.py "
+        "init' untuk membuatnya; unit lain tetap diproses." in capsys.readouterr().out
+    )
 
 
 # -- replays ---------------------------------------------------------------------------------------

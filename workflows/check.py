@@ -26,10 +26,10 @@ from .findings import STATUS_FOR_SEVERITY, Finding
 from .validate import (
     UnitData,
     combine,
-    empty_tables,
-    make_finding,
+    missing_unit,
     realisasi_statuses,
     roster_nips,
+    unreadable_unit,
     validate_units,
 )
 from .workbook import RangeUpdate, Rows, Workbook, WorkbookError, WorkbookNotFound, trim_rows
@@ -92,13 +92,16 @@ def run_validation(
             raws.append((unit.name, book.label, book.read_tabs(UNIT_TAB_NAMES)))
             books[unit.name] = book
         except WorkbookError as exc:
-            unreadable[unit.name] = _unreadable(unit, book.label, exc)
+            unreadable[unit.name] = _unreadable(config, unit, book.label, exc)
+    extra_nips, all_read = _other_rosters(config, chosen)
     validated = validate_units(
         raws,
         today=today,
         period=config.period,
         check_nip_structure=config.nip.check_structure,
-        extra_nips=_other_rosters(config, chosen),
+        extra_nips=extra_nips,
+        rosters_complete=all_read and not unreadable,
+        settings=config.validation,
     )
     by_name = {u.unit: u for u in validated} | unreadable
     run = ValidationRun(week=week, units=[by_name[u.name] for u in chosen])
@@ -113,31 +116,32 @@ def run_validation(
     return run
 
 
-def _unreadable(unit: Unit, label: str, exc: WorkbookError) -> UnitData:
+def _unreadable(config: Config, unit: Unit, label: str, exc: WorkbookError) -> UnitData:
     if isinstance(exc, WorkbookNotFound):
-        detail = (
-            f"workbook unit {unit.name} ({unit.workbook}) tidak ditemukan. Periksa nama berkasnya "
-            "di config.yaml, atau jalankan 'python run.py init' untuk membuatnya"
+        where = (
+            str(config.path(config.local.folder) / unit.workbook)
+            if config.backend == "local"
+            else f"spreadsheet {unit.workbook}"
         )
-    else:
-        detail = str(exc).rstrip(".")
-    finding = make_finding("workbook-unreadable", workbook=label, tab="", detail=detail)
-    return UnitData(unit.name, label, empty_tables(), [finding], failed=True)
+        return missing_unit(unit.name, label, where)
+    return unreadable_unit(unit.name, label, str(exc).rstrip("."))
 
 
-def _other_rosters(config: Config, chosen: Sequence[Unit]) -> set[str]:
-    """NIPs of units not validated this run (``--unit``): supervisors may sit there."""
+def _other_rosters(config: Config, chosen: Sequence[Unit]) -> tuple[set[str], bool]:
+    """NIPs of units not validated this run (``--unit``): supervisors may sit there; and whether
+    every one of those rosters could be read (if not, an unknown supervisor is no finding)."""
     names = {u.name for u in chosen}
     pegawai = schema.tab("pegawai").name
     nips: set[str] = set()
+    all_read = True
     for unit in config.units:
         if unit.name in names:
             continue
         try:
             nips |= roster_nips(open_unit(config, unit).read_tabs([pegawai]))
         except WorkbookError:
-            continue  # that unit's own run reports it
-    return nips
+            all_read = False  # that unit's own run reports it
+    return nips, all_read
 
 
 # -- write-back ----------------------------------------------------------------------------------

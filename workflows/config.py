@@ -366,7 +366,10 @@ class Config(_Strict):
     @model_validator(mode="after")
     def _amber_below_target(self) -> Config:
         if self.letters.amber_from >= self.scoring.target_met:
-            raise ValueError("letters.amber_from harus lebih kecil dari scoring.target_met")
+            raise ValueError(
+                f"kunci 'letters.amber_from' ({_number(self.letters.amber_from)}) harus lebih "
+                f"kecil dari kunci 'scoring.target_met' ({_number(self.scoring.target_met)})"
+            )
         return self
 
     @property
@@ -489,6 +492,11 @@ def _expected(error: dict[str, Any]) -> str:
     if kind == "extra_forbidden" and (known := _known_keys(error["loc"])):
         return f"{_EXPECTED[kind]}; yang dikenal di sini: {', '.join(known)}"
     return _EXPECTED.get(kind, f"nilai ini tidak sah (jenis kesalahan: {kind})")
+
+
+def _number(value: float) -> str:
+    """A number as a person typed it in YAML: ``70``, not ``70.0``."""
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def _explain(error: dict[str, Any]) -> str:

@@ -104,6 +104,23 @@ def unreadable_unit(unit: str, workbook: str, detail: str) -> UnitData:
     return UnitData(unit, workbook, empty_tables(), [finding], failed=True)
 
 
+@declares(
+    Rule(
+        "workbook-missing",
+        "error",
+        problem="workbook unit ini tidak ditemukan: {location}.",
+        fix="Periksa nama berkas atau kunci spreadsheet unit ini di config.yaml, atau jalankan "
+        "'python run.py init' untuk membuatnya; unit lain tetap diproses.",
+        scope="seluruh workbook",
+        example={"location": "data/demo/pelayanan.xlsx"},
+    )
+)
+def missing_unit(unit: str, workbook: str, location: str) -> UnitData:
+    """A unit whose workbook does not exist where config says: one finding, no tables."""
+    finding = make_finding("workbook-missing", workbook=workbook, tab="", location=location)
+    return UnitData(unit, workbook, empty_tables(), [finding], failed=True)
+
+
 _RENAMED = "judul kolom '{value}' tidak dikenal; mungkin maksudnya '{column}'."
 
 
