@@ -485,7 +485,12 @@ def test_a_run_letterhead_takes_every_number_from_config(tmp_path):
 @pytest.mark.parametrize(
     ("letters_config", "scoring_config", "expected"),
     [
-        ({"amber_from": 100}, {}, "letters.amber_from harus lebih kecil dari scoring.target_met"),
+        (
+            {"amber_from": 100},
+            {},
+            "kunci 'letters.amber_from' (100) harus lebih kecil dari kunci 'scoring.target_met'"
+            " (100)",
+        ),
         ({"amber_from": -1}, {}, "kunci 'letters.amber_from' bernilai -1: harus paling sedikit 0"),
         (
             {"top_rejected": 0},

@@ -121,6 +121,9 @@ def test_a_missing_workbook_is_one_sentence_naming_the_unit_path_and_init(demo_c
         "berkas atau kunci spreadsheet unit ini di config.yaml, atau jalankan 'python run.py "
         "init' untuk membuatnya; unit lain tetap diproses." in capsys.readouterr().out
     )
+    assert run(demo_config, "validate", "--read-only", "--json") == 0
+    (missing,) = [f for f in json.loads(capsys.readouterr().out) if f["tab"] == ""]
+    assert (missing["workbook"], missing["code"]) == ("Seksi Pelayanan", "workbook-missing")
 
 
 # -- replays ---------------------------------------------------------------------------------------
