@@ -6,7 +6,7 @@ is contacted. Use it with the real client: ``gspread.Client(auth=None, session=s
 
 Sheets are grids of plain values. Supported: spreadsheet metadata, ``values`` get / update /
 append / clear and their batch forms, and ``:batchUpdate`` with addSheet, deleteSheet,
-updateSheetProperties (title, frozen rows, grid size), appendDimension, updateCells (from a
+updateSheetProperties (title, frozen rows), appendDimension, updateCells (from a
 ``start`` cell, or over a ``range`` whose other cells are cleared), repeatCell, copyPaste,
 updateDimensionProperties, setDataValidation and addProtectedRange. A1 ranges with quoted
 titles, whole columns (``A:C``), whole rows (``1:1``) and whole sheets; ``RAW`` and a minimal
@@ -223,23 +223,6 @@ class SheetsFake(BaseAdapter):
         area = Area(sheet, 0, 0, sheet.rows, sheet.columns)
         return _read(area, lambda cell: cell)
 
-    def fail_next(
-        self,
-        status: int,
-        *,
-        times: int = 1,
-        retry_after: str | None = None,
-        reason: str | None = None,
-        message: str | None = None,
-    ) -> None:
-        """The next ``times`` requests (after those already set to fail) fail with ``status``, a
-        ``Retry-After`` header, an ``ErrorInfo`` reason (e.g. ``SERVICE_DISABLED``) and a
-        message when given."""
-        first = max([len(self.calls) - 1, *self._failures]) + 1
-        self.fail_at(
-            first, status, times=times, retry_after=retry_after, reason=reason, message=message
-        )
-
     def fail_at(
         self,
         index: int,
@@ -251,9 +234,14 @@ class SheetsFake(BaseAdapter):
         message: str | None = None,
     ) -> None:
         """Requests number ``index`` to ``index + times - 1`` (counting from 0, as ``calls``)
-        fail with ``status``; see ``fail_next``."""
+        fail with ``status``, a ``Retry-After`` header, an ``ErrorInfo`` reason (e.g.
+        ``SERVICE_DISABLED``) and a message of its own when given."""
         for number in range(index, index + times):
             self._failures[number] = FakeError(status, message, reason, retry_after=retry_after)
+
+    def fail_next(self, status: int, **failure: Any) -> None:
+        """The next requests fail (after those already set to fail); options as ``fail_at``."""
+        self.fail_at(max([len(self.calls) - 1, *self._failures]) + 1, status, **failure)
 
     def kinds(self) -> list[str]:
         return [c.kind for c in self.calls]
@@ -784,10 +772,6 @@ def _apply(book: Spreadsheet, request: dict[str, Any], index: int) -> dict[str, 
             sheet.title = props["title"]
         if fields & {"gridProperties.frozenRowCount", "gridProperties", "*"}:
             sheet.frozen_rows = grid.get("frozenRowCount", 0)
-        if fields & {"gridProperties.rowCount", "gridProperties", "*"}:
-            sheet.resize(rows=grid["rowCount"])
-        if fields & {"gridProperties.columnCount", "gridProperties", "*"}:
-            sheet.resize(columns=grid["columnCount"])
         return {}
     if kind == "appendDimension":
         sheet = book.sheet_by_id(spec["sheetId"])
