@@ -6,14 +6,24 @@ is contacted. Use it with the real client: ``gspread.Client(auth=None, session=s
 
 Sheets are grids of plain values. Supported: spreadsheet metadata, ``values`` get / update /
 append / clear and their batch forms, and ``:batchUpdate`` with addSheet, deleteSheet,
-updateSheetProperties, updateCells, repeatCell, updateDimensionProperties, setDataValidation and
-addProtectedRange (applied atomically, as Google does). A1 ranges with quoted titles, whole
-columns (``A:C``), whole rows (``1:1``) and whole sheets; ``RAW`` and a minimal ``USER_ENTERED``
-(``=...`` becomes a formula, numeric text a number); ``UNFORMATTED_VALUE``, ``FORMATTED_VALUE``
-(``str()``-like) and ``FORMULA`` rendering. Every request is recorded in ``fake.calls`` and
-failures can be injected with ``fail_next``. Errors have Google's JSON shape so gspread raises
-``APIError``. The shapes are checked against Google's recordings in
-``test_sheets_fake_contract.py``.
+updateSheetProperties (title, frozen rows), appendDimension, updateCells (from a
+``start`` cell, or over a ``range`` whose other cells are cleared), repeatCell, copyPaste,
+updateDimensionProperties, setDataValidation and addProtectedRange. A1 ranges with quoted
+titles, whole columns (``A:C``), whole rows (``1:1``) and whole sheets; ``RAW`` and a minimal
+``USER_ENTERED`` (``=...`` becomes a formula, numeric text a number); ``UNFORMATTED_VALUE``,
+``FORMATTED_VALUE`` (``str()``-like) and ``FORMULA`` rendering.
+
+Like Google, the grid never grows by itself except through ``values:append``: a write past a
+tab's rows or columns is refused with a 400 in Google's words (``Range (Tab!A1001) exceeds grid
+limits. Max rows: 1000, max columns: 26``; ``Requested writing within range [...], but tried
+writing to row [N]`` when it starts inside the grid and runs past it), and a read or clear that
+starts past the grid too. A batch (``values:batchUpdate`` or ``:batchUpdate``) applies all or
+nothing. Every request is recorded in ``fake.calls``; failures can be injected with
+``fail_next`` or at a given request number with ``fail_at``. Errors have Google's JSON shape so
+gspread raises ``APIError``. The shapes are checked against Google's recordings in
+``test_sheets_fake_contract.py``; the wording of grid errors inside ``:batchUpdate`` follows
+what Google answers for ``repeatCell`` (``Invalid requests[2].repeatCell: Range (T!B4:B) exceeds
+grid limits...``).
 """
 
 from __future__ import annotations
@@ -58,11 +68,19 @@ class ForbiddenHost(RuntimeError):
 class FakeError(Exception):
     """A Google-shaped error raised inside a handler; becomes the HTTP response."""
 
-    def __init__(self, code: int, message: str | None = None, reason: str | None = None) -> None:
+    def __init__(
+        self,
+        code: int,
+        message: str | None = None,
+        reason: str | None = None,
+        *,
+        retry_after: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message or MESSAGES.get(code, "Error")
         self.reason = reason
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -104,6 +122,13 @@ class Sheet:
     validations: dict[tuple[int, int | None, int, int | None], dict] = field(default_factory=dict)
     protected: list[dict] = field(default_factory=list)
     formats: list[dict] = field(default_factory=list)  # format requests, kept for inspection
+
+    def resize(self, *, rows: int | None = None, columns: int | None = None) -> None:
+        """A new grid size (as a user deleting rows makes); cells outside it are gone."""
+        self.rows = self.rows if rows is None else rows
+        self.columns = self.columns if columns is None else columns
+        for key in [k for k in self.cells if k[0] >= self.rows or k[1] >= self.columns]:
+            del self.cells[key]
 
     def properties(self, index: int) -> dict[str, Any]:
         grid: dict[str, Any] = {"rowCount": self.rows, "columnCount": self.columns}
@@ -163,7 +188,7 @@ class SheetsFake(BaseAdapter):
         super().__init__()
         self.spreadsheets: dict[str, Spreadsheet] = {}
         self.calls: list[Call] = []
-        self._failures: list[tuple[int, str | None, str | None]] = []
+        self._failures: dict[int, FakeError] = {}  # request number -> the error it gets
 
     # -- set-up and inspection for tests -------------------------------------------------------
 
@@ -198,17 +223,25 @@ class SheetsFake(BaseAdapter):
         area = Area(sheet, 0, 0, sheet.rows, sheet.columns)
         return _read(area, lambda cell: cell)
 
-    def fail_next(
+    def fail_at(
         self,
+        index: int,
         status: int,
         *,
         times: int = 1,
         retry_after: str | None = None,
         reason: str | None = None,
+        message: str | None = None,
     ) -> None:
-        """The next ``times`` requests fail with ``status``, a ``Retry-After`` header and an
-        ``ErrorInfo`` reason (e.g. ``SERVICE_DISABLED``) when given."""
-        self._failures += [(status, retry_after, reason)] * times
+        """Requests number ``index`` to ``index + times - 1`` (counting from 0, as ``calls``)
+        fail with ``status``, a ``Retry-After`` header, an ``ErrorInfo`` reason (e.g.
+        ``SERVICE_DISABLED``) and a message of its own when given."""
+        for number in range(index, index + times):
+            self._failures[number] = FakeError(status, message, reason, retry_after=retry_after)
+
+    def fail_next(self, status: int, **failure: Any) -> None:
+        """The next requests fail (after those already set to fail); options as ``fail_at``."""
+        self.fail_at(max([len(self.calls) - 1, *self._failures]) + 1, status, **failure)
 
     def kinds(self) -> list[str]:
         return [c.kind for c in self.calls]
@@ -223,14 +256,14 @@ class SheetsFake(BaseAdapter):
         params = parse_qs(url.query, keep_blank_values=True)
         method = (request.method or "GET").upper()
         spreadsheet_id, kind, a1 = _route(method, url.path)
+        failure = self._failures.pop(len(self.calls), None)
         self.calls.append(Call(method, kind, spreadsheet_id, params, body))
         headers: dict[str, str] = {}
         try:
-            if self._failures:
-                status, retry_after, reason = self._failures.pop(0)
-                if retry_after is not None:
-                    headers["Retry-After"] = retry_after
-                raise FakeError(status, reason=reason)
+            if failure is not None:
+                if failure.retry_after is not None:
+                    headers["Retry-After"] = failure.retry_after
+                raise failure
             book = self.spreadsheets.get(spreadsheet_id)
             if book is None:
                 raise FakeError(404)
@@ -274,8 +307,8 @@ class SheetsFake(BaseAdapter):
 
     def _values_update(self, book: Spreadsheet, method: str, params, body, a1) -> dict:
         option = _input_option(params.get("valueInputOption", [None])[0])
-        update = _write(book, a1, body.get("values", []), option, body.get("majorDimension"))
-        return {"spreadsheetId": book.spreadsheet_id, **update}
+        write = _plan_write(book, a1, body.get("values", []), body.get("majorDimension"))
+        return {"spreadsheetId": book.spreadsheet_id, **write.apply(option)}
 
     def _values_batchGet(self, book: Spreadsheet, method: str, params, body, a1) -> dict:
         return {
@@ -285,13 +318,13 @@ class SheetsFake(BaseAdapter):
 
     def _values_batchUpdate(self, book: Spreadsheet, method: str, params, body, a1) -> dict:
         option = _input_option(body.get("valueInputOption"))
-        responses = [
-            {
-                "spreadsheetId": book.spreadsheet_id,
-                **_write(book, d["range"], d.get("values", []), option, d.get("majorDimension")),
-            }
-            for d in body.get("data", [])
+        writes = [  # every range checked before any is written: all or nothing
+            _plan_write(
+                book, d["range"], d.get("values", []), d.get("majorDimension"), f"data[{i}]"
+            )
+            for i, d in enumerate(body.get("data", []))
         ]
+        responses = [{"spreadsheetId": book.spreadsheet_id, **w.apply(option)} for w in writes]
         rows = {(r["updatedRange"].rsplit("!", 1)[0], n) for r in responses for n in _rows_of(r)}
         cols = {(r["updatedRange"].rsplit("!", 1)[0], n) for r in responses for n in _cols_of(r)}
         return {
@@ -313,13 +346,14 @@ class SheetsFake(BaseAdapter):
         if last >= 0:
             width = max(c for (_, c) in sheet.cells) + 1
             out["tableRange"] = Area(sheet, 0, area.left, last + 1, max(width, area.left + 1)).a1()
+        # Appending is the one write that grows the grid: by the rows inserted, or to fit.
         if params.get("insertDataOption", ["OVERWRITE"])[0] == "INSERT_ROWS":
             sheet.rows += len(values)
+        sheet.rows = max(sheet.rows, last + 1 + len(values))
+        sheet.columns = max(sheet.columns, area.left + max((len(r) for r in values), default=0))
         start = f"{_quote_title(sheet.title)}!{_a1(last + 1, area.left)}"
-        out["updates"] = {
-            "spreadsheetId": book.spreadsheet_id,
-            **_write(book, start, values, option, None),
-        }
+        write = _plan_write(book, start, values, None)
+        out["updates"] = {"spreadsheetId": book.spreadsheet_id, **write.apply(option)}
         return out
 
     def _values_clear(self, book: Spreadsheet, method: str, params, body, a1) -> dict:
@@ -328,12 +362,16 @@ class SheetsFake(BaseAdapter):
     def _values_batchClear(self, book: Spreadsheet, method: str, params, body, a1) -> dict:
         return {
             "spreadsheetId": book.spreadsheet_id,
-            "clearedRanges": [_clear(_area(book, r)) for r in body.get("ranges", [])],
+            "clearedRanges": [
+                _clear(_area(book, r, f"range[{i}]")) for i, r in enumerate(body.get("ranges", []))
+            ],
         }
 
     def _batchUpdate(self, book: Spreadsheet, method: str, params, body, a1) -> dict:
-        work = copy.deepcopy(book)  # all requests apply, or none (as Google does)
-        replies = [_apply(work, request) for request in body.get("requests", [])]
+        # Requests build on each other (a grid grown, then written), so they are applied in
+        # order to a copy that replaces the spreadsheet only when every one succeeded.
+        work = copy.deepcopy(book)
+        replies = [_apply(work, request, i) for i, request in enumerate(body.get("requests", []))]
         self.spreadsheets[book.spreadsheet_id] = work
         return {"spreadsheetId": book.spreadsheet_id, "replies": replies}
 
@@ -458,12 +496,15 @@ def _locate(book: Spreadsheet, a1: str | None) -> tuple[Sheet, str]:
     return book.sheet(title), cells
 
 
-def _area(book: Spreadsheet, a1: str | None) -> Area:
+def _area(book: Spreadsheet, a1: str | None, where: str = "") -> Area:
+    """The cells ``a1`` names, clipped to the grid; one that starts past the grid is refused."""
     sheet, cells = _locate(book, a1)
     if not cells:
         return Area(sheet, 0, 0, sheet.rows, sheet.columns)
     first, _, last = cells.partition(":")
     top, left = _corner(first, 0, 0)
+    if top >= sheet.rows or left >= sheet.columns:
+        raise _beyond_grid(sheet, cells, where)
     bottom, right = _corner(last or first, sheet.rows - 1, sheet.columns - 1)
     if not last and not re.search(r"\d", first):  # a bare column ("A")
         bottom = sheet.rows - 1
@@ -513,40 +554,87 @@ def _parse_entered(value: Any) -> Any:
 
 
 def _put(sheet: Sheet, top: int, left: int, rows: list[list[Any]], option: str) -> int:
-    """Store rows at (top, left), growing the grid as Google does; returns cells written."""
+    """Store rows at (top, left), which the caller checked fit the grid; returns cells written."""
     written = 0
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             if value is None:
                 continue  # null means "leave this cell as it is"
-            if isinstance(value, (dict, list)):
-                raise FakeError(400, f"Invalid values[{r}][{c}]: struct_value")
             stored = _parse_entered(value) if option == "USER_ENTERED" else value
             if stored == "":
                 sheet.cells.pop((top + r, left + c), None)
             else:
                 sheet.cells[(top + r, left + c)] = stored
             written += 1
-    sheet.rows = max(sheet.rows, top + len(rows))
-    sheet.columns = max(sheet.columns, left + max((len(r) for r in rows), default=0))
     return written
 
 
-def _write(
-    book: Spreadsheet, a1: str, values: list[list[Any]], option: str, major: str | None
-) -> dict[str, Any]:
+def _beyond_grid(sheet: Sheet, cells: str, where: str = "") -> FakeError:
+    """Google's answer to a range that starts past the grid (``where``: ``data[0]`` ...)."""
+    prefix = f"Invalid {where}: " if where else ""
+    return FakeError(
+        400,
+        f"{prefix}Range ({_quote_title(sheet.title)}!{cells}) exceeds grid limits. "
+        f"Max rows: {sheet.rows}, max columns: {sheet.columns}",
+    )
+
+
+@dataclass
+class _Write:
+    """A checked ``values`` write, applied only once every write of its batch is checked."""
+
+    sheet: Sheet
+    top: int
+    left: int
+    values: list[list[Any]]
+
+    def apply(self, option: str) -> dict[str, Any]:
+        sheet, top, left, values = self.sheet, self.top, self.left, self.values
+        written = _put(sheet, top, left, values, option)
+        height, width = len(values), max((len(r) for r in values), default=0)
+        out: dict[str, Any] = {"updatedRange": f"{_quote_title(sheet.title)}!{_a1(top, left)}"}
+        if height and width:
+            out["updatedRange"] = Area(sheet, top, left, top + height, left + width).a1()
+            out.update(updatedRows=height, updatedColumns=width, updatedCells=written)
+        return out
+
+
+def _plan_write(
+    book: Spreadsheet, a1: str, values: list[list[Any]], major: str | None, where: str = ""
+) -> _Write:
+    """Check that ``values`` fit at ``a1`` (inside the grid and inside the range when it has an
+    end), refusing as Google does; nothing is written yet."""
     if major == "COLUMNS":
         values = [list(col) for col in zip(*values, strict=False)]
+    for r, row in enumerate(values):
+        for c, value in enumerate(row):
+            if isinstance(value, (dict, list)):
+                raise FakeError(400, f"Invalid values[{r}][{c}]: struct_value")
     sheet, cells = _locate(book, a1)
-    top, left = _corner(cells.partition(":")[0], 0, 0) if cells else (0, 0)
-    written = _put(sheet, top, left, values, option)
-    height = len(values)
-    width = max((len(r) for r in values), default=0)
-    out: dict[str, Any] = {"updatedRange": f"{_quote_title(sheet.title)}!{_a1(top, left)}"}
-    if height and width:
-        out["updatedRange"] = Area(sheet, top, left, top + height, left + width).a1()
-        out.update(updatedRows=height, updatedColumns=width, updatedCells=written)
-    return out
+    first, _, last = cells.partition(":")
+    top, left = _corner(first, 0, 0) if cells else (0, 0)
+    if top >= sheet.rows or left >= sheet.columns:
+        raise _beyond_grid(sheet, cells, where)
+    bottom, right = sheet.rows - 1, sheet.columns - 1
+    if last:
+        end_row, end_col = _corner(last, bottom, right)
+        bottom, right = min(bottom, end_row), min(right, end_col)
+    prefix = f"Invalid {where}: " if where else ""
+    last_row = top + len(values) - 1
+    last_col = left + max((len(r) for r in values), default=0) - 1
+    if last_row > bottom:
+        raise FakeError(
+            400,
+            f"{prefix}Requested writing within range [{a1}], but tried writing to row "
+            f"[{last_row + 1}]",
+        )
+    if last_col > right:
+        raise FakeError(
+            400,
+            f"{prefix}Requested writing within range [{a1}], but tried writing to column "
+            f"[{_column_letters(last_col)}]",
+        )
+    return _Write(sheet, top, left, values)
 
 
 def _rows_of(response: dict[str, Any]) -> range:
@@ -628,22 +716,40 @@ def _grid(
     )
 
 
-def _apply(book: Spreadsheet, request: dict[str, Any]) -> dict[str, Any]:
-    """Apply one batchUpdate request to ``book``; returns its reply (``{}`` for most kinds)."""
+def _grid_a1(top: int, bottom: int | None, left: int, right: int | None) -> str:
+    """A GridRange (0-based, end exclusive, None = open) in A1 as Google names it: ``A1001:B``
+    (open rows), ``AA1:2`` (open columns)."""
+    end_col = _column_letters(right - 1) if right is not None else ""
+    end_row = str(bottom) if bottom is not None else ""
+    return f"{_a1(top, left)}:{end_col}{end_row}"
+
+
+def _inside(
+    sheet: Sheet, key: tuple[int, int | None, int, int | None], where: str
+) -> tuple[int, int | None, int, int | None]:
+    """A GridRange must start inside the grid (it may end past it), as Google checks."""
+    top, bottom, left, right = key
+    if top >= sheet.rows or left >= sheet.columns:
+        raise _beyond_grid(sheet, _grid_a1(top, bottom, left, right), where)
+    return key
+
+
+def _apply(book: Spreadsheet, request: dict[str, Any], index: int) -> dict[str, Any]:
+    """Apply request number ``index`` of a batchUpdate to ``book``; returns its reply."""
     ((kind, spec),) = request.items()
+    where = f"requests[{index}].{kind}"
     if kind == "addSheet":
         props = spec.get("properties", {})
         title = props.get("title") or f"Sheet{len(book.sheets) + 1}"
         if any(s.title.casefold() == title.casefold() for s in book.sheets):
             raise FakeError(
                 400,
-                f'Invalid requests[0].addSheet: A sheet with the name "{title}" already exists. Please enter another name.',
+                f'Invalid {where}: A sheet with the name "{title}" already exists. Please enter '
+                "another name.",
             )
         sheet_id = props.get("sheetId", max((s.sheet_id for s in book.sheets), default=0) + 1)
         if any(s.sheet_id == sheet_id for s in book.sheets):
-            raise FakeError(
-                400, f"Invalid requests[0].addSheet: Sheet with id {sheet_id} already exists."
-            )
+            raise FakeError(400, f"Invalid {where}: Sheet with id {sheet_id} already exists.")
         grid = props.get("gridProperties", {})
         sheet = Sheet(
             sheet_id,
@@ -660,26 +766,63 @@ def _apply(book: Spreadsheet, request: dict[str, Any]) -> dict[str, Any]:
     if kind == "updateSheetProperties":
         props = spec["properties"]
         sheet = book.sheet_by_id(props.get("sheetId", 0))
-        fields = spec.get("fields", "")
-        if "title" in fields.split(","):
+        fields = set(spec.get("fields", "").split(","))
+        grid = props.get("gridProperties", {})
+        if fields & {"title", "*"}:
             sheet.title = props["title"]
-        if "gridProperties.frozenRowCount" in fields or fields == "*":
-            sheet.frozen_rows = props.get("gridProperties", {}).get("frozenRowCount", 0)
+        if fields & {"gridProperties.frozenRowCount", "gridProperties", "*"}:
+            sheet.frozen_rows = grid.get("frozenRowCount", 0)
+        return {}
+    if kind == "appendDimension":
+        sheet = book.sheet_by_id(spec["sheetId"])
+        if spec.get("length", 0) < 1:
+            raise FakeError(400, f"Invalid {where}: length must be positive")
+        if spec["dimension"] == "ROWS":
+            sheet.rows += spec["length"]
+        else:
+            sheet.columns += spec["length"]
         return {}
     if kind == "updateCells":
-        if "start" not in spec:
-            raise FakeError(400, "The fake supports updateCells with 'start' only")
-        start = spec["start"]
-        sheet = book.sheet_by_id(start.get("sheetId", 0))
         rows = [
             [_entered_value(cell.get("userEnteredValue")) for cell in row.get("values", [])]
             for row in spec.get("rows", [])
         ]
-        if "userEnteredValue" in spec.get("fields", ""):
-            _put(sheet, start.get("rowIndex", 0), start.get("columnIndex", 0), rows, "RAW")
-        sheet.formats.append(request)
+        height, width = len(rows), max((len(r) for r in rows), default=0)
+        if "start" in spec:
+            sheet = book.sheet_by_id(spec["start"].get("sheetId", 0))
+            top, left = spec["start"].get("rowIndex", 0), spec["start"].get("columnIndex", 0)
+            bottom, right = top + height, left + width
+        else:
+            sheet, key = _grid(book, spec["range"])
+            top, end_row, left, end_col = _inside(sheet, key, where)
+            if (end_row is not None and top + height > end_row) or (
+                end_col is not None and left + width > end_col
+            ):
+                raise FakeError(400, f"Invalid {where}: the rows do not fit the range")
+            bottom = sheet.rows if end_row is None else end_row
+            right = sheet.columns if end_col is None else end_col
+        # Written cells must lie inside the grid: Google never grows it for updateCells.
+        if top + height > sheet.rows or left + width > sheet.columns or top >= sheet.rows:
+            raise _beyond_grid(sheet, _grid_a1(top, top + height, left, left + width), where)
+        fields = spec.get("fields", "")
+        if not fields:
+            raise FakeError(400, f"Invalid {where}: At least one field must be specified.")
+        if "userEnteredValue" in fields.split(",") or fields == "*":
+            if "range" in spec:  # cells of the range the rows do not cover are cleared
+                _clear(Area(sheet, top, left, min(bottom, sheet.rows), min(right, sheet.columns)))
+            _put(sheet, top, left, rows, "RAW")
+        if "userEnteredFormat" in fields or fields == "*":
+            sheet.formats.append(request)
         return {}
-    if kind in {"repeatCell", "updateDimensionProperties"}:
+    if kind in {"repeatCell", "copyPaste"}:
+        ranges = [spec["range"]] if kind == "repeatCell" else [spec["source"], spec["destination"]]
+        for grid in ranges:
+            _inside(*_grid(book, grid), where)
+        if kind == "copyPaste" and spec.get("pasteType") != "PASTE_FORMAT":
+            raise FakeError(400, f"Invalid {where}: the fake copies formats only")
+        _grid(book, ranges[-1])[0].formats.append(request)
+        return {}
+    if kind == "updateDimensionProperties":
         grid = spec.get("range", {})
         book.sheet_by_id(grid.get("sheetId", 0)).formats.append(request)
         return {}
@@ -698,7 +841,7 @@ def _apply(book: Spreadsheet, request: dict[str, Any]) -> dict[str, Any]:
         book.next_protected_id += 1
         sheet.protected.append(protected)
         return {"addProtectedRange": {"protectedRange": protected}}
-    raise FakeError(400, f"Invalid requests[0]: the fake does not support {kind}")
+    raise FakeError(400, f"Invalid requests[{index}]: the fake does not support {kind}")
 
 
 def _entered_value(value: dict[str, Any] | None) -> Any:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
+import re
 from pathlib import Path
 
 import gspread
@@ -18,14 +18,14 @@ from tests.conftest import write_config
 from tests.sheets_fake import ForbiddenHost, Formula, SheetsFake, fake_session
 from workflows import schema
 from workflows.backends import open_workbook
-from workflows.config import load_config
+from workflows.config import ConfigError, GoogleRetry, load_config
 from workflows.google import (
+    Backoff,
     GoogleAccessDenied,
     GoogleCredentialsError,
     GoogleQuotaExceeded,
     GoogleUnavailable,
     GoogleWorkbook,
-    RetryingHTTPClient,
     to_json_value,
 )
 from workflows.local import LocalWorkbook
@@ -50,12 +50,12 @@ def sleeps() -> list[float]:
 def connect(fake: SheetsFake, sleeps: list[float]):
     """A GoogleWorkbook on the fake; retries sleep into ``sleeps`` instead of waiting."""
 
-    def make(key: str = KEY, *, max_attempts: int = 4) -> GoogleWorkbook:
-        http_client = functools.partial(
-            RetryingHTTPClient, max_attempts=max_attempts, sleep=sleeps.append, rand=lambda: 0.5
+    def make(key: str = KEY, *, attempts: int = 4) -> GoogleWorkbook:
+        backoff = Backoff(GoogleRetry(attempts=attempts), sleep=sleeps.append, rand=lambda: 0.5)
+        client = gspread.Client(auth=None, session=fake_session(fake))
+        return GoogleWorkbook(
+            client, key, label="Seksi Pelayanan", account=ACCOUNT, backoff=backoff
         )
-        client = gspread.Client(auth=None, session=fake_session(fake), http_client=http_client)
-        return GoogleWorkbook(client, key, label="Seksi Pelayanan", account=ACCOUNT)
 
     return make
 
@@ -196,23 +196,126 @@ def test_append_rows_is_one_call_after_the_last_row(fake, connect):
     ]
 
 
-def test_replace_tabs_is_one_clear_and_one_update(fake, connect):
+def test_replace_tabs_is_one_batch_update_that_writes_values_only(fake, connect):
     unit_book(
         fake,
         **{
-            "Ringkasan Unit": [["Unit", "ASN"], ["Lama", 1], ["Lama", 2], ["Lama", 3]],
+            "Ringkasan Unit": [["Unit", "ASN"], ["Lama", 1], ["Lama", 2, "x", "y"], ["Lama", 3]],
             "Temuan Validasi": [["Tab"], ["x"]],
         },
     )
     wb = connect()
 
     wb.replace_tabs(
-        {"Ringkasan Unit": [["Unit", "ASN"], ["Sekretariat", 12]], "temuan validasi": [["Tab"]]}
+        {
+            "Ringkasan Unit": [
+                ["Unit", "ASN", "Diperbarui", "Catatan", "Lengkap"],
+                ["=SUM(B1:B9)", np.int64(12), dt.datetime(2026, 3, 2, 18, 0), None, True],
+                ["'08123", 0.5, dt.date(2026, 3, 2), float("nan"), False],
+            ],
+            "temuan validasi": [["Tab"]],
+        }
     )
 
-    assert fake.kinds() == ["metadata", "values:batchClear", "values:batchUpdate"]
-    assert fake.values(KEY, "Ringkasan Unit") == [["Unit", "ASN"], ["Sekretariat", 12]]
+    assert fake.kinds() == ["metadata", "batchUpdate"]
+    assert fake.values(KEY, "Ringkasan Unit") == [
+        ["Unit", "ASN", "Diperbarui", "Catatan", "Lengkap"],
+        ["=SUM(B1:B9)", 12, 46083.75, "", True],  # text stays text, never a formula
+        ["'08123", 0.5, 46083, "", False],
+    ]
     assert fake.values(KEY, "Temuan Validasi") == [["Tab"]]
+    requests_ = fake.calls[1].body["requests"]
+    assert [list(r) for r in requests_] == [["updateCells"], ["updateCells"]]
+    update = requests_[0]["updateCells"]
+    assert update["range"] == {"sheetId": 0}  # the whole tab: what the old rows had is emptied
+    assert update["fields"] == "userEnteredValue"  # header colours and number formats stay
+    assert update["rows"][1]["values"][:2] == [
+        {"userEnteredValue": {"stringValue": "=SUM(B1:B9)"}},
+        {"userEnteredValue": {"numberValue": 12}},
+    ]
+    assert update["rows"][1]["values"][3:] == [{}, {"userEnteredValue": {"boolValue": True}}]
+    # what the next run reads back is what the old values write gave: serials, text, numbers
+    assert wb.read_tabs(["Ringkasan Unit"])["Ringkasan Unit"][1:] == [
+        ["=SUM(B1:B9)", 12, 46083.75, None, True],
+        ["'08123", 0.5, 46083, None, False],
+    ]
+
+
+def test_replace_tabs_grows_a_short_grid_in_the_same_request(fake, connect):
+    unit_book(fake, Riwayat=[["Minggu", "NIP"], ["2026-W47", NIP]])
+    fake.sheet(KEY, "Riwayat").resize(rows=3, columns=2)
+    wb = connect()
+    rows = [["Minggu", "NIP", "Nilai"]] + [[f"2026-W{w}", NIP, w] for w in range(40, 46)]
+
+    wb.replace_tabs({"Riwayat": rows})
+
+    requests_ = fake.calls[1].body["requests"]
+    assert [next(iter(r)) for r in requests_] == [
+        "appendDimension",
+        "appendDimension",
+        "copyPaste",
+        "updateCells",
+    ]
+    assert requests_[0]["appendDimension"] == {"sheetId": 0, "dimension": "COLUMNS", "length": 1}
+    assert requests_[1]["appendDimension"] == {"sheetId": 0, "dimension": "ROWS", "length": 4}
+    # the new rows 4-7 take the format of row 3, the grid's last (so dates stay dates)
+    paste = requests_[2]["copyPaste"]
+    assert (paste["source"]["startRowIndex"], paste["source"]["endRowIndex"]) == (2, 3)
+    assert (paste["destination"]["startRowIndex"], paste["destination"]["endRowIndex"]) == (3, 7)
+    assert paste["pasteType"] == "PASTE_FORMAT"
+    assert (fake.sheet(KEY, "Riwayat").rows, fake.sheet(KEY, "Riwayat").columns) == (7, 3)
+    assert fake.values(KEY, "Riwayat") == rows
+
+    # the workbook knows the grid it grew: a longer write next grows it by the difference only
+    wb.replace_tabs({"Riwayat": [*rows, ["2026-W46", NIP, 46]]})
+    assert fake.calls[2].body["requests"][0]["appendDimension"]["length"] == 1
+    assert fake.sheet(KEY, "Riwayat").rows == 8
+    wb.replace_tabs({"Riwayat": rows[:2]})
+    assert [next(iter(r)) for r in fake.calls[3].body["requests"]] == ["updateCells"]
+    assert fake.values(KEY, "Riwayat") == rows[:2]
+
+
+SUMMARY_BEFORE = {
+    "Ringkasan Pegawai": [["Minggu", "NIP"], ["2026-W47", NIP]],
+    "Riwayat": [["Minggu", "NIP"], ["2026-W46", NIP], ["2026-W47", NIP]],
+}
+SUMMARY_AFTER = {
+    "Ringkasan Pegawai": [["Minggu", "NIP"], ["2026-W48", NIP]],
+    "Riwayat": [["Minggu", "NIP"], ["2026-W46", NIP], ["2026-W47", NIP], ["2026-W48", NIP]],
+}
+
+
+def test_a_replace_refused_for_a_grid_shrunk_meanwhile_leaves_every_tab_as_it_was(fake, connect):
+    unit_book(fake, **SUMMARY_BEFORE)
+    wb = connect()
+    wb.read_tabs(["Riwayat"])  # the grid is known: 1000 rows
+    fake.sheet(KEY, "Riwayat").resize(rows=3)  # someone deleted the empty rows since
+
+    with pytest.raises(WorkbookError) as raised:
+        wb.replace_tabs(SUMMARY_AFTER)
+
+    assert str(raised.value) == (
+        f"Google Sheets menolak permintaan untuk spreadsheet Seksi Pelayanan (kunci {KEY}) "
+        "(kode 400: Invalid requests[1].updateCells: Range (Riwayat!A1:B4) exceeds grid "
+        "limits. Max rows: 3, max columns: 26)."
+    )
+    assert {t: fake.values(KEY, t) for t in SUMMARY_BEFORE} == SUMMARY_BEFORE
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_a_replace_that_fails_after_every_retry_leaves_every_tab_as_it_was(fake, connect, status):
+    unit_book(fake, **SUMMARY_BEFORE)
+    wb = connect(attempts=2)
+    wb.read_tabs(["Riwayat"])
+    fake.fail_next(status, times=2)
+
+    with pytest.raises(WorkbookError, match="juga setelah 2 kali percobaan"):
+        wb.replace_tabs(SUMMARY_AFTER)
+
+    assert fake.kinds() == ["metadata", "values:batchGet", "batchUpdate", "batchUpdate"]
+    assert {t: fake.values(KEY, t) for t in SUMMARY_BEFORE} == SUMMARY_BEFORE
+    wb.replace_tabs(SUMMARY_AFTER)
+    assert {t: fake.values(KEY, t) for t in SUMMARY_AFTER} == SUMMARY_AFTER
 
 
 # -- ensure_tabs -----------------------------------------------------------------------------
@@ -303,12 +406,12 @@ def test_quota_and_server_errors_are_retried_then_succeed(fake, connect, sleeps)
     assert fake.kinds() == ["metadata"] * 4 + ["values:batchGet"]
     assert sleeps == [0.75, 1.5, 7.0]  # equal jitter at rand=0.5 on 1, 2; then Retry-After
     assert wb.api_calls == 2
-    assert wb.http.requests_sent == 5
+    assert wb.requests_sent == 5
 
 
 def test_retry_gives_up_after_the_cap_with_a_clear_message(fake, connect, sleeps):
     unit_book(fake)
-    wb = connect(max_attempts=3)
+    wb = connect(attempts=3)
     fake.fail_next(429, times=5)
 
     with pytest.raises(
@@ -324,9 +427,9 @@ def test_retry_gives_up_after_the_cap_with_a_clear_message(fake, connect, sleeps
 
 
 def test_back_off_is_capped_and_grows():
-    client = RetryingHTTPClient(None, object(), max_delay=10.0, rand=lambda: 1.0)
-    assert [client.delay(n, None) for n in range(1, 7)] == [1.0, 2.0, 4.0, 8.0, 10.0, 10.0]
-    low = RetryingHTTPClient(None, object(), rand=lambda: 0.0)
+    high = Backoff(GoogleRetry(max_seconds=10.0), rand=lambda: 1.0)
+    assert [high.delay(n, None) for n in range(1, 7)] == [1.0, 2.0, 4.0, 8.0, 10.0, 10.0]
+    low = Backoff(GoogleRetry(), rand=lambda: 0.0)
     assert [low.delay(n, None) for n in (1, 2, 3)] == [0.5, 1.0, 2.0]
 
 
@@ -417,13 +520,36 @@ def test_a_valid_key_opens_without_contacting_google(tmp_path, monkeypatch):
     path = tmp_path / "sa.json"
     path.write_text(json.dumps(info), encoding="utf-8")
     monkeypatch.setenv("CAPAIAN_TEST_KEY", str(path))
-    config = google_config(tmp_path, credentials_env="CAPAIAN_TEST_KEY")
+    retry = {"attempts": 3, "base_seconds": 0.5, "max_seconds": 8}
+    config = google_config(tmp_path, credentials_env="CAPAIAN_TEST_KEY", retry=retry)
 
     wb = open_workbook(config, KEY, label="Sekretariat")
 
     assert isinstance(wb, GoogleWorkbook)
     assert (wb.account, wb.key, wb.label, wb.api_calls) == (ACCOUNT, KEY, "Sekretariat", 0)
-    assert isinstance(wb.http, RetryingHTTPClient)
+    assert wb.backoff.settings == GoogleRetry(attempts=3, base_seconds=0.5, max_seconds=8.0)
+
+
+@pytest.mark.parametrize(
+    ("retry", "message"),
+    [
+        ({"attempts": 0}, "kunci 'google.retry.attempts' bernilai 0: harus paling sedikit 1"),
+        ({"base_seconds": -1}, "kunci 'google.retry.base_seconds' bernilai -1: harus paling"),
+        (
+            {"base_seconds": 10, "max_seconds": 5},
+            "max_seconds tidak boleh lebih kecil dari base_seconds",
+        ),
+        ({"tries": 3}, "kunci 'google.retry.tries' bernilai 3: kunci ini tidak dikenal"),
+    ],
+)
+def test_retry_limits_in_config_are_checked(tmp_path, retry, message):
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        google_config(tmp_path, retry=retry)
+
+
+def test_retry_limits_default_to_six_tries_within_a_minute_each(tmp_path):
+    retry = google_config(tmp_path).google.retry
+    assert (retry.attempts, retry.base_seconds, retry.max_seconds) == (6, 1.0, 64.0)
 
 
 # -- parity with the local backend -----------------------------------------------------------

@@ -86,14 +86,13 @@ def test_weekly_on_google_gives_the_local_scores_in_batch_calls(google_config, d
     # (did a status land beside a row someone moved meanwhile?)
     per_book = Counter(call.spreadsheet_id for call in fake.calls)
     assert all(per_book[unit_key(i)] == 5 for i in range(len(config.units))), per_book
-    # the summary: opened once, its tabs created, Riwayat read, the summary tabs cleared and
-    # written in one batch, Log Surat, Log Proses (one row per run)
+    # the summary: opened once, its tabs created, Riwayat read, the summary tabs and Riwayat
+    # rewritten in one atomic batchUpdate, Log Surat, Log Proses (one row per run)
     assert [c.kind for c in fake.calls if c.spreadsheet_id == SUMMARY_KEY] == [
         "metadata",
         "batchUpdate",
         "values:batchGet",
-        "values:batchClear",
-        "values:batchUpdate",
+        "batchUpdate",
         "values:append",
         "values:append",
     ]

@@ -79,7 +79,100 @@ def test_metadata_has_what_gspread_and_the_backend_read() -> None:
     assert set(meta["sheets"][0]["properties"]) >= {"sheetId", "title", "index", "gridProperties"}
 
 
+def test_writes_stay_inside_the_grid_google_made_and_fail_in_its_error_shape() -> None:
+    """The recording's addSheet asks for a 10 x 10 grid and Google's reply says so. Writes past
+    that grid are refused in the shape of Google's recorded errors, with Google's wording (not
+    in these recordings: ``Range (Sheet1!A1001) exceeds grid limits. Max rows: 1000, max
+    columns: 26`` is what gspread users report from Google), and a refused batch changes
+    nothing."""
+    interactions = json.loads(
+        (CASSETTES / "SpreadsheetTest.test_values_batch_get.json").read_text(encoding="utf-8")
+    )["interactions"]
+    created = next(
+        _drive_created_spreadsheet(i["request"], i["response"])
+        for i in interactions
+        if HOST not in i["request"]["uri"]
+    )
+    add_sheet = next(i for i in interactions if i["request"]["uri"].endswith(":batchUpdate"))
+    fake = SheetsFake()
+    fake.add_spreadsheet(created["id"], title=created["name"], time_zone=RECORDING_TIME_ZONE)
+    session = fake_session(fake)
+    book = f"https://{HOST}/v4/spreadsheets/{created['id']}"
+    reply = session.post(add_sheet["request"]["uri"], json=json.loads(add_sheet["request"]["body"]))
+    recorded = json.loads(add_sheet["response"]["body"]["string"])
+    _assert_matches(reply.json(), recorded, where="addSheet", subset=False)
+    sheet_id = reply.json()["replies"][0]["addSheet"]["properties"]["sheetId"]
+    title = "'🌵 test_values_batch_get 1'"
+
+    ok = session.put(
+        f"{book}/values/{title}!J10", params={"valueInputOption": "RAW"}, json={"values": [["z"]]}
+    )
+    assert ok.status_code == 200
+    past = session.put(
+        f"{book}/values/{title}!A11", params={"valueInputOption": "RAW"}, json={"values": [["x"]]}
+    )
+    assert past.status_code == 400
+    assert past.json()["error"] == {
+        "code": 400,
+        "message": f"Range ({title}!A11) exceeds grid limits. Max rows: 10, max columns: 10",
+        "status": "INVALID_ARGUMENT",
+    }
+    assert past.json().keys() == _recorded_error().keys()
+    assert past.json()["error"].keys() == _recorded_error()["error"].keys()
+
+    running_over = session.post(
+        f"{book}/values:batchUpdate",
+        json={
+            "valueInputOption": "RAW",
+            "data": [
+                {"range": f"{title}!A1", "values": [["a"]]},
+                {"range": f"{title}!A9", "values": [["b"], ["c"], ["d"]]},
+            ],
+        },
+    )
+    assert running_over.status_code == 400
+    assert running_over.json()["error"]["message"] == (
+        f"Invalid data[1]: Requested writing within range [{title}!A9], but tried writing to "
+        "row [11]"
+    )
+    cells = session.post(
+        f"{book}:batchUpdate",
+        json={
+            "requests": [
+                {"appendDimension": {"sheetId": sheet_id, "dimension": "ROWS", "length": 1}},
+                {
+                    "updateCells": {
+                        "range": {"sheetId": sheet_id},
+                        "rows": [{"values": [{"userEnteredValue": {"stringValue": "e"}}]}] * 12,
+                        "fields": "userEnteredValue",
+                    }
+                },
+            ]
+        },
+    )
+    assert cells.status_code == 400
+    assert cells.json()["error"]["message"] == (
+        f"Invalid requests[1].updateCells: Range ({title}!A1:A12) exceeds grid limits. "
+        "Max rows: 11, max columns: 10"
+    )
+    # neither refused batch wrote anything, nor grew the grid
+    values = fake.values(created["id"], "🌵 test_values_batch_get 1")
+    assert values == [[]] * 9 + [["", "", "", "", "", "", "", "", "", "z"]]
+    assert fake.sheet(created["id"], "🌵 test_values_batch_get 1").rows == 10
+
+
 # -- helpers ---------------------------------------------------------------------------------
+
+
+def _recorded_error() -> dict:
+    """Google's recorded answer for a spreadsheet that does not exist."""
+    interactions = json.loads(
+        (CASSETTES / "ClientTest.test_access_non_existing_spreadsheet.json").read_text(
+            encoding="utf-8"
+        )
+    )["interactions"]
+    failed = next(i for i in interactions if i["response"]["status"]["code"] == 404)
+    return json.loads(failed["response"]["body"]["string"])
 
 
 def _drive_created_spreadsheet(request: dict, recorded: dict) -> dict | None:

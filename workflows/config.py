@@ -77,9 +77,25 @@ class LocalBackend(_Strict):
     folder: Path = Path("data")
 
 
+class GoogleRetry(_Strict):
+    """Back-off for Google's 429 and 5xx answers: ``attempts`` tries in all; before try n + 1
+    capaian waits between half and all of ``min(max_seconds, base_seconds * 2**(n-1))``."""
+
+    attempts: int = Field(default=6, ge=1, le=20)
+    base_seconds: float = Field(default=1.0, ge=0)
+    max_seconds: float = Field(default=64.0, ge=0, le=600)
+
+    @model_validator(mode="after")
+    def _cap_above_base(self) -> GoogleRetry:
+        if self.max_seconds < self.base_seconds:
+            raise ValueError("max_seconds tidak boleh lebih kecil dari base_seconds")
+        return self
+
+
 class GoogleBackend(_Strict):
     credentials: Path | None = None
     credentials_env: str = "GOOGLE_APPLICATION_CREDENTIALS"
+    retry: GoogleRetry = GoogleRetry()
 
 
 class Unit(_Strict):

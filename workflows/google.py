@@ -13,10 +13,13 @@ they display as dates, and reading them back gives serial numbers like every oth
 (the contract in ``workbook.py``). ISO text would look right but read back as text and break
 formulas leadership builds on the summary.
 
+The summary's system tabs are rewritten in one ``spreadsheets.batchUpdate`` (``replace_tabs``),
+which Google applies all or nothing: a failed write leaves every tab as it was, never a cleared tab.
+
 Google's errors become ``WorkbookError`` subclasses with an Indonesian sentence; quota (429) and
-server (5xx) errors are first retried with a capped, jittered exponential back-off
-(``RetryingHTTPClient``), since gspread's own ``BackOffHTTPClient`` sleeps 2^n seconds with no
-jitter and calls itself not production ready.
+server (5xx) errors are first retried with a capped, jittered exponential back-off whose limits
+come from ``google.retry`` in config, since gspread's own ``BackOffHTTPClient`` sleeps 2^n seconds
+with no jitter and calls itself not production ready.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from gspread.http_client import HTTPClient
 from gspread.utils import absolute_range_name, rowcol_to_a1
 
 from . import schema
-from .config import Config
+from .config import Config, GoogleRetry
 from .workbook import (
     RangeUpdate,
     Rows,
@@ -88,77 +91,68 @@ class GoogleUnavailable(WorkbookError):
     """Google kept answering 5xx, or could not be reached at all."""
 
 
-class RetryingHTTPClient(HTTPClient):
-    """gspread's HTTP client with a capped, jittered exponential back-off for 429, 408 and 5xx.
+class Backoff:
+    """When to try a failed Sheets call again, and how long to wait before.
 
-    The n-th retry waits a random time between half and all of ``min(max_delay, base_delay *
+    The n-th retry waits a random time between half and all of ``min(max_seconds, base_seconds *
     2**(n-1))`` ("equal jitter": waits still grow, but many runs hitting the per-minute quota
     together do not retry in lock-step), or the server's ``Retry-After`` when that is longer, never
-    more than ``max_delay``. ``sleep`` and ``rand`` are injectable so tests never wait.
-    ``requests_sent`` counts every HTTP request, retries included (what Google's quota sees).
+    more than ``max_seconds``. ``sleep`` and ``rand`` are injectable so tests never wait.
     """
 
     def __init__(
         self,
-        auth: Any,
-        session: requests.Session | None = None,
+        settings: GoogleRetry,
         *,
-        max_attempts: int = 6,
-        base_delay: float = 1.0,
-        max_delay: float = 64.0,
         sleep: Callable[[float], None] = time.sleep,
         rand: Callable[[], float] = random.random,
     ) -> None:
-        super().__init__(auth, session)
-        self.max_attempts = max_attempts
-        self.base_delay = base_delay
-        self.max_delay = max_delay
+        self.settings = settings
         self.sleep = sleep
         self.rand = rand
-        self.requests_sent = 0
-        self.attempts_last_call = 0
 
-    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
-        attempt = 1
-        while True:
-            self.requests_sent += 1
-            self.attempts_last_call = attempt
-            try:
-                return super().request(*args, **kwargs)
-            except APIError as err:
-                if err.code not in RETRYABLE or attempt == self.max_attempts:
-                    raise
-                self.sleep(self.delay(attempt, err.response))
-            attempt += 1
+    def retries(self, err: APIError, attempt: int) -> bool:
+        """Whether try number ``attempt`` (1-based), which failed with ``err``, gets another."""
+        return err.code in RETRYABLE and attempt < self.settings.attempts
 
     def delay(self, attempt: int, response: requests.Response | None) -> float:
         """Seconds to wait before retry number ``attempt`` (1-based)."""
-        ceiling = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+        cap = self.settings.max_seconds
+        ceiling = min(cap, self.settings.base_seconds * 2 ** (attempt - 1))
         wait = ceiling / 2 + self.rand() * ceiling / 2
         retry_after = response.headers.get("Retry-After", "") if response is not None else ""
         if retry_after.strip().isdigit():
             wait = max(wait, float(retry_after))
-        return min(wait, self.max_delay)
+        return min(wait, cap)
 
 
 class GoogleWorkbook:
     """One Google spreadsheet, read and written in batches.
 
     ``api_calls`` counts the Sheets API calls made through this workbook (a retried call counts
-    once; see ``RetryingHTTPClient.requests_sent`` for the HTTP requests behind them).
-    ``account`` is the service account's e-mail, named in the "share the sheet" message.
+    once) and ``requests_sent`` the HTTP requests behind them, retries included (what Google's
+    quota sees). ``account`` is the service account's e-mail, named in the "share the sheet"
+    message; ``backoff`` retries 429 and 5xx answers.
     """
 
     refuses_concurrent_saves = False
 
     def __init__(
-        self, client: gspread.Client, key: str, *, label: str, account: str | None = None
+        self,
+        client: gspread.Client,
+        key: str,
+        *,
+        label: str,
+        account: str | None = None,
+        backoff: Backoff | None = None,
     ) -> None:
         self.http: HTTPClient = client.http_client
         self.key = key
         self.label = label
         self.account = account
+        self.backoff = backoff or Backoff(GoogleRetry())
         self.api_calls = 0
+        self.requests_sent = 0
         self._sheets: dict[str, dict[str, Any]] | None = None  # title -> sheet properties
         self._protected: dict[int, set[str]] = {}  # sheetId -> protected-range descriptions
 
@@ -187,24 +181,44 @@ class GoogleWorkbook:
     def append_rows(self, tab: str, rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
             return
+        title = self._title(tab)
         self._call(
             self.http.values_append,
             self.key,
-            absolute_range_name(self._title(tab), "A1"),
+            absolute_range_name(title, "A1"),
             params={"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS"},
             body={"values": [[to_json_value(v) for v in row] for row in rows]},
         )
+        self._metadata()[title]["gridProperties"]["rowCount"] += len(rows)  # INSERT_ROWS grew it
 
     def replace_tabs(self, contents: Mapping[str, Sequence[Sequence[Any]]]) -> None:
-        titles = {tab: self._title(tab) for tab in contents}  # fail before clearing anything
-        if not titles:
+        """Every tab rewritten in one ``batchUpdate``, which Google applies all or nothing.
+
+        Per tab: rows are added to the grid when the new content is longer (with the format of
+        the grid's last row, so date columns stay dates), then one ``updateCells`` over the whole
+        tab writes the values and empties every other cell. Only values change: header formats,
+        number formats and the frozen row stay. A failure (quota, server, a grid someone shrank
+        meanwhile) leaves every tab as it was.
+        """
+        if not contents:
             return
-        self._call(
-            self.http.values_batch_clear,
-            self.key,
-            body={"ranges": [absolute_range_name(t) for t in titles.values()]},
-        )
-        self.write_ranges([RangeUpdate(titles[tab], 1, 1, rows) for tab, rows in contents.items()])
+        sheets = self._metadata()
+        titles = {tab: self._title(tab) for tab in contents}
+        requests_: list[dict[str, Any]] = []
+        for tab, rows in contents.items():
+            props = sheets[titles[tab]]
+            requests_ += _grow_requests(props, rows)
+            requests_.append(
+                {
+                    "updateCells": {
+                        "range": {"sheetId": props["sheetId"]},
+                        "rows": [{"values": [_cell_data(v) for v in row]} for row in rows],
+                        "fields": "userEnteredValue",
+                    }
+                }
+            )
+        reply = self._call(self.http.batch_update, self.key, {"requests": requests_})
+        self._remember(requests_, reply)
 
     def ensure_tabs(self, tabs: Sequence[schema.Tab]) -> list[str]:
         """Missing tabs, header cells, dropdowns, frozen header and protected system columns.
@@ -233,6 +247,7 @@ class GoogleWorkbook:
             missing = missing_headers(tab, headers[title])
             if missing:
                 sheet_id = sheets[title]["sheetId"]
+                requests_ += _grow_requests(sheets[title], [[*headers[title], *missing]])
                 requests_ += self._set_up(sheet_id, tab, header=headers[title], new_names=missing)
                 changes.append(columns_added(self.label, title, missing))
         if requests_:
@@ -243,21 +258,30 @@ class GoogleWorkbook:
     # -- internals -----------------------------------------------------------------------------
 
     def _call(self, method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """One API call, its gspread/requests errors turned into an Indonesian WorkbookError."""
+        """One API call, tried again on 429/5xx as ``backoff`` says; its gspread/requests errors
+        turned into an Indonesian WorkbookError."""
         self.api_calls += 1
-        try:
-            return method(*args, **kwargs)
-        except APIError as err:
-            raise self._explain(err) from None
-        except requests.RequestException as exc:
-            raise GoogleUnavailable(
-                f"Google Sheets tidak dapat dihubungi untuk {self.label} ({exc}). "
-                "Periksa koneksi internet server lalu jalankan ulang."
-            ) from None
-        except GSpreadException as exc:
-            raise WorkbookError(f"Spreadsheet {self.label} tidak dapat diproses: {exc}.") from None
+        attempt = 1
+        while True:
+            self.requests_sent += 1
+            try:
+                return method(*args, **kwargs)
+            except APIError as err:
+                if not self.backoff.retries(err, attempt):
+                    raise self._explain(err, attempt) from None
+                self.backoff.sleep(self.backoff.delay(attempt, err.response))
+                attempt += 1
+            except requests.RequestException as exc:
+                raise GoogleUnavailable(
+                    f"Google Sheets tidak dapat dihubungi untuk {self.label} ({exc}). "
+                    "Periksa koneksi internet server lalu jalankan ulang."
+                ) from None
+            except GSpreadException as exc:
+                raise WorkbookError(
+                    f"Spreadsheet {self.label} tidak dapat diproses: {exc}."
+                ) from None
 
-    def _explain(self, err: APIError) -> WorkbookError:
+    def _explain(self, err: APIError, attempts: int) -> WorkbookError:
         where = f"spreadsheet {self.label} (kunci {self.key})"
         if err.code == 403 and _reason(err) == "SERVICE_DISABLED":
             return GoogleAccessDenied(
@@ -275,7 +299,6 @@ class GoogleWorkbook:
                 f"Spreadsheet {self.label} dengan kunci '{self.key}' tidak ditemukan. Periksa kunci di "
                 "config.yaml (bagian alamat spreadsheet setelah /d/)."
             )
-        attempts = getattr(self.http, "attempts_last_call", 1)
         if err.code == 429:
             return GoogleQuotaExceeded(
                 f"Kuota Google Sheets terlampaui saat mengakses {where}, juga setelah {attempts} kali "
@@ -395,6 +418,11 @@ class GoogleWorkbook:
             if "addSheet" in request:
                 props = answer["addSheet"]["properties"]
                 self._sheets[props["title"]] = props
+            elif "appendDimension" in request:
+                spec = request["appendDimension"]
+                props = next(p for p in self._sheets.values() if p["sheetId"] == spec["sheetId"])
+                count = "rowCount" if spec["dimension"] == "ROWS" else "columnCount"
+                props["gridProperties"][count] += spec["length"]
             elif "addProtectedRange" in request:
                 protected = request["addProtectedRange"]["protectedRange"]
                 sheet_id = protected["range"]["sheetId"]
@@ -463,8 +491,69 @@ def _free_sheet_ids(used: set[int]) -> Iterator[int]:
         candidate += 1
 
 
+def _grow_requests(props: Mapping[str, Any], rows: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
+    """Requests that make a tab's grid (``props``, its sheet properties) big enough for ``rows``
+    from A1; none when it already is. Google refuses a write past the grid, it never grows it.
+
+    New rows take the format of the grid's last row (below the header), so number and date
+    formats set up by ``ensure_tabs`` reach them too.
+    """
+    sheet_id = props["sheetId"]
+    grid = props["gridProperties"]
+    out: list[dict[str, Any]] = []
+    for dimension, have, need in (
+        ("COLUMNS", grid["columnCount"], _width(rows)),
+        ("ROWS", grid["rowCount"], len(rows)),
+    ):
+        if need > have:
+            out.append(
+                {
+                    "appendDimension": {
+                        "sheetId": sheet_id,
+                        "dimension": dimension,
+                        "length": need - have,
+                    }
+                }
+            )
+    if len(rows) > grid["rowCount"] >= 2:
+        last = grid["rowCount"]
+        out.append(
+            {
+                "copyPaste": {
+                    "source": {"sheetId": sheet_id, "startRowIndex": last - 1, "endRowIndex": last},
+                    "destination": {
+                        "sheetId": sheet_id,
+                        "startRowIndex": last,
+                        "endRowIndex": len(rows),
+                    },
+                    "pasteType": "PASTE_FORMAT",
+                }
+            }
+        )
+    return out
+
+
+def _width(rows: Sequence[Sequence[Any]]) -> int:
+    return max((len(r) for r in rows), default=0)
+
+
+def _cell_data(value: Any) -> dict[str, Any]:
+    """A cell for ``updateCells``, typed as a RAW write stores it: text stays text (``=...``
+    included), numbers and dates (as serials) are numbers; an empty cell clears the value."""
+    raw = to_json_value(value)
+    if isinstance(raw, str) and raw == "":
+        return {}
+    if isinstance(raw, bool):
+        kind = "boolValue"
+    elif isinstance(raw, (int, float)):
+        kind = "numberValue"
+    else:
+        kind = "stringValue"
+    return {"userEnteredValue": {kind: raw}}
+
+
 def _value_range(title: str, row: int, col: int, values: Sequence[Sequence[Any]]) -> dict[str, Any]:
-    width = max((len(r) for r in values), default=0) or 1
+    width = _width(values) or 1
     end = rowcol_to_a1(row + len(values) - 1, col + width - 1)
     return {
         "range": absolute_range_name(title, f"{rowcol_to_a1(row, col)}:{end}"),
@@ -502,7 +591,8 @@ def open_google_workbook(config: Config, key: str, *, label: str) -> GoogleWorkb
     No request is made here; the first read or write contacts Google.
     """
     client, account = _client_for(*_credentials_source(config))
-    return GoogleWorkbook(client, key, label=label, account=account)
+    backoff = Backoff(config.google.retry)
+    return GoogleWorkbook(client, key, label=label, account=account, backoff=backoff)
 
 
 def _credentials_source(config: Config) -> tuple[str, str]:
@@ -537,5 +627,5 @@ def _client_for(path: str, source: str) -> tuple[gspread.Client, str]:
             f"Berkas kredensial Google {path} (dari {source}) bukan kunci akun layanan yang sah. "
             "Unduh ulang kunci JSON akun layanan dari Google Cloud Console."
         ) from None
-    client = gspread.Client(auth=credentials, http_client=RetryingHTTPClient)
+    client = gspread.Client(auth=credentials)
     return client, credentials.service_account_email

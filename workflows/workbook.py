@@ -64,7 +64,11 @@ class Workbook(Protocol):
         """Add rows after the last non-empty row of ``tab``."""
 
     def replace_tabs(self, contents: Mapping[str, Sequence[Sequence[Any]]]) -> None:
-        """Rewrite whole system-owned tabs (header row included) in one batch."""
+        """Rewrite whole system-owned tabs (header row included) in one batch.
+
+        All or nothing: when it raises, every tab still holds what it held before (the summary
+        is never left half written or cleared). Formats and the header's set-up stay.
+        """
 
     def ensure_tabs(self, tabs: Sequence[Tab]) -> list[str]:
         """Create missing tabs and header cells from the schemas, touching no data.
