@@ -11,9 +11,17 @@ import datetime as dt
 from collections import defaultdict
 
 import pytest
+from conftest import write_config
 
-from workflows.calendar import PeriodError, PeriodNotStarted, PeriodOver, RunWeek, run_week
-from workflows.config import Period
+from workflows.calendar import (
+    PeriodError,
+    PeriodNotStarted,
+    PeriodOver,
+    RunWeek,
+    run_week,
+    run_week_for,
+)
+from workflows.config import Period, load_config
 
 D = dt.date
 FIRST_RUN, LAST_RUN = D(2024, 12, 23), D(2033, 1, 10)
@@ -211,6 +219,41 @@ def test_a_run_after_the_final_week_is_refused_with_what_to_do():
         "kalender."
     )
     assert isinstance(caught.value, PeriodError)
+
+
+def test_weeks_step_back_within_their_period_by_the_same_rule():
+    def keys(week):
+        out = []
+        while week is not None:
+            out.append(week.key)
+            week = week.earlier()
+        return out
+
+    assert keys(run_week(D(2026, 1, 26))) == ["2026-W04", "2026-W03", "2026-W02"]
+    assert keys(pinned(D(2026, 1, 26), *YEAR_2026)) == [
+        "2026-W04",
+        "2026-W03",
+        "2026-W02",
+        "2026-W01",
+    ]
+
+
+def test_the_config_pins_a_period_or_leaves_it_to_the_calendar(tmp_path):
+    calendar = load_config(write_config(tmp_path, period=None))
+    assert calendar.period is None
+    assert summary(run_week_for(calendar, D(2027, 1, 11))) == (
+        "2027",
+        D(2027, 1, 10),
+        "2027-W01",
+        D(2027, 1, 1),
+        None,
+    )
+    year_2026 = load_config(
+        write_config(tmp_path, period={"start": "2026-01-01", "end": "2026-12-31"})
+    )
+    assert summary(run_week_for(year_2026, D(2027, 1, 4))) == summary(run_week(D(2027, 1, 4)))
+    with pytest.raises(PeriodOver):
+        run_week_for(year_2026, D(2027, 1, 11))
 
 
 def test_a_period_needs_both_ends():

@@ -33,7 +33,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from .config import Period
+from .config import Config, Period
 from .indonesian import format_date
 
 ONE_DAY = dt.timedelta(days=1)
@@ -59,7 +59,17 @@ class RunWeek:
     key: str  # ISO week of the cut-off, e.g. "2026-W09"
     start: dt.date  # first day not covered by the period's previous week (Monday, or period start)
     period: Period
+    pinned: bool  # the period is config's, not the calendar year
     previous_key: str | None  # the period's week before this one; None in its first week
+
+    def earlier(self) -> RunWeek | None:
+        """The period's week before this one (what a run seven days earlier scored), or None."""
+        if self.previous_key is None:
+            return None
+        day = self.today - ONE_WEEK
+        if self.pinned:
+            return run_week(day, period_start=self.period.start, period_end=self.period.end)
+        return run_week(day)
 
 
 def week_key(day: dt.date) -> str:
@@ -100,8 +110,16 @@ def run_week(
         key=week_key(cut_off),
         start=previous + ONE_DAY if same_period else period.start,
         period=period,
+        pinned=pinned is not None,
         previous_key=week_key(previous) if same_period else None,
     )
+
+
+def run_week_for(config: Config, today: dt.date) -> RunWeek:
+    """``run_week`` with the period config pins, if any: what every command scores."""
+    if config.period is None:
+        return run_week(today)
+    return run_week(today, period_start=config.period.start, period_end=config.period.end)
 
 
 def _scored(sunday: dt.date, pinned: Period | None, *, today: dt.date) -> tuple[Period, dt.date]:
