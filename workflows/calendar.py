@@ -133,9 +133,14 @@ def _scored(sunday: dt.date, pinned: Period | None, *, today: dt.date) -> tuple[
         raise PeriodNotStarted(_not_started(pinned, today))
     if sunday <= pinned.end:
         return pinned, sunday
-    if sunday - pinned.end < ONE_WEEK and pinned.end.isoweekday() != 7:
+    if sunday == _sunday_of(pinned.end):  # the end is a weekday of this week: its final week
         return pinned, pinned.end
     raise PeriodOver(_over(pinned, today))
+
+
+def _sunday_of(day: dt.date) -> dt.date:
+    """The Sunday that ends ``day``'s ISO week (``day`` itself on a Sunday)."""
+    return day + dt.timedelta(days=7 - day.isoweekday())
 
 
 def _dates(period: Period) -> str:
@@ -146,21 +151,19 @@ def _dates(period: Period) -> str:
 
 
 def _not_started(period: Period, today: dt.date) -> str:
-    first_sunday = period.start + dt.timedelta(days=7 - period.start.isoweekday())
     return (
         f"Periode SKP {_dates(period)} belum dimulai: proses tanggal "
         f"{format_date(today, with_weekday=False)} menilai data sampai "
         f"{format_date(last_sunday_before(today))}, sebelum periode itu. Jalankan proses mulai "
-        f"{format_date(first_sunday + ONE_DAY)}, atau ubah kunci 'period' di config.yaml."
+        f"{format_date(_sunday_of(period.start) + ONE_DAY)}, atau ubah kunci 'period' di config.yaml."
     )
 
 
 def _over(period: Period, today: dt.date) -> str:
-    last_sunday = period.end + dt.timedelta(days=7 - period.end.isoweekday())
     return (
         f"Periode SKP {_dates(period)} sudah berakhir: minggu terakhirnya (data sampai "
         f"{format_date(period.end, with_weekday=False)}) dinilai oleh proses paling lambat "
-        f"{format_date(last_sunday + ONE_WEEK)}, sedangkan proses ini bertanggal "
+        f"{format_date(_sunday_of(period.end) + ONE_WEEK)}, sedangkan proses ini bertanggal "
         f"{format_date(today, with_weekday=False)}. Atur periode berikutnya pada kunci 'period' "
         "di config.yaml, atau hapus kunci itu agar periode mengikuti tahun kalender."
     )
