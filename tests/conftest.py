@@ -7,6 +7,7 @@ them (``.ci/run`` installs LibreOffice; CI lays ``shared/`` beside the clone).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from pathlib import Path
@@ -46,7 +47,9 @@ def _demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from workflows.demo import write_demo
 
     folder = tmp_path_factory.mktemp("demo_master")
-    write_demo(load_config(write_config(folder)), force=True)
+    write_demo(
+        load_config(write_config(folder)), force=True, today=dt.date.fromisoformat(DEMO_DATE)
+    )
     return folder
 
 

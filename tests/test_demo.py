@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -12,15 +13,20 @@ from typing import Any
 
 import openpyxl
 import pytest
+import time_machine
+from conftest import DEMO_DATE, write_config
 
+from workflows.calendar import PeriodOver, run_week, run_week_for
+from workflows.cli import main
 from workflows.config import Config, load_config
-from workflows.demo import ACCEPTED_FORMS, DEMO_TODAY, PLANTED_MISTAKES, write_demo
+from workflows.demo import ACCEPTED_FORMS, PLANTED_MISTAKES, planted_mistakes, write_demo
 from workflows.indonesian import MONTHS
 from workflows.local import LocalWorkbook
 from workflows.prepare import prepare_workbooks
 
 TABS = ["Pegawai", "Indikator", "Realisasi", "Perilaku", "Refleksi"]
-FIRST_DAY, LAST_DAY = dt.date(2026, 1, 1), DEMO_TODAY - dt.timedelta(days=1)
+DEMO_DAY = dt.date.fromisoformat(DEMO_DATE)
+FIRST_DAY, LAST_DAY = dt.date(2026, 1, 1), dt.date(2026, 11, 29)
 COLUMNS = ["Tanggal", "NIP", "ID Indikator", "Realisasi", "Bukti", "Keterangan"]
 
 
@@ -211,7 +217,7 @@ def test_planted_cells_hold_the_bad_values(units):
             case "formula-error":
                 assert value == "#REF!"
             case "future-date":
-                assert parse_date(value) > DEMO_TODAY
+                assert parse_date(value) == dt.date(2026, 12, 21)  # three weeks ahead
             case "impossible-date":
                 assert value == "31/02/2026" and parse_date(value) is None
             case "unknown-indicator":
@@ -290,19 +296,19 @@ def test_the_same_bytes_every_time(demo_config, tmp_path):
     again.mkdir()
     (again / "config.yaml").write_text((tmp_path / "config.yaml").read_text())
     other = load_config(again / "config.yaml")
-    written = write_demo(other)
+    written = write_demo(other, today=DEMO_DAY)
     assert written == [u.workbook for u in other.units] + [other.summary.workbook]
     assert hashes(other) == hashes(demo_config)
-    assert write_demo(demo_config, force=True) == written
+    assert write_demo(demo_config, force=True, today=DEMO_DAY) == written
     assert hashes(other) == hashes(demo_config)
 
 
 def test_existing_files_are_left_alone(demo_config):
     before = hashes(demo_config)
-    assert write_demo(demo_config) == []
+    assert write_demo(demo_config, today=DEMO_DAY) == []
     folder = demo_config.path(demo_config.local.folder)
     (folder / "trantib.xlsx").unlink()
-    assert write_demo(demo_config) == ["trantib.xlsx"]
+    assert write_demo(demo_config, today=DEMO_DAY) == ["trantib.xlsx"]
     assert hashes(demo_config) == before
 
 
@@ -315,3 +321,94 @@ def test_init_finds_nothing_to_do_and_keeps_the_formula(demo_config):
     formulas = [c for row in ws.iter_rows(min_col=6, max_col=6) for c in row if c.data_type == "f"]
     assert [c.value for c in formulas] == ['="Lembur "&"2 jam"']
     assert ws["A2"].number_format == "DD/MM/YYYY"
+
+
+# -- the demo of any day ----------------------------------------------------------------------------
+
+WIB = dt.timezone(dt.timedelta(hours=7))
+
+
+def calendar_year(day: dt.date) -> dict[str, str]:
+    year = run_week(day).period
+    return {"start": year.start.isoformat(), "end": year.end.isoformat()}
+
+
+@pytest.mark.parametrize(
+    ("day", "key", "last_entry"),
+    [
+        ("2027-03-10", "2027-W09", dt.date(2027, 3, 5)),  # a Wednesday: Friday's entries count
+        ("2031-01-06", "2031-W01", dt.date(2030, 12, 31)),  # 2030's final week: Mon 30 - Tue 31
+    ],
+)
+def test_the_demo_of_another_day_has_a_live_week_and_only_its_planted_mistakes(
+    tmp_path, day, key, last_entry
+):
+    today = dt.date.fromisoformat(day)
+    # pinned to the calendar year only until check and publish take the period from the week
+    path = write_config(tmp_path, period=calendar_year(today))
+    config = load_config(path)
+    write_demo(config, today=today)
+    folder = config.path(config.local.folder)
+    realisasi = [LocalWorkbook(folder / u.workbook).read_tabs(["Realisasi"]) for u in config.units]
+    dates = {parse_date(row[0]) for tabs in realisasi for row in tabs["Realisasi"][1:]}
+    assert max(d for d in dates if d is not None and d <= last_entry) == last_entry
+    assert sorted(d for d in dates if d is not None and d > last_entry) == [
+        today + dt.timedelta(days=21)  # the planted future date
+    ]
+    with time_machine.travel(dt.datetime.combine(today, dt.time(7), tzinfo=WIB), tick=False):
+        assert main(["score", "--date", day, "--config", str(path)]) == 0
+    summary = LocalWorkbook(folder / config.summary.workbook).read_tabs(
+        ["Temuan Validasi", "Ringkasan Unit"]
+    )
+    findings = {(r[1], r[3], r[4], r[5], r[8]) for r in summary["Temuan Validasi"][1:]}
+    planted = planted_mistakes(run_week(today))
+    assert findings == {(p.unit, p.tab, p.row, p.column, p.code) for p in planted}
+    assert len(findings) == len(PLANTED_MISTAKES)
+    header, *units = summary["Ringkasan Unit"]
+    organisation = dict(zip(header, units[-1], strict=False))
+    assert (organisation["Minggu"], organisation["Unit"]) == (key, "Kecamatan Asemrowo")
+    assert organisation["Jumlah ASN"] == 49
+    assert 0.8 <= organisation["Persentase Melapor"] < 1  # a few stay silent on purpose
+
+
+def test_the_demo_follows_the_calendar_unless_a_period_is_pinned(tmp_path):
+    today = dt.date(2027, 3, 10)
+    folders = {}
+    for name, period in (("calendar", None), ("pinned", calendar_year(today))):
+        (tmp_path / name).mkdir()
+        folders[name] = load_config(write_config(tmp_path / name, period=period))
+        write_demo(folders[name], today=today)
+    assert hashes(folders["calendar"]) == hashes(folders["pinned"])
+    pinned_2026 = load_config(
+        write_config(tmp_path, period={"start": "2026-01-01", "end": "2026-12-31"})
+    )
+    with pytest.raises(PeriodOver):
+        write_demo(pinned_2026, today=today)
+
+
+def test_a_demo_of_a_periods_first_days_squeezes_its_planted_rows_in(tmp_path, capsys):
+    today = dt.date(2027, 1, 11)  # period 2027's first week: Friday 1 to Sunday 10 January
+    path = write_config(tmp_path, period=calendar_year(today))
+    write_demo(load_config(path), today=today)
+    with time_machine.travel(dt.datetime.combine(today, dt.time(7), tzinfo=WIB), tick=False):
+        assert main(["validate", "--json", "--date", "2027-01-11", "--config", str(path)]) == 0
+    findings = json.loads(capsys.readouterr().out)
+    planted = planted_mistakes(run_week(today))
+    assert max(p.row for p in planted) < 60  # about twenty entries a unit
+    assert {(f["tab"], f["row"], f["column"], f["code"]) for f in findings} == {
+        (p.tab, p.row, p.column, p.code) for p in planted
+    }
+    assert len(findings) == len(PLANTED_MISTAKES)
+
+
+def test_a_demo_with_no_working_day_yet_has_no_entries(tmp_path):
+    # a period pinned from Wednesday 1 July: a run on Monday 6 July scores 1-5 July
+    path = write_config(tmp_path, period={"start": "2026-07-01", "end": "2026-12-31"})
+    config = load_config(path)
+    write_demo(config, today=dt.date(2026, 7, 6))
+    book = LocalWorkbook(config.path(config.local.folder) / "pelayanan.xlsx")
+    tabs = book.read_tabs(["Realisasi", "Perilaku", "Refleksi"])
+    assert len(tabs["Realisasi"]) == 1  # the header only
+    assert {row[0] for row in tabs["Perilaku"][1:]} == {"2026-07"}
+    assert {row[0] for row in tabs["Refleksi"][1:]} == {"2026-W27"}
+    assert planted_mistakes(run_week_for(config, dt.date(2026, 7, 6))) == ()

@@ -59,6 +59,9 @@ MailAddress = Annotated[str, AfterValidator(_mail_address)]
 
 
 class Period(_Strict):
+    """An SKP period. By default the calendar year of the run's cut-off (``calendar.py``);
+    config's ``period`` pins one instead (e.g. a half year)."""
+
     start: dt.date
     end: dt.date
 
@@ -71,6 +74,14 @@ class Period(_Strict):
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
+
+    @property
+    def label(self) -> str:
+        """``2026`` for a calendar year, else ``2026-01-01–2026-06-30``: part of every send key."""
+        year = self.start.year
+        if (self.start, self.end) == (dt.date(year, 1, 1), dt.date(year, 12, 31)):
+            return str(year)
+        return f"{self.start.isoformat()}–{self.end.isoformat()}"
 
 
 class LocalBackend(_Strict):
@@ -344,7 +355,7 @@ class Validation(_Strict):
 
 class Config(_Strict):
     organisation: str = "Kecamatan Asemrowo"
-    period: Period
+    period: Period | None = None  # None: each run's period is the calendar year of its cut-off
     timezone: str = "Asia/Jakarta"
     backend: Literal["local", "google"] = "local"
     local: LocalBackend = LocalBackend()

@@ -1,48 +1,93 @@
 """The Asemrowo demo: realistic, reproducible unit workbooks to try every command on.
 
-Seven units, about fifty fictional ASN, SKP indicators per unit, weekly entries from January to
-the last Sunday of November 2026, behaviour ratings and reflections. A handful of rows are wrong on
-purpose (``PLANTED_MISTAKES``) and a few use unusual but accepted forms (``ACCEPTED_FORMS``), so
-validation has something to say; every other row is valid. The same code always writes the same
-bytes: names come from a seeded Faker, everything else from seeded ``random.Random`` instances, and
-the files carry a fixed timestamp.
+Seven units, about fifty fictional ASN, SKP indicators per unit, and for the SKP period of the
+given day (``calendar.run_week``) weekly entries from its first Monday up to that day's cut-off,
+so the week a run on that day scores is live: ``python run.py demo && python run.py weekly``
+shows a current week in any year. Behaviour ratings cover the period's months (or quarters) so
+far, reflections its last three weeks. A handful of rows are wrong on purpose
+(``PLANTED_MISTAKES``) and a few use unusual but accepted forms (``ACCEPTED_FORMS``), so
+validation has something to say; every other row is valid. Those rows sit where the demo for
+``DEMO_TODAY`` has them; a demo for a shorter or longer stretch of its period puts them at the
+same relative places (``planted_mistakes(week)`` says where). The same day always
+gives the same bytes: names come from a seeded Faker, everything else from seeded
+``random.Random`` instances, and the files carry the day's 07:00 as their timestamp.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from faker import Faker
 from openpyxl.workbook.workbook import Workbook as XlsxBook
 
+from .calendar import RunWeek, run_week, run_week_for
 from .config import Config, ConfigError
 from .indonesian import format_date
 from .local import NUMBER_FORMATS, LocalWorkbook, lock_holder
 from .schema import summary_tabs, tab, unit_tabs
 from .workbook import RangeUpdate, WorkbookLocked
 
-__all__ = ["ACCEPTED_FORMS", "DEMO_TIME", "DEMO_TODAY", "PLANTED_MISTAKES", "Planted", "write_demo"]
+__all__ = [
+    "ACCEPTED_FORMS",
+    "DEMO_TODAY",
+    "PLANTED_MISTAKES",
+    "Planted",
+    "planted_mistakes",
+    "write_demo",
+]
 
-DEMO_TODAY = dt.date(2026, 11, 30)  # the demo's "today": a Monday, week 2026-W48 is scored
-DEMO_TIME = dt.datetime(2026, 11, 30, 7, 0)  # the files' timestamp, fixed for equal bytes
+# The day the rows of PLANTED_MISTAKES and ACCEPTED_FORMS refer to: a Monday, week 2026-W48.
+DEMO_TODAY = dt.date(2026, 11, 30)
 SEED = 2026
 EMAIL_DOMAIN = "asemrowo.example"
-FIRST_MONDAY = dt.date(2026, 1, 5)
-# The Mondays of every full week before DEMO_TODAY: 5 January to 23 November.
-WEEKS = tuple(
-    FIRST_MONDAY + dt.timedelta(weeks=k) for k in range((DEMO_TODAY - FIRST_MONDAY).days // 7)
-)
-RATED_MONTHS = tuple(f"2026-{m:02d}" for m in range(1, 12))
-RATED_QUARTERS = tuple(f"2026-Q{q}" for q in range(1, 5))
-REFLECTION_WEEKS = ("2026-W46", "2026-W47", "2026-W48")
 FORMULA = '="Lembur "&"2 jam"'  # a staff formula in a Keterangan cell that must stay a formula
+FUTURE = dt.timedelta(days=21)  # how far ahead of the demo's day the planted future date lies
+
+
+@dataclass(frozen=True)
+class DemoDates:
+    """The dates a demo for one run week is built on."""
+
+    week: RunWeek
+    mondays: tuple[dt.date, ...]  # every week with entries, the last one possibly partial
+    months: tuple[str, ...]  # behaviour rated per month: the period's months so far
+    quarters: tuple[str, ...]  # or per quarter
+    reflection_weeks: tuple[str, ...]  # the period's last three weeks up to the run's
+
+    @classmethod
+    def of(cls, week: RunWeek) -> DemoDates:
+        period, cut_off = week.period, week.cut_off
+        first = period.start + dt.timedelta(days=(8 - period.start.isoweekday()) % 7)
+        count = (cut_off - first).days // 7 + 1 if first <= cut_off else 0
+        months = []
+        year, month = period.start.year, period.start.month
+        while (year, month) <= (cut_off.year, cut_off.month):
+            months.append(f"{year}-{month:02d}")
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        quarters = dict.fromkeys(f"{m[:4]}-Q{(int(m[5:]) + 2) // 3}" for m in months)
+        reflection, earlier = [week.key], week.earlier()
+        while len(reflection) < 3 and earlier is not None:
+            reflection.insert(0, earlier.key)
+            earlier = earlier.earlier()
+        return cls(
+            week=week,
+            mondays=tuple(first + dt.timedelta(weeks=k) for k in range(count)),
+            months=tuple(months),
+            quarters=tuple(quarters),
+            reflection_weeks=tuple(reflection),
+        )
+
+    def open_days(self, monday: dt.date) -> int:
+        """Working days of that week up to the cut-off (5, fewer in a final partial week)."""
+        return min(5, (self.week.cut_off - monday).days + 1)
 
 
 @dataclass(frozen=True)
@@ -422,8 +467,9 @@ def _new_nip(rng: random.Random, *, female: bool, senior: bool, used: set[str]) 
             return nip
 
 
+@functools.cache
 def _build_people() -> dict[str, list[Person]]:
-    """Everyone in every planned unit, the same on every call."""
+    """Everyone in every planned unit, the same on every call (built once: do not mutate)."""
     fake = Faker("id_ID")
     fake.seed_instance(SEED)
     rng = random.Random(SEED)
@@ -507,8 +553,10 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
-def _weekly_values(spec: Spec, perf: float, week: int, rng: random.Random) -> list[float]:
-    """One week's value for an indicator: near the target, scaled by the person's level."""
+def _weekly_values(
+    spec: Spec, perf: float, week: int, weeks: int, rng: random.Random
+) -> list[float]:
+    """Week ``week`` of ``weeks``: a value near the target, scaled by the person's level."""
     if spec.kind in {"count", "amount"}:
         value = spec.centre * 7 / 365 * perf * rng.uniform(0.85, 1.15)
         value = max(0, round(value)) if spec.kind == "count" else round(value, 1)
@@ -519,7 +567,7 @@ def _weekly_values(spec: Spec, perf: float, week: int, rng: random.Random) -> li
     if spec.kind == "lower":
         return [max(0.5, round(spec.centre * (2 - perf) * rng.uniform(0.9, 1.1), 1))]
     if spec.kind == "cumulative":
-        value = spec.centre * perf * (week + 1) / len(WEEKS)
+        value = spec.centre * perf * (week + 1) / weeks
     else:
         value = spec.centre * perf * rng.uniform(0.96, 1.04)
     return [round(min(value, spec.cap or value), 1)]
@@ -576,20 +624,26 @@ def _indikator_rows(people: list[Person]) -> list[list[Any]]:
     ]
 
 
-def _realisasi_rows(plan: UnitPlan, people: list[Person], rng: random.Random) -> list[list[Any]]:
+def _realisasi_rows(
+    plan: UnitPlan, people: list[Person], rng: random.Random, dates: DemoDates
+) -> list[list[Any]]:
     """Weekly entries of every active ASN, in date order, all valid."""
     entries: list[tuple[dt.date, int, int, list[Any]]] = []
-    for week, monday in enumerate(WEEKS):
+    weeks = len(dates.mondays)
+    for week, monday in enumerate(dates.mondays):
+        open_days = dates.open_days(monday)
         for order, person in enumerate(people):
             if not person.active or rng.random() < LEVELS[person.level]["gap"]:
                 continue
-            if person.silent_last_week and week == len(WEEKS) - 1:
+            if person.silent_last_week and week == weeks - 1:
                 continue
             for slot, ind in enumerate(person.indicators):
                 if ind.id == person.silent_indicator:
                     continue
-                values = _weekly_values(ind.spec, person.perf, week, rng)
-                days = sorted(rng.sample(range(5), len(values)))
+                values = _weekly_values(ind.spec, person.perf, week, weeks, rng)
+                if len(values) > open_days:  # a short final week: reported in one go
+                    values = [round(sum(values), 1)]
+                days = sorted(rng.sample(range(open_days), len(values)))
                 for weekday, value in zip(days, values, strict=True):
                     day = monday + dt.timedelta(days=weekday)
                     wants_link = ind.spec.bukti or rng.random() < 0.15
@@ -620,7 +674,9 @@ _PLANTED_FITS: dict[str, Callable[[Indicator], bool]] = {
 }
 
 
-def _planted_row(code: str, plan: UnitPlan, people: list[Person], near: list[Any]) -> list[Any]:
+def _planted_row(
+    code: str, plan: UnitPlan, people: list[Person], near: list[Any], dates: DemoDates
+) -> list[Any]:
     """A row whose only fault is ``code``, dated and owned like the row it sits next to."""
     rng = random.Random(f"{SEED}-{code}-{plan.code}")
     owner = next(p for p in people if p.nip == near[1])
@@ -641,9 +697,9 @@ def _planted_row(code: str, plan: UnitPlan, people: list[Person], near: list[Any
         case "formula-error":
             row[3] = "#REF!"
         case "future-date":
-            row[0] = "21/12/2026"
+            row[0] = f"{dates.week.today + FUTURE:%d/%m/%Y}"
         case "impossible-date":
-            row[0] = "31/02/2026"
+            row[0] = f"31/02/{day.year}"
         case "unknown-indicator":
             row[2] = f"{plan.code}-{sum(len(p.indicators) for p in people) + 1:02d}"
         case "nip-scientific":
@@ -664,23 +720,65 @@ def _accepted_row(
     return [day, owner.nip, ind.id, accepted.value, link, None]
 
 
+def _special_rows(unit: str) -> list[tuple[Planted, _Accepted | None]]:
+    """The unit's planted and accepted Realisasi rows as ``DEMO_TODAY``'s demo has them."""
+    rows: list[tuple[Planted, _Accepted | None]] = [
+        (p, None) for p in PLANTED_MISTAKES if p.unit == unit
+    ]
+    rows += [(a.where, a) for a in _ACCEPTED if a.where.unit == unit and a.where.tab == "Realisasi"]
+    return sorted(rows, key=lambda r: r[0].row)
+
+
+def _adds_a_row(accepted: _Accepted | None) -> bool:
+    """A mistake, a duplicate's copy or an accepted entry is an extra row; an accepted form is
+    typed into a generated one."""
+    return accepted is None or accepted.spec is not None
+
+
+def _layout(unit: str, generated: int, reference: int) -> list[tuple[Planted, _Accepted | None]]:
+    """The special rows moved to the same relative places among ``generated`` valid rows as
+    they have among the ``reference`` valid rows of ``DEMO_TODAY``'s demo (unchanged there).
+
+    Each special row owns one generated row: the one it is inserted above, the one it is typed
+    into, or (a duplicate) the one copied right below it; no two own the same. A period's first
+    days may have fewer generated rows than special ones: then there are none.
+    """
+    specials = _special_rows(unit)
+    if generated < len(specials):
+        return []
+    owned, added = [], 0
+    for where, accepted in specials:
+        owned.append((where.row - 2 - added) * generated // reference)
+        added += _adds_a_row(accepted)
+    for k in range(1, len(owned)):
+        owned[k] = max(owned[k], owned[k - 1] + 1)
+    for k in reversed(range(len(owned))):
+        owned[k] = min(owned[k], generated - len(owned) + k)
+    laid_out, added = [], 0
+    for (where, accepted), index in zip(specials, owned, strict=True):
+        laid_out.append((replace(where, row=index + added + 2), accepted))
+        added += _adds_a_row(accepted)
+    return laid_out
+
+
 def _with_special_rows(
-    unit: str, plan: UnitPlan, people: list[Person], rows: list[list[Any]]
+    plan: UnitPlan,
+    people: list[Person],
+    rows: list[list[Any]],
+    layout: list[tuple[Planted, _Accepted | None]],
+    dates: DemoDates,
 ) -> list[list[Any]]:
     """Insert the planted and accepted extra rows at their sheet rows, then apply in-place forms."""
-    inserts = [(p.row, p, None) for p in PLANTED_MISTAKES if p.unit == unit]
-    inserts += [(a.where.row, None, a) for a in _ACCEPTED if a.where.unit == unit and a.spec]
-    for row, planted, accepted in sorted(inserts, key=lambda x: x[0]):
-        index = row - 2
-        if planted is not None and planted.code == "duplicate-entry":
+    for where, accepted in layout:
+        index = where.row - 2
+        if accepted is None and where.code == "duplicate-entry":
             rows.insert(index + 1, list(rows[index]))  # the copy below is the one that counts
-        elif planted is not None:
-            rows.insert(index, _planted_row(planted.code, plan, people, rows[index]))
-        else:
+        elif accepted is None:
+            rows.insert(index, _planted_row(where.code, plan, people, rows[index], dates))
+        elif accepted.spec is not None:
             rows.insert(index, _accepted_row(accepted, plan, people, rows[index]))
-    for accepted in _ACCEPTED:
-        where = accepted.where
-        if where.unit != unit or accepted.spec or where.tab != "Realisasi":
+    for where, accepted in layout:
+        if accepted is None or accepted.spec is not None:
             continue
         row = rows[where.row - 2]
         if where.column == "NIP":
@@ -690,8 +788,10 @@ def _with_special_rows(
     return rows
 
 
-def _perilaku_rows(plan: UnitPlan, people: list[Person], rng: random.Random) -> list[list[Any]]:
-    periods = RATED_QUARTERS if plan.quarterly else RATED_MONTHS
+def _perilaku_rows(
+    plan: UnitPlan, people: list[Person], rng: random.Random, dates: DemoDates
+) -> list[list[Any]]:
+    periods = dates.quarters if plan.quarterly else dates.months
     rows = []
     for period in periods:
         for person in people:
@@ -719,9 +819,9 @@ def _perilaku_rows(plan: UnitPlan, people: list[Person], rng: random.Random) -> 
     return rows
 
 
-def _refleksi_rows(people: list[Person], rng: random.Random) -> list[list[Any]]:
+def _refleksi_rows(people: list[Person], rng: random.Random, dates: DemoDates) -> list[list[Any]]:
     rows = []
-    for week in REFLECTION_WEEKS:
+    for week in dates.reflection_weeks:
         for person in people:
             if not person.active or rng.random() < 0.45:
                 continue
@@ -732,31 +832,63 @@ def _refleksi_rows(people: list[Person], rng: random.Random) -> list[list[Any]]:
     return rows
 
 
-def _unit_tables(unit: str, people: list[Person]) -> dict[str, list[list[Any]]]:
-    plan = PLANS[unit]
-    rng = random.Random(f"{SEED}-{unit}")
+def _unit_rng(unit: str) -> random.Random:
+    return random.Random(f"{SEED}-{unit}")
+
+
+@functools.cache
+def _reference_rows(unit: str) -> int:
+    """How many valid Realisasi rows ``DEMO_TODAY``'s demo generates for ``unit``."""
+    dates = DemoDates.of(run_week(DEMO_TODAY))
+    return len(_realisasi_rows(PLANS[unit], _build_people()[unit], _unit_rng(unit), dates))
+
+
+def _unit_layouts(dates: DemoDates) -> dict[str, list[tuple[Planted, _Accepted | None]]]:
+    layouts = {}
+    for unit, plan in PLANS.items():
+        generated = len(_realisasi_rows(plan, _build_people()[unit], _unit_rng(unit), dates))
+        layouts[unit] = _layout(unit, generated, _reference_rows(unit))
+    return layouts
+
+
+def planted_mistakes(week: RunWeek) -> tuple[Planted, ...]:
+    """Where the demo for ``week`` has ``PLANTED_MISTAKES``."""
+    layouts = _unit_layouts(DemoDates.of(week))
+    return tuple(where for rows in layouts.values() for where, accepted in rows if not accepted)
+
+
+def _unit_tables(unit: str, dates: DemoDates) -> dict[str, list[list[Any]]]:
+    plan, people = PLANS[unit], _build_people()[unit]
+    rng = _unit_rng(unit)
     pegawai = _pegawai_rows(people)
     for accepted in _ACCEPTED:
         if accepted.where.unit == unit and accepted.where.tab == "Pegawai":
             row = pegawai[accepted.where.row - 2]
             row[0] = _spaced(row[0])
-    realisasi = _with_special_rows(unit, plan, people, _realisasi_rows(plan, people, rng))
+    generated = _realisasi_rows(plan, people, rng, dates)
+    layout = _layout(unit, len(generated), _reference_rows(unit))
     return {
         "Pegawai": pegawai,
         "Indikator": _indikator_rows(people),
-        "Realisasi": realisasi,
-        "Perilaku": _perilaku_rows(plan, people, rng),
-        "Refleksi": _refleksi_rows(people, rng),
+        "Realisasi": _with_special_rows(plan, people, generated, layout, dates),
+        "Perilaku": _perilaku_rows(plan, people, rng, dates),
+        "Refleksi": _refleksi_rows(people, rng, dates),
     }
 
 
-def _formula_row(realisasi: list[list[Any]], people: list[Person]) -> int:
-    """The sheet row of the first overtime patrol entry in October: it gets the formula note."""
+def _formula_row(realisasi: list[list[Any]], people: list[Person], dates: DemoDates) -> int | None:
+    """The sheet row of the first overtime patrol entry since the start of last month (for the
+    2026-11-30 demo: in October): it gets the formula note."""
+    this_month = dates.week.cut_off.replace(day=1)
+    since = (this_month - dt.timedelta(days=1)).replace(day=1)
     patrol = {i.id for p in people for i in p.indicators if i.spec is SPECS["tra_patroli"]}
     return next(
-        n
-        for n, row in enumerate(realisasi, start=2)
-        if row[2] in patrol and isinstance(row[0], dt.date) and row[0] >= dt.date(2026, 10, 1)
+        (
+            n
+            for n, row in enumerate(realisasi, start=2)
+            if row[2] in patrol and isinstance(row[0], dt.date) and row[0] >= since
+        ),
+        None,
     )
 
 
@@ -795,8 +927,10 @@ def _replaceable(path: Path, force: bool) -> bool:
     return True
 
 
-def write_demo(config: Config, *, force: bool = False) -> list[str]:
-    """Write the Asemrowo demo workbooks for every unit in config, plus the empty summary.
+def write_demo(config: Config, *, force: bool = False, today: dt.date) -> list[str]:
+    """Write the Asemrowo demo workbooks for every unit in config, plus the empty summary, for
+    the week a run on ``today`` scores (in config's pinned period, if any: ``PeriodError``
+    when ``today`` lies outside it).
 
     A workbook that already exists is left alone unless ``force``. Returns the file names written.
     """
@@ -806,27 +940,28 @@ def write_demo(config: Config, *, force: bool = False) -> list[str]:
             f"Data demo hanya tersedia untuk unit {', '.join(PLANS)}; "
             f"unit {', '.join(unknown)} tidak dikenal."
         )
+    dates = DemoDates.of(run_week_for(config, today))
+    stamp = dt.datetime.combine(today, dt.time(7))  # fixed per day, for equal bytes
     folder = config.path(config.local.folder)
-    people = _build_people()
     written = []
     for unit in config.units:
         path = folder / unit.workbook
         if not _replaceable(path, force):
             continue
-        tables = _unit_tables(unit.name, people[unit.name])
+        tables = _unit_tables(unit.name, dates)
         formula_row = (
-            _formula_row(tables["Realisasi"], people[unit.name])
+            _formula_row(tables["Realisasi"], _build_people()[unit.name], dates)
             if unit.name == "Seksi Trantib"
             else None
         )
-        LocalWorkbook(path, label=unit.name, fixed_time=DEMO_TIME).ensure_tabs(unit_tabs())
+        LocalWorkbook(path, label=unit.name, fixed_time=stamp).ensure_tabs(unit_tabs())
         book = LocalWorkbook(
-            path, label=unit.name, fixed_time=DEMO_TIME, on_save=_finisher(formula_row)
+            path, label=unit.name, fixed_time=stamp, on_save=_finisher(formula_row)
         )
         book.write_ranges([RangeUpdate(name, 2, 1, rows) for name, rows in tables.items()])
         written.append(unit.workbook)
     summary = folder / config.summary.workbook
     if _replaceable(summary, force):
-        LocalWorkbook(summary, label="Ringkasan", fixed_time=DEMO_TIME).ensure_tabs(summary_tabs())
+        LocalWorkbook(summary, label="Ringkasan", fixed_time=stamp).ensure_tabs(summary_tabs())
         written.append(config.summary.workbook)
     return written
