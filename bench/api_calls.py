@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import io
 import sys
 import tempfile
@@ -52,7 +53,7 @@ def grown(rows: list[list], scale: int) -> list[list]:
 
 def weekly_on_fake(scale: int, folder: Path) -> tuple[SheetsFake, float, int]:
     demo = load_config(write_config(folder))
-    write_demo(demo, force=True)
+    write_demo(demo, force=True, today=dt.date.fromisoformat(DEMO_DATE))
     fake = SheetsFake()
     names = [tab(key).name for key in UNIT_TAB_ORDER]
     rows_per_unit = 0

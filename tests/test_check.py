@@ -7,8 +7,9 @@ import json
 import openpyxl
 
 from workflows import check
-from workflows.calendar import run_week
+from workflows.calendar import run_week_for
 from workflows.cli import main
+from workflows.context import entry_period
 from workflows.demo import DEMO_TODAY, PLANTED_MISTAKES
 from workflows.local import LocalWorkbook
 
@@ -17,7 +18,12 @@ TRANTIB = "Seksi Trantib"  # the demo unit with a staff formula in Realisasi
 
 
 def week(config):
-    return run_week(DEMO_TODAY, period_start=config.period.start, period_end=config.period.end)
+    return run_week_for(config, DEMO_TODAY)
+
+
+def judged(config) -> dict:
+    """Validation's real today and the dates an entry may carry, on the demo's Monday."""
+    return {"today": DEMO_TODAY, "entry_period": entry_period(config, DEMO_TODAY)}
 
 
 def workbook_path(config, unit_name: str):
@@ -46,7 +52,9 @@ def system_columns(path) -> set[int]:
 
 
 def test_planted_mistakes_are_found_and_nothing_else_is_rejected(demo_config):
-    run = check.run_validation(demo_config, week(demo_config), today=DEMO_TODAY, write_back=False)
+    run = check.run_validation(
+        demo_config, week(demo_config), **judged(demo_config), write_back=False
+    )
     found = {
         (u.unit, f.tab, f.row, f.column, f.code, f.severity) for u in run.units for f in u.findings
     }
@@ -63,7 +71,9 @@ def test_planted_mistakes_are_found_and_nothing_else_is_rejected(demo_config):
 def test_write_back_changes_no_staff_cell(demo_config):
     path = workbook_path(demo_config, TRANTIB)
     before = every_cell(path)
-    run = check.run_validation(demo_config, week(demo_config), today=DEMO_TODAY, only_unit=TRANTIB)
+    run = check.run_validation(
+        demo_config, week(demo_config), **judged(demo_config), only_unit=TRANTIB
+    )
     assert run.writeback[0].startswith("Seksi Trantib: status ")
     after = every_cell(path)
     system = system_columns(path)
@@ -80,7 +90,7 @@ def test_write_back_changes_no_staff_cell(demo_config):
     assert ("Realisasi", 2, message_col) not in after
 
     again = check.run_validation(
-        demo_config, week(demo_config), today=DEMO_TODAY, only_unit=TRANTIB
+        demo_config, week(demo_config), **judged(demo_config), only_unit=TRANTIB
     )
     assert again.writeback == ["Seksi Trantib: status sudah sesuai; tidak ada yang ditulis."]
 
@@ -101,7 +111,7 @@ def test_a_sheet_edited_between_read_and_write_gets_no_status(demo_config, monke
 
     monkeypatch.setattr(LocalWorkbook, "read_tabs", read_then_someone_inserts_a_row)
     run = check.run_validation(
-        demo_config, week(demo_config), today=DEMO_TODAY, only_unit=SEKRETARIAT
+        demo_config, week(demo_config), **judged(demo_config), only_unit=SEKRETARIAT
     )
     edited = every_cell(path)
     assert calls and "berubah sejak dibaca" in run.writeback[0]
@@ -117,7 +127,7 @@ def test_missing_system_columns_are_reported_not_written(demo_config):
     book.save(path)
     before = every_cell(path)
     run = check.run_validation(
-        demo_config, week(demo_config), today=DEMO_TODAY, only_unit=SEKRETARIAT
+        demo_config, week(demo_config), **judged(demo_config), only_unit=SEKRETARIAT
     )
     assert "python run.py init" in run.writeback[0]
     assert every_cell(path) == before
@@ -125,7 +135,9 @@ def test_missing_system_columns_are_reported_not_written(demo_config):
 
 def test_an_unreadable_workbook_is_a_finding_and_the_others_go_on(demo_config):
     workbook_path(demo_config, SEKRETARIAT).write_bytes(b"bukan xlsx")
-    run = check.run_validation(demo_config, week(demo_config), today=DEMO_TODAY, write_back=False)
+    run = check.run_validation(
+        demo_config, week(demo_config), **judged(demo_config), write_back=False
+    )
     first = run.units[0]
     assert first.failed and [f.code for f in first.findings] == ["workbook-unreadable"]
     assert first.findings[0].message.startswith("Workbook Sekretariat: ")
@@ -168,7 +180,11 @@ def test_temuan_rows_follow_the_summary_schema(demo_config):
     from workflows.schema import tab
 
     run = check.run_validation(
-        demo_config, week(demo_config), today=DEMO_TODAY, only_unit=SEKRETARIAT, write_back=False
+        demo_config,
+        week(demo_config),
+        **judged(demo_config),
+        only_unit=SEKRETARIAT,
+        write_back=False,
     )
     rows = check.temuan_rows(run, demo_config)
     assert len(rows) == len(run.findings)

@@ -17,6 +17,7 @@ from workflows.config import ConfigError, Slot, load_config, parse_config
 
 def _with(tmp_path: Path, dotted: str, value: object) -> Path:
     data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    data["period"] = {"start": "2026-01-01", "end": "2026-12-31"}  # pinned, to be made wrong
     *parents, last = dotted.split(".")
     node = data
     for part in parents:
@@ -35,8 +36,7 @@ _DELETE = object()
 
 def test_repository_config_loads_with_the_documented_defaults():
     config = load_config(ROOT / "config.yaml")
-    assert config.period.start == dt.date(2026, 1, 1)
-    assert config.period.days == 365
+    assert config.period is None  # the SKP period follows the calendar year
     assert config.backend == "local"
     assert len(config.units) == 7
     assert config.scoring.cap == 120
@@ -215,7 +215,8 @@ def test_each_wrong_key_is_named_with_its_value_and_what_is_expected(
 def test_an_impossible_date_is_a_config_error_not_a_crash(tmp_path):
     path = tmp_path / "config.yaml"
     text = (ROOT / "config.yaml").read_text(encoding="utf-8")
-    path.write_text(text.replace("end: 2026-12-31", "end: 2026-02-31"), encoding="utf-8")
+    text += "period: {start: 2026-01-01, end: 2026-02-31}\n"
+    path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     assert str(caught.value) == (

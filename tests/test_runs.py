@@ -11,10 +11,11 @@ import sys
 import openpyxl
 import pytest
 
-from tests.conftest import DEMO_DATE, ROOT
+from tests.conftest import DEMO_DATE, ROOT, write_config
 from tests.smtp_server import SmtpServer
 from tests.test_weekly import DIGEST, demo_clock, run, summary_tab, with_mail  # noqa: F401
 from workflows import publish
+from workflows.cli import main as cli_main
 
 PELAYANAN_BOOK = "pelayanan.xlsx"
 
@@ -236,3 +237,52 @@ def test_an_outbox_letter_whose_file_never_reached_the_disk_is_sent_again(demo_c
     assert len(list(outbox.glob("mingguan-*.eml"))) == 49
     total = out.split("Jumlah")[1].split()
     assert total[2:6] == ["45", "4", "0", "0"]  # 45 sent now (the fifth among them), 4 skipped
+
+
+# -- periods, transports and the journal ------------------------------------------------------------
+
+
+def test_a_run_before_a_pinned_period_is_refused_with_exit_2(demo_config, capsys):
+    pinned = write_config(demo_config.base_dir, period={"start": "2026-01-01", "end": "2026-12-31"})
+    assert cli_main(["weekly", "--config", str(pinned), "--date", "2025-12-29"]) == 2
+    err = capsys.readouterr().err
+    assert "2025" in err and "Traceback" not in err and "tak terduga" not in err
+    assert not (demo_config.path(demo_config.mail.outbox) / "2026-W01").exists()
+
+
+def test_an_outbox_trial_then_smtp_in_the_same_week_still_mails_everyone(demo_config):
+    trial = with_mail(demo_config)
+    assert run(trial, "weekly") == 0
+    with SmtpServer() as server:
+        config = with_mail(demo_config, transport="smtp", smtp={"port": server.port})
+        assert run(config, "letters") == 0
+        assert run(config, "letters") == 0  # and only once over SMTP too
+    assert len(server.recorder.received) == 49 + len(DIGEST)
+
+
+def test_log_surat_has_each_letter_once_after_a_crash_in_its_sync(demo_config, monkeypatch):
+    from workflows.journal import SendJournal
+
+    config = with_mail(demo_config)
+    real = SendJournal.mark_synced
+
+    def killed(self):
+        raise KeyboardInterrupt  # after Log Surat's append, before the journal says so
+
+    monkeypatch.setattr(SendJournal, "mark_synced", killed)
+    assert run(config, "weekly") == 1
+    assert len(summary_tab(config, "log_surat")) == 51
+    monkeypatch.setattr(SendJournal, "mark_synced", real)
+    assert run(config, "letters") == 0
+    log = summary_tab(config, "log_surat")
+    assert len(log) == 51 and log["id"].is_unique
+    assert run(config, "letters", "--resend", log["nip"].iloc[0]) == 0
+    assert len(summary_tab(config, "log_surat")) == 52  # a deliberate resend is a new row
+
+
+def test_the_first_monday_of_the_new_year_closes_the_old_year(demo_config, capsys):
+    config = with_mail(demo_config)
+    assert run(config, "score", date="2027-01-04") == 0
+    assert "Minggu 2026-W53 (data sampai 31/12/2026)" in capsys.readouterr().out
+    people = summary_tab(config, "ringkasan_pegawai")
+    assert set(people["minggu"]) == {"2026-W53"}

@@ -16,10 +16,11 @@ import trustme
 from tests.conftest import DEMO_DATE, write_config
 from tests.smtp_server import PASSWORD, USER, Recorder, SmtpServer
 from workflows import cli, commands, delivery, weekly
-from workflows.calendar import run_week
+from workflows.calendar import run_week_for
 from workflows.config import Config, load_config
+from workflows.context import entry_period
 from workflows.indonesian import format_number
-from workflows.journal import SendJournal
+from workflows.journal import SendJournal, SendKey
 from workflows.local import LocalWorkbook
 from workflows.publish import read_table
 from workflows.schema import tab
@@ -62,8 +63,13 @@ def scored(config: Config) -> dict[str, tuple[str, float]]:
     from workflows.check import run_validation
 
     day = dt.date.fromisoformat(DEMO_DATE)
-    week = run_week(day, period_start=config.period.start, period_end=config.period.end)
-    pegawai = run_validation(config, week, today=day, write_back=False).tables["pegawai"]
+    pegawai = run_validation(
+        config,
+        run_week_for(config, day),
+        today=day,
+        entry_period=entry_period(config, day),
+        write_back=False,
+    ).tables["pegawai"]
     active = pegawai[pegawai["status"] == "Aktif"]
     email = dict(zip(active["nip"], active["email"], strict=True))
     people = summary_tab(config, "ringkasan_pegawai")
@@ -253,10 +259,11 @@ def test_unsafe_name_never_reaches_a_header(tmp_path: Path, config: Config):
         "<p>html</p>",
     )
     done = delivery.send_batch(
-        config, [letter], week_key="2026-W48", kinds=("mingguan",), summary=None
+        config, [letter], period="2026", week_key="2026-W48", kinds=("mingguan",), summary=None
     )
     with SendJournal(config.path(config.state.folder)) as journal:
-        assert journal.state(("2026-W48", letter.key, "mingguan")) == "failed"
+        key = SendKey("2026", "2026-W48", letter.key, "mingguan", "outbox")
+        assert journal.state(key) == "failed"
     assert done.outcomes == {("mingguan", letter.key): delivery.FAILED}
     assert "baris baru" in done.notes[0]
     assert not config.path(config.mail.outbox).exists()

@@ -21,7 +21,7 @@ import pandas as pd
 from . import schema
 from .backends import open_unit
 from .calendar import RunWeek
-from .config import Config, Unit
+from .config import Config, Period, Unit
 from .findings import STATUS_FOR_SEVERITY, Finding
 from .validate import (
     UnitData,
@@ -70,14 +70,15 @@ def run_validation(
     week: RunWeek,
     *,
     today: dt.date,
+    entry_period: Period,
     only_unit: str | None = None,
     write_back: bool = True,
     write_back_unit: str | None = None,
 ) -> ValidationRun:
     """Read, validate and (by default) write statuses back, for every unit or just one.
 
-    ``today`` is the real local date ("in the future" is judged against it, never against the
-    replayed week). A workbook that cannot be read becomes a ``workbook-unreadable`` finding; the
+    ``today`` is the real local date and ``entry_period`` the dates an entry may carry ("in the
+    future" and "outside the period" are judged against them, never against the replayed week). A workbook that cannot be read becomes a ``workbook-unreadable`` finding; the
     others go on. With ``only_unit``, the other units' Pegawai tabs are still read so a supervisor
     from another unit is known. ``write_back_unit`` validates every unit (the summary needs them
     all) but writes statuses back to that unit's workbook only.
@@ -97,7 +98,7 @@ def run_validation(
     validated = validate_units(
         raws,
         today=today,
-        period=config.period,
+        period=entry_period,
         check_nip_structure=config.nip.check_structure,
         extra_nips=extra_nips,
         rosters_complete=all_read and not unreadable,

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import commands
+from .calendar import PeriodError
 from .config import Config, ConfigError, load_config
 from .errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
 from .scheduler import cmd_schedule
@@ -192,6 +193,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return status
     except ConfigError as exc:
         print(f"Konfigurasi salah: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except PeriodError as exc:  # the date lies before or after the SKP period config pins
+        print(str(exc), file=sys.stderr)
         return EXIT_USAGE
     except CommandError as exc:
         print(str(exc), file=sys.stderr)

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from . import weekly
-from .calendar import week_key
+from .calendar import local_today, week_key
 from .check import ValidationRun
 from .config import Config
 from .context import RunContext, build_context
@@ -90,7 +90,7 @@ def cmd_demo(config: Config, args: argparse.Namespace) -> int:
             "Data demo hanya dibuat sebagai workbook .xlsx lokal; pakai config dengan 'backend: local'.",
             EXIT_USAGE,
         )
-    written = write_demo(config, force=args.force)
+    written = write_demo(config, force=args.force, today=args.date or local_today(config.timezone))
     folder = config.path(config.local.folder)
     if written:
         print(f"Data demo ditulis ke {folder}: {', '.join(written)}.")

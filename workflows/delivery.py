@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from .config import Config
-from .journal import DONE, INTENT, Entry, SendJournal
+from .journal import DONE, INTENT, Entry, SendJournal, SendKey
 from .labels import KIND_DIGEST
 from .letters import Rendered
 from .mail import (
@@ -32,7 +32,7 @@ from .mail import (
     build_message,
     open_transport,
 )
-from .publish import sheet_rows
+from .publish import read_table, sheet_rows
 from .schema import tab
 from .workbook import Workbook, WorkbookError
 
@@ -78,6 +78,7 @@ def send_batch(
     config: Config,
     letters: Sequence[Rendered],
     *,
+    period: str,
     week_key: str,
     kinds: Sequence[str],
     summary: Workbook | None,
@@ -86,7 +87,8 @@ def send_batch(
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> Delivery:
-    """Send ``letters`` (all of ``kinds``) at most once per (week, key, kind); log to Log Surat.
+    """Send ``letters`` (all of ``kinds``) at most once per (period, week, key, kind, transport);
+    log to Log Surat. ``period`` is the SKP period's label, ``week_key`` the week's.
 
     A letter already sent is skipped unless ``force`` or its key is in ``resend``; a letter cut
     short on an earlier run is listed and skipped unless config says ``unfinished_sends: resend``.
@@ -100,10 +102,11 @@ def send_batch(
         transport = open_transport(config.mail, outbox=folder, base_dir=config.base_dir)
     delivery = Delivery(folder)
     with open_journal(config) as journal:
+        run = RunKeys(period, week_key, config.mail.transport)
         delivery.unfinished = _settle_unfinished(
             journal,
             transport,
-            week=week_key,
+            run=run,
             kinds=kinds,
             resend_unfinished=config.mail.unfinished_sends == "resend",
             dry_run=dry_run,
@@ -112,7 +115,7 @@ def send_batch(
             _deliver(
                 letters,
                 config=config,
-                week=week_key,
+                run=run,
                 journal=journal,
                 transport=transport,
                 delivery=delivery,
@@ -128,11 +131,23 @@ def send_batch(
     return delivery
 
 
+@dataclass(frozen=True)
+class RunKeys:
+    """What a batch's journal keys share besides the letter: period, week and transport."""
+
+    period: str
+    week: str
+    transport: str
+
+    def key(self, letter: Rendered) -> SendKey:
+        return SendKey(self.period, self.week, letter.key, letter.kind, self.transport)
+
+
 def _settle_unfinished(
     journal: SendJournal,
     transport: Transport,
     *,
-    week: str,
+    run: RunKeys,
     kinds: Sequence[str],
     resend_unfinished: bool,
     dry_run: bool,
@@ -148,13 +163,14 @@ def _settle_unfinished(
     for entry in journal.pending_unfinished():
         if entry.kind not in kinds:
             continue
+        this_run = entry.in_run(period=run.period, week=run.week, transport=run.transport)
         known = None if dry_run else transport.delivered(f"{entry.kind}-{entry.nip}")
-        if entry.week == week and known is not None:
+        if this_run and known is not None:
             record = journal.done if known else journal.failed
             note = {} if known else {"note": "berkas .eml tidak pernah tersimpan; dikirim ulang"}
             record(entry.key, address=entry.address, message_id=entry.message_id, **note)
             continue
-        if entry.week != week:
+        if not this_run:
             if not dry_run:
                 journal.uncertain(
                     entry, note="pengiriman terputus pada minggu itu; tidak dikirim ulang"
@@ -169,7 +185,7 @@ def _deliver(
     letters: Sequence[Rendered],
     *,
     config: Config,
-    week: str,
+    run: RunKeys,
     journal: SendJournal,
     transport: Transport,
     delivery: Delivery,
@@ -184,7 +200,7 @@ def _deliver(
         connected = False
         for n, letter in enumerate(letters, start=1):
             progress(n, len(letters))
-            key, outcome = (week, letter.key, letter.kind), (letter.kind, letter.key)
+            key, outcome = run.key(letter), (letter.kind, letter.key)
             state = journal.state(key)
             if not (force or letter.key in again):
                 if state == DONE:
@@ -211,7 +227,7 @@ def _send_one(
     transport: Transport,
     journal: SendJournal,
     delivery: Delivery,
-    key: tuple[str, str, str],
+    key: SendKey,
     letter: Rendered,
     message: EmailMessage,
     *,
@@ -244,7 +260,7 @@ def _send_one(
 def _failed(
     journal: SendJournal,
     delivery: Delivery,
-    key: tuple[str, str, str],
+    key: SendKey,
     letter: Rendered,
     note: str,
     dry_run: bool,
@@ -259,12 +275,30 @@ def _failed(
 
 
 def sync_log_surat(summary: Workbook, journal: SendJournal) -> str | None:
-    """Copy journal outcomes not yet in Log Surat there in one append; a warning if it failed."""
+    """Copy journal outcomes not yet in Log Surat there in one append; a warning if it failed.
+
+    Idempotent: when a previous sync was cut short after its append (the journal says which
+    rows it was writing), rows whose ID is already in Log Surat are not appended again.
+    """
     entries = journal.unsynced()
-    if not entries:
-        return None
     log_tab = tab("log_surat")
-    rows = pd.DataFrame(
+    try:
+        if journal.in_doubt():
+            rows = summary.read_tabs([log_tab.name])[log_tab.name]
+            present = set(read_table(log_tab, rows)["id"].astype(str))
+            entries = [e for e in entries if e.entry_id not in present]
+        if entries:
+            journal.syncing(entries)
+            summary.append_rows(log_tab.name, sheet_rows(log_tab, _log_surat_rows(entries))[1:])
+    except WorkbookError as exc:
+        return f"Log Surat belum diperbarui ({exc}); akan dicoba lagi pada proses berikutnya."
+    if entries or journal.in_doubt():
+        journal.mark_synced()
+    return None
+
+
+def _log_surat_rows(entries: Sequence[Entry]) -> pd.DataFrame:
+    return pd.DataFrame(
         [
             {
                 "minggu": e.week,
@@ -275,13 +309,8 @@ def sync_log_surat(summary: Workbook, journal: SendJournal) -> str | None:
                 "waktu": dt.datetime.fromisoformat(e.time).replace(tzinfo=None),
                 "message_id": e.message_id,
                 "keterangan": e.note,
+                "id": e.entry_id,
             }
             for e in entries
         ]
     )
-    try:
-        summary.append_rows(log_tab.name, sheet_rows(log_tab, rows)[1:])
-    except WorkbookError as exc:
-        return f"Log Surat belum diperbarui ({exc}); akan dicoba lagi pada proses berikutnya."
-    journal.mark_synced()
-    return None

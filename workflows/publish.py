@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook as XlsxBook
 
 from .backends import CHART_TAB, open_summary
-from .calendar import RunWeek, run_week
+from .calendar import RunWeek
 from .check import ValidationRun, temuan_rows
 from .config import Config
 from .labels import (
@@ -222,7 +222,7 @@ def score_validation(
         history=history,
         rejected=reported_rejections(validation, week, today),
         week=week,
-        period=config.period,
+        period=week.period,
         scoring=config.scoring,
         organisation=config.organisation,
     )
@@ -261,18 +261,18 @@ def backfill_history(
     read, the trend and the change since last week would miss people although their entries are
     there: each missing (week, NIP) is scored from the same validated entries with that week's
     cut-off. Rows already in Riwayat are never rewritten (they record what was published then),
-    nor weeks before any entry or the period's start.
+    nor weeks before any entry or of an earlier period.
     """
     roster = validation.tables["pegawai"]
     active = set(roster.loc[roster["status"] == ACTIVE, "nip"].astype(str))
-    for back in range(config.scoring.trend_weeks - 1, 0, -1):
-        past = run_week(
-            week.cut_off + dt.timedelta(days=1 - 7 * back),
-            period_start=config.period.start,
-            period_end=config.period.end,
-        )
+    earlier: list[RunWeek] = []
+    past = week.earlier()
+    while past is not None and len(earlier) < config.scoring.trend_weeks - 1:
+        earlier.insert(0, past)  # oldest first, so each week's change uses the one before
+        past = past.earlier()
+    for past in earlier:
         known = set(history.loc[history["minggu"].astype(str) == past.key, "nip"].astype(str))
-        if past.cut_off < config.period.start or active <= known:
+        if active <= known:
             continue
         scores = score_validation(config, past, validation, history, today=today)
         missing = scores.people[~scores.people["nip"].isin(known)]

@@ -25,7 +25,7 @@ from pathlib import Path
 import schedule
 
 from . import commands
-from .calendar import run_week
+from .calendar import PeriodError, run_week_for
 from .config import WEEKDAYS, Config, Slot
 from .errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
 from .locks import LockBusy, pid_lock
@@ -93,15 +93,21 @@ def _run_logged(label: str, job: Job) -> bool:
     return True
 
 
-def _this_week(config: Config, now: dt.datetime) -> str:
-    """The week a weekly run started at ``now`` scores (the same for every day Monday–Sunday)."""
-    today = now.astimezone(config.tz).date()
-    return run_week(today, period_start=config.period.start, period_end=config.period.end).key
+def _this_week(config: Config, now: dt.datetime) -> str | None:
+    """The week a weekly run started at ``now`` scores (the same for every day Monday–Sunday);
+    None, logged, when the SKP period config pins has not begun or is over (nothing to run)."""
+    try:
+        return run_week_for(config, now.astimezone(config.tz).date()).key
+    except PeriodError as exc:
+        log.warning("Proses mingguan tidak dijalankan: %s", exc)
+        return None
 
 
 def _run_weekly(config: Config, run_weekly: Job, now: dt.datetime) -> bool:
     """The weekly job; only a successful run moves the marker, so a failed week is caught up."""
     week = _this_week(config, now)
+    if week is None:
+        return False
     ok = _run_logged(f"Proses mingguan {week}", run_weekly)
     if ok:
         write_marker(config, week=week, finished_at=dt.datetime.now(config.tz))
@@ -149,7 +155,7 @@ def catch_up(config: Config, *, now: dt.datetime, run_weekly: Job) -> bool:
     if local < slot:
         return False
     week, last = _this_week(config, now), read_marker(config)
-    if last is not None and last >= week:
+    if week is None or (last is not None and last >= week):
         return False
     log.warning(
         "Proses mingguan %s belum berjalan (terakhir berhasil: %s); dijalankan sekarang.",

@@ -122,6 +122,7 @@ def _check(ctx: RunContext, *, write_back: bool, only_unit: str | None) -> Valid
         ctx.config,
         ctx.week,
         today=ctx.today,
+        entry_period=ctx.entry_period,
         only_unit=only_unit,
         write_back=write_back,
         write_back_unit=ctx.unit if only_unit is None else None,
@@ -202,6 +203,7 @@ def _send(
         delivery = send_batch(
             ctx.config,
             letters,
+            period=ctx.week.period.label,
             week_key=week_key,
             kinds=kinds,
             summary=run.summary_for_logs(),
