@@ -374,41 +374,38 @@ class GoogleWorkbook:
             },
         ]
         for index, column in enumerate(columns):
-            if column is None:
-                continue
-            whole = {"sheetId": sheet_id, "startColumnIndex": index, "endColumnIndex": index + 1}
-            below_header = {**whole, "startRowIndex": 1}
-            if column.width:
-                out.append(_width_request(sheet_id, index, column.width))
-            if tab.workbook == "summary" and column.format in NUMBER_FORMATS:
-                out.append(
-                    {
-                        "repeatCell": {
-                            "range": below_header,
-                            "cell": {
-                                "userEnteredFormat": {"numberFormat": NUMBER_FORMATS[column.format]}
-                            },
-                            "fields": "userEnteredFormat.numberFormat",
-                        }
+            if column is not None:
+                out += self._column_requests(sheet_id, tab, index, column)
+        return out
+
+    def _column_requests(
+        self, sheet_id: int, tab: schema.Tab, index: int, column: schema.Column
+    ) -> list[dict[str, Any]]:
+        """Width, number format, dropdown and protection of one column, as local.py sets them."""
+        out: list[dict[str, Any]] = []
+        whole = {"sheetId": sheet_id, "startColumnIndex": index, "endColumnIndex": index + 1}
+        below_header = {**whole, "startRowIndex": 1}
+        if column.width:
+            out.append(_width_request(sheet_id, index, column.width))
+        if tab.workbook == "summary" and column.format in NUMBER_FORMATS:
+            number_format = {"numberFormat": NUMBER_FORMATS[column.format]}
+            out.append(
+                {
+                    "repeatCell": {
+                        "range": below_header,
+                        "cell": {"userEnteredFormat": number_format},
+                        "fields": "userEnteredFormat.numberFormat",
                     }
-                )
-            if tab.workbook != "unit":
-                continue
-            if column.choices and not column.is_system:
-                out.append(_dropdown_request(below_header, column))
-            description = f"{SYSTEM_PROTECTION} {column.name}"
-            if column.is_system and description not in self._protected.get(sheet_id, set()):
-                out.append(
-                    {
-                        "addProtectedRange": {
-                            "protectedRange": {
-                                "range": whole,
-                                "description": description,
-                                "warningOnly": True,
-                            }
-                        }
-                    }
-                )
+                }
+            )
+        if tab.workbook != "unit":
+            return out
+        if column.choices and not column.is_system:
+            out.append(_dropdown_request(below_header, column))
+        description = f"{SYSTEM_PROTECTION} {column.name}"
+        if column.is_system and description not in self._protected.get(sheet_id, set()):
+            protected = {"range": whole, "description": description, "warningOnly": True}
+            out.append({"addProtectedRange": {"protectedRange": protected}})
         return out
 
     def _remember(self, sent: list[dict[str, Any]], reply: Mapping[str, Any]) -> None:
