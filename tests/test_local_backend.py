@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import re
 import zipfile
@@ -486,7 +487,13 @@ def test_a_merged_status_cell_stops_only_its_own_workbook(demo_config, capsys):
     before = sha(merged)
     config_file = str(demo_config.base_dir / "config.yaml")
     assert main(["validate", "--config", config_file, "--date", DEMO_DATE]) == 0
-    assert "berada dalam sel gabungan G5:H6" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "berada dalam sel gabungan G5:H6" in out
+    assert main(["validate", "--json", "--config", config_file, "--date", DEMO_DATE]) == 0
+    found = [f for f in json.loads(capsys.readouterr().out) if f["code"] == "merged-system-cell"]
+    assert [(f["workbook"], f["tab"], f["value"]) for f in found] == [
+        ("Seksi Pelayanan", "Realisasi", "H5")  # G5, the top-left cell, could be written
+    ]
     assert sha(merged) == before
     others = openpyxl.load_workbook(folder / demo_config.unit("Sekretariat").workbook)
     assert others["Realisasi"]["G2"].value == "OK"  # the other units got their statuses

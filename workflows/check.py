@@ -23,9 +23,11 @@ from .backends import open_unit
 from .calendar import RunWeek
 from .config import Config, Period, Unit
 from .findings import STATUS_FOR_SEVERITY, Finding
+from .local import WorkbookMergedCell
 from .validate import (
     UnitData,
     combine,
+    merged_system_cell,
     missing_unit,
     realisasi_statuses,
     roster_nips,
@@ -178,6 +180,9 @@ def write_statuses(book: Workbook, data: UnitData, first_read: Rows | None) -> s
             cleared = _clear_moved_statuses(book, first_read, columns)
             if cleared:
                 return _changed(label, cleared=cleared)
+    except WorkbookMergedCell as exc:
+        data.findings.append(merged_system_cell(data.workbook, exc.tab, exc.cell, exc.merged))
+        return f"{label}: status dilewati karena {str(exc)[:1].lower()}{str(exc)[1:]}"
     except WorkbookError as exc:
         return f"{label}: status dilewati karena workbook tidak dapat ditulis ({exc})."
     rejected = sum(1 for s, _ in wanted if s == STATUS_FOR_SEVERITY["error"])

@@ -121,6 +121,23 @@ def missing_unit(unit: str, workbook: str, location: str) -> UnitData:
     return UnitData(unit, workbook, empty_tables(), [finding], failed=True)
 
 
+@declares(
+    Rule(
+        "merged-system-cell",
+        "error",
+        problem="sel {value} berada dalam sel gabungan {merged}, sehingga Status tidak dapat "
+        "ditulis di workbook ini.",
+        fix="Pisahkan sel itu (Unmerge Cells / Pisahkan Sel); status ditulis pada proses berikutnya.",
+        tab="Realisasi",
+        scope="seluruh workbook",
+        example={"value": "G5", "merged": "G5:H6"},
+    )
+)
+def merged_system_cell(workbook: str, tab: str, cell: str, merged: str) -> Finding:
+    """A system cell inside merged cells: write-back of the whole workbook was refused."""
+    return make_finding("merged-system-cell", workbook=workbook, tab=tab, value=cell, merged=merged)
+
+
 _RENAMED = "judul kolom '{value}' tidak dikenal; mungkin maksudnya '{column}'."
 
 
