@@ -33,6 +33,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import NamedTuple, TextIO
 
+from .files import fsync_folder
+
 log = logging.getLogger(__name__)
 
 JOURNAL_FILE = "surat.jsonl"
@@ -141,7 +143,7 @@ class SendJournal:
             created = not self.path.exists()
             self._file = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 (see close())
             if created:
-                _fsync_dir(self.path.parent)
+                fsync_folder(self.path.parent)
         line = json.dumps(record, ensure_ascii=False) + "\n"
         if self._needs_newline:
             line = "\n" + line
@@ -222,17 +224,3 @@ class SendJournal:
         self._append({"synced": self._now().isoformat(timespec="seconds")})
         self._unsynced.clear()
         self._in_doubt = frozenset()
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a new file's directory entry durable too (a no-op where directories cannot be opened)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
