@@ -119,13 +119,13 @@ def test_config_is_frozen(config):
             "mail.digest_recipients",
             ["camat@asemrowo.example", "sekcam di asemrowo"],
             "kunci 'mail.digest_recipients.1' bernilai \"sekcam di asemrowo\": harus alamat email "
-            "yang sah, misalnya kinerja@asemrowo.example",
+            "yang sah, misalnya kinerja@kecamatan.go.id",
         ),
         (
             "mail.sender.address",
             "kinerja@asemrowo",
             "kunci 'mail.sender.address' bernilai \"kinerja@asemrowo\": harus alamat email yang sah, "
-            "misalnya kinerja@asemrowo.example",
+            "misalnya kinerja@kecamatan.go.id",
         ),
         ("scoring.cap", -5, "kunci 'scoring.cap' bernilai -5: harus lebih dari 0"),
         (

@@ -32,7 +32,7 @@ from pydantic import (
 from .labels import ORGANISATION_PREDIKAT, PREDIKAT, RATINGS
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-# The same days as an operator in Asemrowo types them in schedule (config is the bottom layer, so
+# The same days as an Indonesian operator types them in schedule (config is the bottom layer, so
 # it keeps its own words rather than import them from indonesian.py).
 HARI = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
 # A plain local@domain: what mail puts in a header, and so all config accepts as an address.
@@ -51,7 +51,7 @@ class _Strict(BaseModel):
 
 def _mail_address(value: str) -> str:
     if not ADDRESS.fullmatch(value):
-        raise ValueError("harus alamat email yang sah, misalnya kinerja@asemrowo.example")
+        raise ValueError("harus alamat email yang sah, misalnya kinerja@kecamatan.go.id")
     return value
 
 

@@ -39,7 +39,6 @@ log = logging.getLogger(__name__)
 
 JOURNAL_FILE = "surat.jsonl"
 INTENT, DONE, FAILED, UNCERTAIN = "intent", "done", "failed", "uncertain"
-STATES = (INTENT, DONE, FAILED, UNCERTAIN)
 UNKNOWN = ""  # the period or transport of a line written before they were recorded
 
 

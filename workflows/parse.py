@@ -245,7 +245,7 @@ def parse_url(raw: pd.Series) -> Parsed:
         "invalid-email",
         "error",
         problem="{column} '{value}' tidak sah.",
-        fix="Tulis alamat seperti nama@asemrowo.go.id.",
+        fix="Tulis alamat seperti nama@kecamatan.go.id.",
         column_types=("email",),
         example={"tab": "Pegawai", "row": 7, "column": "Email", "value": "dedi@asemrowo"},
     )
