@@ -9,7 +9,6 @@ import subprocess
 import sys
 
 import openpyxl
-import pytest
 
 from tests.conftest import DEMO_DATE, ROOT, write_config
 from tests.smtp_server import SmtpServer
@@ -193,14 +192,6 @@ def test_resend_of_a_nip_on_no_roster_is_refused_before_anything_is_sent(demo_co
     assert run(config, "weekly", "--resend", "199001012020011001") == 2
     assert "NIP 199001012020011001 untuk --resend tidak ada" in capsys.readouterr().err
     assert not (config.path(config.mail.outbox) / "2026-W48").exists()
-
-
-@pytest.mark.parametrize("digest", sorted(DIGEST))
-def test_digest_recipients_each_get_one(demo_config, digest):
-    config = with_mail(demo_config)
-    assert run(config, "weekly") == 0
-    outbox = config.path(config.mail.outbox) / "2026-W48"
-    assert (outbox / f"ringkasan-{digest}.eml").exists()
 
 
 def test_validate_json_is_the_finding_list(demo_config, capsys):
