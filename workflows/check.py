@@ -61,7 +61,11 @@ class ValidationRun:
     def failed_units(self) -> dict[str, str]:
         """Unit name → why its data could not be used this run (unreadable, missing tab …)."""
         return {
-            u.unit: "; ".join(f.message for f in u.findings if f.severity == "error")
+            u.unit: "; ".join(
+                f.message.removeprefix(f"Workbook {u.workbook}: ")
+                for f in u.findings
+                if f.severity == "error"
+            )
             for u in self.units
             if u.failed
         }

@@ -38,7 +38,7 @@ def context_for(config: Config, args: argparse.Namespace, command: str) -> RunCo
         unit=args.unit,
         dry_run=getattr(args, "dry_run", False),
         resend=tuple(getattr(args, "resend", ()) or ()),
-        force=getattr(args, "force", False) and command != "demo",
+        force=getattr(args, "force", False),
         write_back=not getattr(args, "read_only", False),
     )
 

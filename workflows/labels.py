@@ -55,5 +55,8 @@ KIND_WEEKLY, KIND_REMINDER, KIND_DIGEST = "mingguan", "pengingat", "ringkasan"
 NAIK, TURUN = "Naik", "Turun"
 JUMLAH, RATA_RATA, TERAKHIR = "Jumlah", "Rata-rata", "Terakhir"
 
+# Ringkasan Unit's Keterangan for a unit whose workbook could not be used this week.
+UNREADABLE = "Tidak terbaca"
+
 # Pegawai status of an ASN who is scored and written to (sheets_schema/unit/pegawai.yaml).
 ACTIVE = "Aktif"

@@ -34,12 +34,12 @@ from .labels import (
     PREDIKAT_COLUMNS,
     SANGAT_BAIK,
     SANGAT_KURANG,
+    UNREADABLE,
 )
 from .schema import Tab, summary_tabs, tab
 from .score import ScoreResult, score_week
 from .workbook import Rows, Workbook, WorkbookNotFound
 
-UNREADABLE = "Tidak terbaca"  # Ringkasan Unit's note on a unit whose workbook could not be used
 PREDIKAT_COLOURS = {
     SANGAT_BAIK: "63BE7B",
     BAIK: "C6EFCE",
