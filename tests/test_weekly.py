@@ -217,6 +217,7 @@ def test_remind_on_thursday_writes_to_asn_without_entries_this_week(demo_config,
     assert sent and f"{len(sent)} ASN belum mengisi" in out
     assert run(config, "remind", date="2026-12-03") == 0  # once a week only
     total = capsys.readouterr().out.split("Jumlah")[1].split()
+    assert total[0] == "51"  # every ASN on the rosters: 49 active and 2 no longer active
     assert total[2:4] == ["0", str(len(sent))]  # none sent, every reminder skipped
     # each file is the first run's own (a rewrite would carry a new Message-ID and Date)
     assert {p.name: p.read_bytes() for p in folder.glob("pengingat-*.eml")} == sent

@@ -251,7 +251,7 @@ def cmd_remind(config: Config, args: argparse.Namespace) -> int:
         f"{len(outcome.due)} ASN belum mengisi."
         + (" Uji coba, tidak ada surat yang dikirim." if outcome.ctx.dry_run else "")
     )
-    print_delivery(outcome.due, outcome.validation, outcome.delivery, kind=KIND_REMINDER)
+    print_delivery(outcome.roster, outcome.validation, outcome.delivery, kind=KIND_REMINDER)
     _print_end(outcome)
     return outcome.exit_status
 

@@ -66,13 +66,13 @@ def weekly_letters(
     )
     if not (digest and config.mail.digest_recipients):
         return letters
-    readable = list(failed_units)
+    unreadable = list(failed_units)
     context = digest_context(
-        result.units[~result.units["unit"].isin(readable)],
+        result.units[~result.units["unit"].isin(unreadable)],
         result.breaches,
         letterhead=head,
         link=_link(config, config.summary.workbook, config.summary.url),
-        people=result.people[~result.people["unit"].isin(readable)],
+        people=result.people[~result.people["unit"].isin(unreadable)],
         unreadable=failed_units,
     )
     name = f"Pimpinan {config.organisation}"

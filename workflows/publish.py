@@ -232,9 +232,8 @@ def score_validation(
 def _with_unreadable_units(
     result: ScoreResult, failed: dict[str, str], week: RunWeek
 ) -> ScoreResult:
-    units = result.units.assign(keterangan=None)
     if not failed:
-        return dataclasses.replace(result, units=units)
+        return result
     missing = pd.DataFrame(
         [
             {"minggu": week.key, "unit": unit, "keterangan": f"{UNREADABLE}: {reason}"}
@@ -242,6 +241,7 @@ def _with_unreadable_units(
         ]
     )
     # Before the organisation's row (the last), so the unit rows stay together.
+    units = result.units
     units = pd.concat([units.iloc[:-1], missing, units.iloc[-1:]], ignore_index=True)
     return dataclasses.replace(result, units=units)
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import check, compose, publish
+from .calendar import week_key
 from .check import ValidationRun
 from .context import RunContext
 from .delivery import FAILED, SENT, Delivery, send_batch
@@ -45,6 +46,7 @@ class RunOutcome:
     validation: ValidationRun | None = None
     result: ScoreResult | None = None
     delivery: Delivery | None = None
+    roster: pd.DataFrame | None = None  # remind: the ASN it looked at
     due: pd.DataFrame | None = None  # remind: whom the reminders are for
     warnings: list[str] = field(default_factory=list)
 
@@ -94,13 +96,14 @@ def run_remind(ctx: RunContext, *, progress: Progress | None = None) -> RunOutco
         roster = tables["pegawai"]
         if ctx.unit:
             roster = roster[roster["unit"] == ctx.unit]
+        run.roster = roster
         run.due = compose.reminder_recipients(roster, tables["realisasi"], start=start, today=day)
         letters = compose.reminders(ctx.config, ctx.week, run.due, start=start, day=day)
         run.delivery = _send(
             ctx,
             run,
             letters,
-            week_key=compose.week_key(day),
+            week_key=week_key(day),
             kinds=REMINDER_KINDS,
             progress=progress,
         )
