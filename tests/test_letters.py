@@ -12,6 +12,7 @@ from workflows.calendar import run_week
 from workflows.letters import (
     Letterhead,
     Link,
+    Rendered,
     digest_context,
     render,
     render_digest,
@@ -279,24 +280,22 @@ def test_first_week_pending_behaviour_and_missing_entries():
     assert "belum ada entri sah, sehingga capaian 0" in budi.html
 
 
-def test_a_link_that_is_not_a_url_shows_as_text():
+def ani_alone(indicator_rows: pd.DataFrame) -> Rendered:
+    """Ani's letter with only her indicators, linking her unit's workbook by its file name."""
     rendered = render_weekly_letters(
         people().iloc[:1],
-        indicators(),
+        indicator_rows,
         None,
         None,
         None,
         letterhead=HEAD,
         links={"Seksi Pelayanan": Link("pelayanan.xlsx")},
     )
-    letter = next(rendered)
-    assert "<code" in letter.html and ">pelayanan.xlsx</code>" in letter.html
-    assert "href=" not in letter.html
+    return next(rendered)
 
 
-def test_reminder_renders():
-    person = people().iloc[0].to_dict()
-    letter = render_reminder(
+def reminder_to(person: dict) -> Rendered:
+    return render_reminder(
         person,
         letterhead=HEAD,
         link=Link("https://example.org/s"),
@@ -304,6 +303,16 @@ def test_reminder_renders():
         today=dt.date(2026, 3, 5),
         week_key="2026-W10",
     )
+
+
+def test_a_link_that_is_not_a_url_shows_as_text():
+    letter = ani_alone(indicators())
+    assert "<code" in letter.html and ">pelayanan.xlsx</code>" in letter.html
+    assert "href=" not in letter.html
+
+
+def test_reminder_renders():
+    letter = reminder_to(people().iloc[0].to_dict())
     assert letter.kind == "pengingat" and letter.key == ANI
     assert "Kamis, 5 Maret 2026" in letter.text and "Senin, 2 Maret 2026" in letter.html
     assert "2026-W10" in letter.subject
@@ -563,14 +572,7 @@ def test_letters_address_the_reader_as_bapak_or_ibu_throughout():
         assert "Bapak/Ibu" not in body
     for body in (budi.text, budi.html):
         assert "Yth. Bapak Budi Santoso" in body and "Bapak/Ibu" not in body
-    reminder = render_reminder(
-        people().iloc[1].to_dict(),
-        letterhead=HEAD,
-        link=Link("https://example.org/s"),
-        week_start=dt.date(2026, 3, 2),
-        today=dt.date(2026, 3, 5),
-        week_key="2026-W10",
-    )
+    reminder = reminder_to(people().iloc[1].to_dict())
     for body in (reminder.text, reminder.html):
         assert "Yth. Bapak Budi Santoso" in body
         assert "Terima kasih atas kerja sama Bapak." in body and "Bapak/Ibu" not in body
@@ -587,18 +589,7 @@ def test_the_reflection_invitation_names_its_week():
 def test_percentages_have_a_decimal_comma_and_no_space():
     from workflows.letters import as_typed
 
-    percent = indicators().assign(satuan="%")
-    ani = next(
-        render_weekly_letters(
-            people().iloc[:1],
-            percent,
-            None,
-            None,
-            None,
-            letterhead=HEAD,
-            links={"Seksi Pelayanan": Link("pelayanan.xlsx")},
-        )
-    )
+    ani = ani_alone(indicators().assign(satuan="%"))
     assert "Target s.d. minggu ini 82,19%; realisasi 90%; capaian 109,50%" in ani.text
     assert ">82,19%</td>" in ani.html and ">90%</td>" in ani.html
     assert "turun menjadi paling banyak 3% (saat ini 3,50%)" in ani.text

@@ -21,6 +21,7 @@ import contextlib
 import fcntl
 import json
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 WIDTHS = (375, 1000)
+TIMEOUT_SECONDS = 60  # for one answer of Chromium's: a hung browser fails, not hangs
 _BROWSERS = ("chromium", "chromium-browser", "google-chrome", "chrome")
 
 
@@ -66,8 +68,7 @@ class DevTools:
         ]
         for fd in (to_chrome_read, from_chrome_write):
             os.close(fd)
-        profile = tempfile.mkdtemp(prefix="capaian-chromium-")
-        self.profile = profile
+        self.profile = tempfile.mkdtemp(prefix="capaian-chromium-")
         # Chromium reads commands on fd 3 and writes replies on fd 4.
         self.process = subprocess.Popen(
             [
@@ -77,7 +78,7 @@ class DevTools:
                 "--disable-gpu",
                 "--hide-scrollbars",
                 "--no-first-run",
-                f"--user-data-dir={profile}",
+                f"--user-data-dir={self.profile}",
                 "--remote-debugging-pipe",
                 "about:blank",
             ],
@@ -88,7 +89,6 @@ class DevTools:
         )
         for fd in child_ends:
             os.close(fd)
-        self.reader = os.fdopen(self.from_chrome, "rb")
         self.buffer = b""
         return self
 
@@ -101,13 +101,16 @@ class DevTools:
             self.process.kill()
             self.process.wait()
         os.close(self.to_chrome)
-        self.reader.close()
+        os.close(self.from_chrome)
         shutil.rmtree(self.profile, ignore_errors=True)
 
     def _messages(self) -> Iterator[dict[str, Any]]:
         while True:
             while b"\0" not in self.buffer:
-                chunk = self.reader.read1(65536)
+                ready, _, _ = select.select([self.from_chrome], [], [], TIMEOUT_SECONDS)
+                if not ready:
+                    raise RuntimeError(f"Chromium did not answer within {TIMEOUT_SECONDS} s")
+                chunk = os.read(self.from_chrome, 65536)
                 if not chunk:
                     raise RuntimeError("Chromium closed its DevTools pipe")
                 self.buffer += chunk

@@ -80,7 +80,8 @@ class Letterhead:
 
 @dataclass(frozen=True)
 class Link:
-    """Where the reader writes a reflection or reads the summary: a URL, or a local file path."""
+    """Where the reader writes a reflection or reads the summary: a URL, or (a local workbook
+    without a configured URL) the workbook's file name, which the letter shows as text."""
 
     target: str
 
