@@ -35,22 +35,27 @@ def largest_of_each_kind(folder: Path) -> list[Path]:
     return sorted(largest.values())
 
 
-def test_demo_letters_fit_a_phone_and_a_desktop(demo_config, tmp_path):
-    moment = dt.datetime.fromisoformat(f"{DEMO_DATE}T08:00:00+07:00")
+def run_on(config, command: str, day: str) -> None:
+    moment = dt.datetime.fromisoformat(f"{day}T08:00:00+07:00")
     with time_machine.travel(moment, tick=True):
-        argv = ["weekly", "--config", str(demo_config.base_dir / "config.yaml")]
-        assert cli.main([*argv, "--date", DEMO_DATE]) == 0
-    folder = demo_config.path(demo_config.mail.outbox) / "2026-W48"
-    letters = largest_of_each_kind(folder)
-    assert {p.name.split("-", 1)[0] for p in letters} >= {"mingguan", "ringkasan"}
+        argv = [command, "--config", str(config.base_dir / "config.yaml"), "--date", day]
+        assert cli.main(argv) == 0
+
+
+def test_demo_letters_fit_a_phone_and_a_desktop(demo_config, tmp_path):
+    run_on(demo_config, "weekly", DEMO_DATE)
+    run_on(demo_config, "remind", "2026-12-03")  # Thursday of the next week: the reminders
+    outbox = demo_config.path(demo_config.mail.outbox)
+    letters = largest_of_each_kind(outbox / "2026-W48") + largest_of_each_kind(outbox / "2026-W49")
+    assert {p.name.split("-", 1)[0] for p in letters} >= {"mingguan", "ringkasan", "pengingat"}
 
     shots = screenshots(letters, tmp_path / "shots", browser=CHROMIUM)
 
     assert [(s.letter, s.width) for s in shots] == [(p, w) for p in letters for w in WIDTHS]
     assert [(s.letter.name, s.width) for s in shots if s.overflows] == []
-    for shot in shots:
-        width, height = png_size(shot.png)
-        assert width == shot.width and height > 800  # a whole letter, longer than one screen
+    sizes = {(s.letter.name.split("-", 1)[0], s.width): png_size(s.png) for s in shots}
+    assert all(width == window and height >= 800 for (_, window), (width, height) in sizes.items())
+    assert sizes["mingguan", 375][1] > 1600  # the whole letter, not the first screen of it
 
 
 def test_a_page_wider_than_the_phone_is_caught(tmp_path):
