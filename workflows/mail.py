@@ -219,8 +219,8 @@ def write_index(folder: Path) -> Path:
         title = html.escape(unit or "Lainnya") if to_unit else "Ringkasan pimpinan"
         rows = "\n".join(_index_row(letter) for letter in group)
         sections.append(
-            f'<h2>{title}</h2>\n<table border="1" cellpadding="6" cellspacing="0">\n'
-            f"{head}\n{rows}\n</table>"
+            f'<h2>{title}</h2>\n<div style="overflow-x:auto;">'  # a phone scrolls the table only
+            f'<table border="1" cellpadding="6" cellspacing="0">\n{head}\n{rows}\n</table></div>'
         )
     title = f"Kotak keluar {html.escape(folder.name)}"
     page = (
