@@ -17,6 +17,7 @@ LAYERS = {
         "context",
         "delivery",
         "demo",
+        "handbook",
         "prepare",
         "publish",
         "runlog",
@@ -25,6 +26,7 @@ LAYERS = {
     "core": {
         "calendar",
         "findings",
+        "guide",
         "indonesian",
         "letters",
         "parse",

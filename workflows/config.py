@@ -331,6 +331,12 @@ class Letters(_Strict):
     top_rejected: int = Field(default=5, ge=1)  # units the digest names for rejected entries
 
 
+class Guide(_Strict):
+    """Where ``run.py guide`` writes the workshop guide (one HTML page per unit and an index)."""
+
+    folder: Path = Path("guide")
+
+
 class Nip(_Strict):
     check_structure: bool = True  # PPPK numbers are encoded differently: set false to relax
 
@@ -367,6 +373,7 @@ class Config(_Strict):
     scoring: Scoring = Scoring()
     letters: Letters = Letters()
     schedule: Schedule = Schedule()
+    guide: Guide = Guide()
     nip: Nip = Nip()
     validation: Validation = Validation()
     base_dir: Path = Path(".")  # the config file's folder; set by load_config
