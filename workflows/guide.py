@@ -168,10 +168,12 @@ def prorated_targets(indicators: pd.DataFrame, period: Period) -> list[list[tupl
     ]
 
 
-def people(tables: Mapping[str, pd.DataFrame], period: Period) -> list[dict[str, Any]]:
-    """Each active ASN of the unit with their indicators and the prorated target table."""
+def people(
+    tables: Mapping[str, pd.DataFrame], period: Period, names: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """Each active ASN of the unit with their indicators and the prorated target table;
+    ``names`` maps NIPs of every roster read to names, so a supervisor elsewhere is named."""
     roster = tables["pegawai"]
-    names = dict(zip(roster["nip"], roster["nama"], strict=True))
     active = roster[roster["status"] == ACTIVE].drop_duplicates("nip")
     indicators = tables["indikator"]
     out = []
@@ -314,16 +316,22 @@ def _common(config: Config, week: RunWeek, generated: dt.date) -> dict[str, Any]
 
 
 def unit_context(
-    config: Config, data: UnitData, week: RunWeek, *, generated: dt.date
+    config: Config,
+    data: UnitData,
+    week: RunWeek,
+    *,
+    names: Mapping[str, str],
+    generated: dt.date,
 ) -> dict[str, Any]:
-    """Everything one unit's page shows, as plain values for the template."""
+    """Everything one unit's page shows, as plain values for the template; ``names``: NIP →
+    name over every roster read (supervisors may sit in another unit)."""
     result = score_unit(data, week, config)
     return {
         **_common(config, week, generated),
         "unit": data.unit,
         "tabs": tab_guides(data.tables),
         "other_mistakes": other_mistakes(),
-        "people": people(data.tables, week.period),
+        "people": people(data.tables, week.period, names),
         "example": worked_example(result, data.tables["realisasi"], week, config.scoring),
         "rules": scoring_rules(config),
         "rhythm": rhythm(config),

@@ -44,10 +44,14 @@ def write_guide(
     folder = config.path(config.guide.folder)
     folder.mkdir(parents=True, exist_ok=True)
     outcome = GuideOutcome(unreadable=validation.failed_units)
+    roster = validation.tables["pegawai"]
+    names = dict(zip(roster["nip"], roster["nama"], strict=True))
     for data in validation.units:
         if data.failed:
             continue
-        page = guide.render_unit(guide.unit_context(config, data, week, generated=today))
+        page = guide.render_unit(
+            guide.unit_context(config, data, week, names=names, generated=today)
+        )
         outcome.written.append(_write(folder / guide.file_name(data.unit), page))
     if only_unit is None:
         written = [u.unit for u in validation.units if not u.failed]
