@@ -79,7 +79,7 @@ def _example(column: Column, frame: pd.DataFrame) -> str:
     value = values.iloc[0]
     if column.type == "target":
         return str(frame.loc[values.index[0], "target_text"])
-    if column.type == "bool":
+    if column.type == "bool":  # choices list the yes word first, the no word last
         return next(iter(column.choices)) if value else list(column.choices)[-1]
     if isinstance(value, pd.Timestamp | dt.date):
         return f"{value:%d/%m/%Y}"
@@ -101,13 +101,10 @@ def _rule_row(rule: Rule) -> dict[str, Any]:
 
 
 def _rules_of(tab_: Tab) -> list[Rule]:
-    """The rules about this tab: named for it, or for a type one of its staff columns has."""
-    types = {c.type for c in tab_.columns if not c.is_system}
-    return [
-        r
-        for r in RULES.values()
-        if r.tab == tab_.name or (r.tab is None and set(r.column_types) & types)
-    ]
+    """The rules whose example message speaks of this tab, errors first: each code is shown
+    once, beside the tab its message names."""
+    rules = [r for r in RULES.values() if r.example_arguments()["tab"] == tab_.name]
+    return sorted(rules, key=lambda r: (r.severity != "error", r.code))
 
 
 def tab_guides(tables: Mapping[str, pd.DataFrame]) -> list[dict[str, Any]]:
@@ -127,21 +124,20 @@ def tab_guides(tables: Mapping[str, pd.DataFrame]) -> list[dict[str, Any]]:
             }
             for c in tab_.columns
         ]
-        rules = sorted(_rules_of(tab_), key=lambda r: (r.severity != "error", r.code))
         guides.append(
             {
                 "name": tab_.name,
                 "anchor": f"tab-{tab_.key}",
                 "description": tab_.description,
                 "columns": columns,
-                "mistakes": [_rule_row(r) for r in rules],
+                "mistakes": [_rule_row(r) for r in _rules_of(tab_)],
             }
         )
     return guides
 
 
 def other_mistakes() -> list[dict[str, Any]]:
-    """The rules about no single unit tab (a whole workbook, a header), so every code is shown."""
+    """The rules whose example names no unit tab (a whole workbook), so every code is shown."""
     placed = {r.code for t in unit_tabs() for r in _rules_of(t)}
     rules = sorted(
         (r for r in RULES.values() if r.code not in placed),
