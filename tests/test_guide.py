@@ -116,6 +116,15 @@ def test_worked_example_is_what_the_scoring_computes(written, demo_config):
         "Kategori capaian: Baik ; rating hasil kerja yang disarankan sistem: Sesuai Ekspektasi"
         in example
     )
+    # a Jumlah indicator: 333 of 365 days to Sunday 29 November, 480 × 333 ÷ 365 = 437,92 due,
+    # 445 realised: 445 ÷ 437,92 × 100 = 101,62
+    jumlah = text((written / PAGES["Seksi Pemerintahan"]).read_text(encoding="utf-8"))
+    assert "Realisasi (Jumlah) = 445 dokumen." in jumlah
+    assert (
+        "333 dari 365 hari periode telah berjalan, sehingga target 480 × 333 ÷ 365 = 437,92"
+        in jumlah
+    )
+    assert "445 ÷ 437,92 × 100 = 101,62" in jumlah
     # the same number the weekly run publishes
     from tests.test_weekly import summary_tab
 
