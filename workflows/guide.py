@@ -13,7 +13,7 @@ from __future__ import annotations
 import calendar as month_calendar
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -100,11 +100,14 @@ def _rule_row(rule: Rule) -> dict[str, Any]:
     }
 
 
-def _rules_of(tab_: Tab) -> list[Rule]:
-    """The rules whose example message speaks of this tab, errors first: each code is shown
-    once, beside the tab its message names."""
-    rules = [r for r in RULES.values() if r.example_arguments()["tab"] == tab_.name]
+def _errors_first(rules: Iterable[Rule]) -> list[Rule]:
     return sorted(rules, key=lambda r: (r.severity != "error", r.code))
+
+
+def _rules_of(tab_: Tab) -> list[Rule]:
+    """The rules whose example message speaks of this tab: each code is shown once, beside the
+    tab its message names."""
+    return _errors_first(r for r in RULES.values() if r.example_arguments()["tab"] == tab_.name)
 
 
 def tab_guides(tables: Mapping[str, pd.DataFrame]) -> list[dict[str, Any]]:
@@ -139,11 +142,7 @@ def tab_guides(tables: Mapping[str, pd.DataFrame]) -> list[dict[str, Any]]:
 def other_mistakes() -> list[dict[str, Any]]:
     """The rules whose example names no unit tab (a whole workbook), so every code is shown."""
     placed = {r.code for t in unit_tabs() for r in _rules_of(t)}
-    rules = sorted(
-        (r for r in RULES.values() if r.code not in placed),
-        key=lambda r: (r.severity != "error", r.code),
-    )
-    return [_rule_row(r) for r in rules]
+    return [_rule_row(r) for r in _errors_first(r for r in RULES.values() if r.code not in placed)]
 
 
 # -- each ASN's indicators -------------------------------------------------------------------------
