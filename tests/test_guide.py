@@ -11,6 +11,7 @@ import pytest
 import time_machine
 
 from tests.conftest import DEMO_DATE
+from tools.screenshots import WIDTHS, find_chromium, screenshots
 from workflows import cli
 from workflows.config import Config
 from workflows.schema import unit_tabs
@@ -198,3 +199,12 @@ def test_an_unreadable_unit_is_named_and_the_others_written(demo_config, capsys)
     assert "Panduan unit Seksi Trantib tidak dibuat karena workbook-nya tidak terbaca:" in printed
     index = (folder / "index.html").read_text(encoding="utf-8")
     assert "<strong>Seksi Trantib</strong>" in index and 'href="seksi-trantib.html"' not in index
+
+
+@pytest.mark.skipif(find_chromium() is None, reason="Chromium is not installed")
+def test_the_guide_fits_a_phone_and_a_desktop(written, tmp_path):
+    """The widest tables (twelve months of targets) scroll inside their own box at 375 px."""
+    pages = [written / "index.html", written / PAGES["Sekretariat"]]
+    shots = screenshots(pages, tmp_path / "shots", browser=find_chromium())
+    assert [(s.letter, s.width) for s in shots] == [(p, w) for p in pages for w in WIDTHS]
+    assert [(s.letter.name, s.width, s.scroll_width) for s in shots if s.overflows] == []
