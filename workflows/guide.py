@@ -305,7 +305,6 @@ def _common(config: Config, week: RunWeek, generated: dt.date) -> dict[str, Any]
         "week": week,
         "generated": generated,
         "months": [MONTHS[end.month - 1] for end in month_ends(week.period)],
-        "month_ends": month_ends(week.period),
         "jumlah": JUMLAH,
     }
 
