@@ -38,7 +38,7 @@ from .labels import (
     TURUN,
     YES,
 )
-from .score import days_elapsed, period_of
+from .score import capaian, days_elapsed, period_of
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -59,6 +59,7 @@ class Letterhead:
     week: RunWeek
     trend_weeks: int = _SCORING.trend_weeks
     cap: float = _SCORING.cap
+    floor: float = _SCORING.floor
     target_met: float = _SCORING.target_met  # capaian from here up: "Tercapai", a green bar
     amber_from: float = _LETTERS.amber_from  # from here below target_met: "Mendekati target"
     top_rejected: int = _LETTERS.top_rejected  # units the digest names for rejected entries
@@ -72,6 +73,7 @@ class Letterhead:
             week=week,
             trend_weeks=config.scoring.trend_weeks,
             cap=config.scoring.cap,
+            floor=config.scoring.floor,
             target_met=config.scoring.target_met,
             amber_from=config.letters.amber_from,
             top_rejected=config.letters.top_rejected,
@@ -193,8 +195,26 @@ def group_by_nip(frame: pd.DataFrame | None) -> dict[str, list[dict[str, Any]]]:
 # -- the weekly letter -----------------------------------------------------------------------------
 
 
-def _formula(ind: Mapping[str, Any]) -> str:
-    """How this indicator's capaian was computed, with its own numbers (domain.md formulas)."""
+_UNCLAMPED = Scoring().model_copy(update={"cap": math.inf, "floor": -math.inf})
+
+
+def unclamped_capaian(ind: Mapping[str, Any]) -> float:
+    """The capaian before the cap and floor: ``score.capaian`` on this one indicator, unclamped."""
+    values = {k: pd.Series([ind[k]]) for k in ("realisasi", "target_low", "target_high", "arah")}
+    return float(
+        capaian(
+            values["realisasi"].astype(float),
+            values["target_low"].astype(float),
+            values["target_high"].astype(float),
+            values["arah"],
+            scoring=_UNCLAMPED,
+        ).iloc[0]
+    )
+
+
+def formula(ind: Mapping[str, Any], *, cap: float, floor: float) -> str:
+    """How this indicator's capaian was computed, with its own numbers (domain.md formulas),
+    and the cap or floor where it bit."""
     if not ind["jumlah_entri"]:
         return "belum ada entri sah, sehingga capaian 0"
     real = ind["realisasi"]
@@ -210,7 +230,11 @@ def _formula(ind: Mapping[str, Any]) -> str:
         target = ind["target_to_date"]
     ratio = f"{_quantity(real)} ÷ {_number(target)}"
     body = f"{ratio} × 100" if ind["arah"] == NAIK else f"(2 − {ratio}) × 100"
-    return f"{body} = {_number(ind['capaian'])}"
+    result = _number(ind["capaian"])
+    if ind["capaian"] in (cap, floor) and (raw := unclamped_capaian(ind)) != ind["capaian"]:
+        limit = f"batas atas {_quantity(cap)}" if raw > cap else f"batas bawah {_quantity(floor)}"
+        return f"{body} = {_number(raw)}, dibatasi {limit} menjadi {result}"
+    return f"{body} = {result}"
 
 
 def _suggestion(ind: Mapping[str, Any]) -> str:
@@ -318,7 +342,7 @@ def _indicator(row: Mapping[str, Any], letterhead: Letterhead) -> dict[str, Any]
         below=below,
         status=status,
         colour=colour,
-        formula=_formula(ind),
+        formula=formula(ind, cap=letterhead.cap, floor=letterhead.floor),
         suggestion=_suggestion(ind) if below else "",
         period_target=period_target_text(ind, letterhead.week),
         pace=weekly_pace(ind, letterhead.week, letterhead.countable_units),
