@@ -361,6 +361,9 @@ class Letters(_Strict):
         "sertifikat",
         "akta",
         "permohonan",
+        "naskah",
+        "lokasi",
+        "sampel",
     )
 
     @field_validator("countable_units")
