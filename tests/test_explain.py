@@ -175,7 +175,7 @@ def test_an_unknown_nip_is_one_sentence():
         explained("199901012020011001")
 
 
-# -- the demo: every ASN recomputes to the published summary -----------------------------------------
+# -- the demo: every ASN recomputes to the published summary ------------------------------------
 
 
 def _recomputed_capaian(ind: dict) -> float:
@@ -308,13 +308,13 @@ def test_the_weekly_pace_in_whole_pieces_for_countable_units():
     assert weekly_pace(averaged, NOVEMBER, COUNTABLE) == ""  # its target holds every week
 
 
-def _letters(reported: str) -> dict:
+def _letters(reported: str, **person: object) -> dict:
     """The letters of ``test_letters``; PLY-01's targets to date as scoring writes them: 500 a
     year, 60 of 365 days elapsed by Sunday 1 March."""
     inds = indicators().astype({"target_low": float, "target_high": float})
     ply01 = inds["id_indikator"] == "PLY-01"
     inds.loc[ply01, ["target_low", "target_high", "target_to_date"]] = 500 * 60 / 365
-    frame = people().assign(melapor_minggu_ini=reported)
+    frame = people().assign(melapor_minggu_ini=reported, **person)
     rendered = render_weekly_letters(
         frame, inds, None, None, None, letterhead=HEAD, links={"Seksi Pelayanan": Link("x")}
     )
@@ -332,16 +332,20 @@ def test_no_valid_entry_this_week_is_said_at_the_top_not_thanked():
 
 
 def test_the_letter_explains_the_predikat_and_shows_the_period_target_and_pace():
-    ani = _letters("Ya")[ANI]
+    ani = _letters("Ya", periode_perilaku="2026-Q1", perilaku_dibawa="Tidak")[ANI]
     for body in (ani.text, ani.html):
         assert (
             "Predikat Baik karena Rating Hasil Kerja Sesuai Ekspektasi dan Rating Perilaku Sesuai "
-            "Ekspektasi (matriks PermenPANRB 6/2022)."
+            "Ekspektasi (matriks PermenPANRB 6/2022). Rating Perilaku berasal dari penilaian "
+            "atasan untuk Triwulan I 2026."
         ) in body
-        assert (
-            "Rating Perilaku berasal dari penilaian atasan untuk Februari 2026, dibawa ke minggu "
-            "ini karena penilaian Maret 2026 belum diisi."
-        ) in body
+    # a carried rating: the line of the rating says so already, once
+    carried = _letters("Ya")[ANI].text
+    assert (
+        "Rating Perilaku: Sesuai Ekspektasi (penilaian Februari 2026 dipakai sementara; "
+        "penilaian Maret 2026 belum diisi)\nPredikat: Baik\nPredikat Baik karena"
+    ) in carried
+    assert "Rating Perilaku berasal dari" not in carried
     # PLY-01: 90 of 500 done, 410 left over 305 days = 43,57 weeks: 9,41 → about 10 a week
     assert "(target periode 500 dokumen)" in ani.text
     assert "perlu sekitar 10 dokumen per minggu" in ani.text

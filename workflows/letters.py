@@ -38,7 +38,8 @@ from .labels import (
     TURUN,
     YES,
 )
-from .score import capaian, days_elapsed, period_of
+from .score import capaian as capaian_of
+from .score import days_elapsed, period_of
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -202,7 +203,7 @@ def unclamped_capaian(ind: Mapping[str, Any]) -> float:
     """The capaian before the cap and floor: ``score.capaian`` on this one indicator, unclamped."""
     values = {k: pd.Series([ind[k]]) for k in ("realisasi", "target_low", "target_high", "arah")}
     return float(
-        capaian(
+        capaian_of(
             values["realisasi"].astype(float),
             values["target_low"].astype(float),
             values["target_high"].astype(float),
@@ -318,7 +319,10 @@ def weekly_pace(ind: Mapping[str, Any], week: RunWeek, countable: Iterable[str])
     if needed <= 0:
         return f"Target periode {goal} sudah tercapai."
     pace = _quantity(math.ceil(needed)) if whole else format_number(needed, 1)
-    return f"Untuk mencapai target periode {goal} sampai {end}, perlu sekitar {pace} {unit} per minggu."
+    return (
+        f"Untuk mencapai target periode {goal} sampai {end}, perlu sekitar {pace} {unit} "
+        "per minggu."
+    )
 
 
 def _below_target_colour(capaian: float, letterhead: Letterhead) -> str:
