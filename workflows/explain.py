@@ -198,7 +198,8 @@ def _indicator(
     row: dict[str, Any], tables: Mapping[str, pd.DataFrame], *, week: RunWeek, scoring: Scoring
 ) -> IndicatorExplained:
     spec = tables["indikator"]
-    spec = spec[(spec["nip"] == row["nip"]) & (spec["id"] == row["id_indikator"])].iloc[-1]
+    mine = (spec["unit"] == row["unit"]) & (spec["nip"] == row["nip"])
+    spec = spec[mine & (spec["id"] == row["id_indikator"])].iloc[-1]
     entries = _entries(tables["realisasi"], row["nip"], row["id_indikator"], week)
     counted = bool(row["jumlah_entri"])
     before = unclamped_capaian(row) if counted else None
