@@ -23,7 +23,7 @@ from workflows.letters import Link, predikat_reason, render_weekly_letters, week
 PERIOD = Period(start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
 MARCH = run_week(dt.date(2026, 3, 2), period_start=PERIOD.start, period_end=PERIOD.end)
 NOVEMBER = run_week(dt.date(2026, 11, 30), period_start=PERIOD.start, period_end=PERIOD.end)
-ANI, BUDI = "198609262015052001", "197501012000031002"
+ANI, BUDI, CITRA = "198609262015052001", "197501012000031002", "198512312010011003"
 ATAS, SESUAI, BAWAH = "Di Atas Ekspektasi", "Sesuai Ekspektasi", "Di Bawah Ekspektasi"
 
 
@@ -41,14 +41,14 @@ def march_tables() -> dict[str, pd.DataFrame]:
     """Two ASN scored for the week ending Sunday 1 March 2026: 60 of 365 days elapsed."""
     roster = pd.DataFrame(
         {
-            "nip": [ANI, BUDI],
-            "nama": ["Ani Rahayu", "Budi Santoso"],
-            "jabatan": ["Analis Layanan", "Pengadministrasi"],
-            "email": ["ani@x.example", "budi@x.example"],
-            "nip_atasan": [None, None],
-            "status": ["Aktif", "Aktif"],
-            "unit": ["Seksi Pelayanan"] * 2,
-            "row": [2, 3],
+            "nip": [ANI, BUDI, CITRA],
+            "nama": ["Ani Rahayu", "Budi Santoso", "Citra Lestari"],
+            "jabatan": ["Analis Layanan", "Pengadministrasi", "Pengelola"],
+            "email": ["ani@x.example", "budi@x.example", "citra@x.example"],
+            "nip_atasan": [None, None, None],
+            "status": ["Aktif"] * 3,
+            "unit": ["Seksi Pelayanan"] * 3,
+            "row": [2, 3, 4],
         }
     )
     ind = pd.DataFrame(
@@ -56,6 +56,7 @@ def march_tables() -> dict[str, pd.DataFrame]:
             ("PLY-01", ANI, 365.0, "dokumen", "Naik", "Jumlah", 2.0),
             ("PLY-02", ANI, 80.0, "%", "Naik", "Rata-rata", 1.0),
             ("PLY-03", BUDI, 365.0, "pengaduan", "Turun", "Jumlah", 1.0),
+            ("PLY-04", CITRA, 10.0, "orang", "Naik", "Terakhir", 1.0),
         ],
         columns=["id", "nip", "target_low", "satuan", "arah", "agregasi", "bobot"],
     )
@@ -67,7 +68,7 @@ def march_tables() -> dict[str, pd.DataFrame]:
         "Kuantitas",
         False,
     )
-    ind["unit"], ind["row"] = "Seksi Pelayanan", range(2, 5)
+    ind["unit"], ind["row"] = "Seksi Pelayanan", range(2, 6)
     entries = entries_frame(
         [
             (2, "2026-01-10", ANI, "PLY-01", 50.0),
@@ -77,6 +78,9 @@ def march_tables() -> dict[str, pd.DataFrame]:
             (6, "2026-02-15", ANI, "PLY-02", 90.0),
             (7, "2026-02-28", ANI, "PLY-02", 74.0),
             (8, "2026-02-01", BUDI, "PLY-03", 150.0),
+            (9, "2026-02-10", CITRA, "PLY-04", 8.0),
+            (10, "2026-02-10", CITRA, "PLY-04", 12.0),  # the same day, further down: it counts
+            (11, "2026-01-05", CITRA, "PLY-04", 20.0),
         ]
     )
     behaviour = behaviour_frame(
@@ -123,7 +127,9 @@ def test_a_hand_checked_explanation_rows_aggregate_target_to_date_capaian_and_ca
     assert jumlah.target_period_low == 365.0 and jumlah.target_low == pytest.approx(60.0)
     assert jumlah.capaian_before_limit == pytest.approx(150.0)  # 90 / 60 × 100
     assert (jumlah.capaian, jumlah.limit) == (120.0, "cap")
-    assert jumlah.formula == "90 ÷ 60,00 × 100 = 150,00, dibatasi batas atas 120 menjadi 120,00"
+    assert (
+        jumlah.formula == "90 ÷ 60,00 × 100 = 150,00, dibatasi menjadi 120,00 (batas atas capaian)"
+    )
     assert [e.row for e in rata.entries] == [5, 6, 7]
     assert rata.realisasi == pytest.approx(78.0)  # (70 + 90 + 74) / 3
     assert (rata.share, rata.target_low, rata.limit) == (1.0, 80.0, None)
@@ -156,6 +162,10 @@ def test_the_supervisors_rating_its_period_the_floor_and_aspects():
     assert turun.target_low == pytest.approx(60.0)
     assert turun.capaian_before_limit == pytest.approx(-50.0)  # (2 − 150 / 60) × 100
     assert (turun.capaian, turun.limit) == (0.0, "floor")
+    assert (
+        turun.formula
+        == "(2 − 150 ÷ 60,00) × 100 = -50,00, dibatasi menjadi 0,00 (batas bawah capaian)"
+    )
     assert (budi.hasil_kerja.rating, budi.hasil_kerja.periode, budi.hasil_kerja.row) == (
         BAWAH,
         "2026-03",
@@ -168,6 +178,19 @@ def test_the_supervisors_rating_its_period_the_floor_and_aspects():
         "Predikat Butuh Perbaikan karena Rating Hasil Kerja Di Bawah Ekspektasi dan Rating "
         "Perilaku Di Atas Ekspektasi (matriks PermenPANRB 6/2022)."
     )
+
+
+def test_the_latest_entry_and_a_pending_behaviour_rating():
+    citra = explained(CITRA)
+    (terakhir,) = citra.indicators
+    assert [e.row for e in terakhir.entries] == [11, 9, 10]  # date order, then sheet row
+    assert (terakhir.realisasi, terakhir.capaian, terakhir.limit) == (12.0, 120.0, None)
+    assert citra.perilaku_pending and citra.predikat == score.PENDING
+    assert citra.perilaku.source == "belum ada penilaian perilaku pada periode penilaian ini."
+    text = explain.render_text(citra, Scoring())
+    assert "Realisasi (Terakhir): entri terakhir, baris 10 tanggal 10 Februari 2026 = 12." in text
+    assert "Target periode 10 orang berlaku penuh setiap minggu (agregasi Terakhir" in text
+    assert "Rating Perilaku: menunggu penilaian atasan; belum ada penilaian perilaku" in text
 
 
 def test_an_unknown_nip_is_one_sentence():

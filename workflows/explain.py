@@ -21,6 +21,7 @@ from .calendar import RunWeek
 from .config import Scoring
 from .labels import ACTIVE, JUMLAH, RATINGS, SOURCE_SUPERVISOR, YES
 from .letters import (
+    behaviour_due,
     behaviour_source,
     formula,
     period_name,
@@ -258,10 +259,10 @@ def _perilaku(
     person: dict[str, Any], behaviour: pd.DataFrame, *, week: RunWeek, scoring: Scoring
 ) -> RatingExplained:
     """Rating Perilaku: the supervisor's row of the period used, overall or from the aspects."""
-    sentence = behaviour_source(person, week.cut_off)
     periode = person.get("periode_perilaku")
-    if not periode:
-        return RatingExplained(rating=None, source=sentence, periode=None, row=None)
+    if not periode:  # pending: say what the supervisor still owes
+        owed = render("_behaviour.txt", {"b": behaviour_due(person, week.cut_off)}).strip()
+        return RatingExplained(rating=None, source=f"{owed}.", periode=None, row=None)
     mine = behaviour[(behaviour["nip"] == person["nip"]) & (behaviour["periode"] == periode)]
     mine = mine[rating_perilaku(mine, scoring).notna()]
     _, row = _latest(mine)
@@ -269,7 +270,7 @@ def _perilaku(
     how = "rating keseluruhan yang diisi atasan" if overall else "rata-rata aspek BerAKHLAK"
     return RatingExplained(
         rating=person.get("rating_perilaku"),
-        source=f"{sentence} Baris {row} tab Perilaku: {how}.",
+        source=f"{behaviour_source(person, week.cut_off)} Baris {row} tab Perilaku: {how}.",
         periode=str(periode),
         row=row,
     )

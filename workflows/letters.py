@@ -200,17 +200,13 @@ _UNCLAMPED = Scoring().model_copy(update={"cap": math.inf, "floor": -math.inf})
 
 
 def unclamped_capaian(ind: Mapping[str, Any]) -> float:
-    """The capaian before the cap and floor: ``score.capaian`` on this one indicator, unclamped."""
-    values = {k: pd.Series([ind[k]]) for k in ("realisasi", "target_low", "target_high", "arah")}
-    return float(
-        capaian_of(
-            values["realisasi"].astype(float),
-            values["target_low"].astype(float),
-            values["target_high"].astype(float),
-            values["arah"],
-            scoring=_UNCLAMPED,
-        ).iloc[0]
+    """The capaian before the cap and floor: ``score.capaian`` on this one indicator, unclamped,
+    rounded to 9 decimals so binary noise (120.00000000000001) never reads as a cap that bit."""
+    real, low, high = (
+        pd.Series([ind[k]], dtype=float) for k in ("realisasi", "target_low", "target_high")
     )
+    raw = capaian_of(real, low, high, pd.Series([ind["arah"]]), scoring=_UNCLAMPED)
+    return round(float(raw.iloc[0]), 9)
 
 
 def formula(ind: Mapping[str, Any], *, cap: float, floor: float) -> str:
@@ -233,8 +229,8 @@ def formula(ind: Mapping[str, Any], *, cap: float, floor: float) -> str:
     body = f"{ratio} × 100" if ind["arah"] == NAIK else f"(2 − {ratio}) × 100"
     result = _number(ind["capaian"])
     if ind["capaian"] in (cap, floor) and (raw := unclamped_capaian(ind)) != ind["capaian"]:
-        limit = f"batas atas {_quantity(cap)}" if raw > cap else f"batas bawah {_quantity(floor)}"
-        return f"{body} = {_number(raw)}, dibatasi {limit} menjadi {result}"
+        limit = "batas atas" if raw > cap else "batas bawah"
+        return f"{body} = {_number(raw)}, dibatasi menjadi {result} ({limit} capaian)"
     return f"{body} = {result}"
 
 
@@ -436,12 +432,12 @@ def predikat_reason(person: Mapping[str, Any]) -> str:
     )
 
 
-def behaviour_source(person: Mapping[str, Any], cut_off: dt.date) -> str:
+def behaviour_source(person: Mapping[str, Any], cut_off: dt.date) -> str | None:
     """Where the behaviour rating of the week came from: the supervisor's rating of which
-    period, carried over from an earlier period, or still pending."""
+    period, carried over from an earlier one or not; None while it is pending."""
     periode = person.get("periode_perilaku")
     if bool(person.get("rating_perilaku_pending")) or _is_missing(periode):
-        return "Rating Perilaku masih menunggu penilaian atasan."
+        return None
     rated = period_name(str(periode))
     if person.get("perilaku_dibawa") != YES:
         return f"Rating Perilaku berasal dari penilaian atasan untuk {rated}."
