@@ -348,7 +348,7 @@ def test_no_valid_entry_this_week_is_said_at_the_top_not_thanked():
     silent = _letters("Tidak")[ANI]
     for body in (silent.text, silent.html):
         assert "Terima kasih atas kerja" not in body
-        assert "Belum ada entri realisasi yang sah dari Bapak/Ibu untuk minggu 2026-W09" in body
+        assert "Belum ada entri realisasi yang sah dari Ibu untuk minggu 2026-W09" in body
     opening = silent.text.split("\n\n")[1]
     assert opening.startswith("Belum ada entri realisasi yang sah")
     assert "Terima kasih atas kerja" in _letters("Ya")[ANI].text
