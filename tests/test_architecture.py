@@ -25,6 +25,7 @@ LAYERS = {
     },
     "core": {
         "calendar",
+        "explain",
         "findings",
         "guide",
         "indonesian",

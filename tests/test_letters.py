@@ -590,8 +590,9 @@ def test_percentages_have_a_decimal_comma_and_no_space():
     from workflows.letters import as_typed
 
     ani = ani_alone(indicators().assign(satuan="%"))
-    assert "Target s.d. minggu ini 82,19%; realisasi 90%; capaian 109,50%" in ani.text
-    assert ">82,19%</td>" in ani.html and ">90%</td>" in ani.html
+    assert "Target s.d. minggu ini 82,19% (target periode " in ani.text
+    assert "%); realisasi 90%; capaian 109,50%" in ani.text
+    assert ">82,19%<br>" in ani.html and ">90%</td>" in ani.html
     assert "turun menjadi paling banyak 3% (saat ini 3,50%)" in ani.text
     assert " %" not in ani.text and " %" not in ani.html
     assert [as_typed(v) for v in ("93.5", "95 %", "-5", "dua belas", "#REF!", None)] == [

@@ -324,11 +324,52 @@ class Schedule(_Strict):
     log_backups: int = Field(default=5, ge=1)  # rotated files kept beside it
 
 
+def folded_units(units: tuple[str, ...], problem: str) -> tuple[str, ...]:
+    """Satuan names as compared (trimmed, case folded); an empty one is ``problem``."""
+    folded = tuple(unit.strip().casefold() for unit in units)
+    if not all(folded):
+        raise ValueError(problem)
+    return folded
+
+
 class Letters(_Strict):
     """Numbers of the letters' presentation."""
 
     amber_from: float = Field(default=70, ge=0)  # capaian from here below target_met is "close"
     top_rejected: int = Field(default=5, ge=1)  # units the digest names for rejected entries
+    # Indicator units (Satuan) counted in whole pieces: the weekly pace to the period target is
+    # then rounded up to a whole number ("sekitar 4 dokumen per minggu"). A Satuan counts when
+    # its first word is one of these (case ignored), so "dokumen SKP" counts as "dokumen".
+    countable_units: tuple[str, ...] = (
+        "dokumen",
+        "kegiatan",
+        "laporan",
+        "surat",
+        "berkas",
+        "orang",
+        "kali",
+        "paket",
+        "layanan",
+        "izin",
+        "rekomendasi",
+        "rapat",
+        "unit",
+        "buah",
+        "kasus",
+        "peserta",
+        "pengaduan",
+        "sertifikat",
+        "akta",
+        "permohonan",
+        "naskah",
+        "lokasi",
+        "sampel",
+    )
+
+    @field_validator("countable_units")
+    @classmethod
+    def _folded(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return folded_units(value, "setiap satuan terhitung harus berisi teks, misalnya 'dokumen'")
 
 
 class Guide(_Strict):
@@ -353,10 +394,9 @@ class Validation(_Strict):
     @field_validator("percent_units")
     @classmethod
     def _folded(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        folded = tuple(unit.strip().casefold() for unit in value)
-        if not all(folded):
-            raise ValueError("setiap satuan persen harus berisi teks, misalnya '%' atau 'persen'")
-        return folded
+        return folded_units(
+            value, "setiap satuan persen harus berisi teks, misalnya '%' atau 'persen'"
+        )
 
 
 class Config(_Strict):

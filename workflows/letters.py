@@ -33,13 +33,15 @@ from .labels import (
     KIND_REMINDER,
     KIND_WEEKLY,
     NAIK,
+    PENDING,
     PREDIKAT_COLUMNS,
     SOURCE_SUPERVISOR,
     TURUN,
     YES,
 )
 from .parse import nip_structure_problem
-from .score import period_of
+from .score import capaian as capaian_of
+from .score import days_elapsed, period_of
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -60,9 +62,11 @@ class Letterhead:
     week: RunWeek
     trend_weeks: int = _SCORING.trend_weeks
     cap: float = _SCORING.cap
+    floor: float = _SCORING.floor
     target_met: float = _SCORING.target_met  # capaian from here up: "Tercapai", a green bar
     amber_from: float = _LETTERS.amber_from  # from here below target_met: "Mendekati target"
     top_rejected: int = _LETTERS.top_rejected  # units the digest names for rejected entries
+    countable_units: tuple[str, ...] = _LETTERS.countable_units  # Satuan counted in whole pieces
 
     @classmethod
     def for_run(cls, config: Config, week: RunWeek) -> Letterhead:
@@ -72,9 +76,11 @@ class Letterhead:
             week=week,
             trend_weeks=config.scoring.trend_weeks,
             cap=config.scoring.cap,
+            floor=config.scoring.floor,
             target_met=config.scoring.target_met,
             amber_from=config.letters.amber_from,
             top_rejected=config.letters.top_rejected,
+            countable_units=config.letters.countable_units,
         )
 
 
@@ -241,8 +247,22 @@ def group_by_nip(frame: pd.DataFrame | None) -> dict[str, list[dict[str, Any]]]:
 # -- the weekly letter -----------------------------------------------------------------------------
 
 
-def _formula(ind: Mapping[str, Any]) -> str:
-    """How this indicator's capaian was computed, with its own numbers (domain.md formulas)."""
+_UNCLAMPED = Scoring().model_copy(update={"cap": math.inf, "floor": -math.inf})
+
+
+def unclamped_capaian(ind: Mapping[str, Any]) -> float:
+    """The capaian before the cap and floor: ``score.capaian`` on this one indicator, unclamped,
+    rounded to 9 decimals so binary noise (120.00000000000001) never reads as a cap that bit."""
+    real, low, high = (
+        pd.Series([ind[k]], dtype=float) for k in ("realisasi", "target_low", "target_high")
+    )
+    raw = capaian_of(real, low, high, pd.Series([ind["arah"]]), scoring=_UNCLAMPED)
+    return round(float(raw.iloc[0]), 9)
+
+
+def formula(ind: Mapping[str, Any], *, cap: float, floor: float) -> str:
+    """How this indicator's capaian was computed, with its own numbers (domain.md formulas),
+    and the cap or floor where it bit."""
     if not ind["jumlah_entri"]:
         return "belum ada entri sah, sehingga capaian 0"
     real = ind["realisasi"]
@@ -258,7 +278,11 @@ def _formula(ind: Mapping[str, Any]) -> str:
         target = ind["target_to_date"]
     ratio = f"{_quantity(real)} ÷ {_number(target)}"
     body = f"{ratio} × 100" if ind["arah"] == NAIK else f"(2 − {ratio}) × 100"
-    return f"{body} = {_number(ind['capaian'])}"
+    result = _number(ind["capaian"])
+    if ind["capaian"] in (cap, floor) and (raw := unclamped_capaian(ind)) != ind["capaian"]:
+        limit = "batas atas" if raw > cap else "batas bawah"
+        return f"{body} = {_number(raw)}, dibatasi menjadi {result} ({limit} capaian)"
+    return f"{body} = {result}"
 
 
 def _suggestion(ind: Mapping[str, Any]) -> str:
@@ -289,6 +313,65 @@ def _suggestion(ind: Mapping[str, Any]) -> str:
     )
 
 
+def is_countable(satuan: Any, countable: Iterable[str]) -> bool:
+    """A Satuan counted in whole pieces: its first word is one of ``countable`` (folded)."""
+    words = str(satuan or "").casefold().split()
+    return bool(words) and words[0] in set(countable)
+
+
+def period_target(ind: Mapping[str, Any], week: RunWeek) -> tuple[float, float]:
+    """The (low, high) target for the whole period: ``Jumlah`` targets to date are prorated by
+    the elapsed share of the period (``score.target_to_date``), the others are not."""
+    low, high = float(ind["target_low"]), float(ind["target_high"])
+    if ind["agregasi"] != JUMLAH:
+        return low, high
+    share = days_elapsed(week.period, week.cut_off) / week.period.days
+    return round(low / share, 9), round(high / share, 9)
+
+
+def period_target_text(ind: Mapping[str, Any], week: RunWeek) -> str:
+    """``36.000``, or ``80–90`` for a range: the target for the whole period."""
+    low, high = period_target(ind, week)
+    return _quantity(low) if low == high else f"{_quantity(low)}–{_quantity(high)}"
+
+
+def weekly_pace(ind: Mapping[str, Any], week: RunWeek, countable: Iterable[str]) -> str:
+    """How much per week from now reaches the period target, in the indicator's own unit.
+
+    Only a ``Jumlah`` indicator grows week by week, so only it gets a pace; ``Rata-rata`` and
+    ``Terakhir`` targets hold for every week already (the suggestion says the value to reach).
+    A countable Satuan (``countable``) gets whole pieces, rounded up to reach a ``Naik`` target
+    and down to stay under a ``Turun`` one; any other Satuan one decimal. Empty once the period's
+    last day is the cut-off.
+    """
+    weeks_left = (week.period.end - week.cut_off).days / 7
+    if ind["agregasi"] != JUMLAH or weeks_left <= 0:
+        return ""
+    unit = _text(ind["satuan"], "")
+    whole = is_countable(unit, countable)
+    low, high = period_target(ind, week)
+    done = 0.0 if _is_missing(ind["realisasi"]) else float(ind["realisasi"])
+    end = format_date(week.period.end, with_weekday=False)
+    goal = _with_unit(period_target_text(ind, week), unit)
+    if ind["arah"] == TURUN:
+        room = round((high - done) / weeks_left, 9)
+        if room < 0:
+            return f"Jumlahnya sudah melewati batas target periode {goal}."
+        pace = _quantity(math.floor(room)) if whole else format_number(room, 1)
+        return (
+            f"Agar tetap dalam target periode {goal} sampai {end}, paling banyak sekitar "
+            f"{_with_unit(pace, unit)} per minggu."
+        )
+    needed = round((low - done) / weeks_left, 9)
+    if needed <= 0:
+        return f"Target periode {goal} sudah tercapai."
+    pace = _quantity(math.ceil(needed)) if whole else format_number(needed, 1)
+    return (
+        f"Untuk mencapai target periode {goal} sampai {end}, perlu sekitar "
+        f"{_with_unit(pace, unit)} per minggu."
+    )
+
+
 def _below_target_colour(capaian: float, letterhead: Letterhead) -> str:
     """Amber when close to the target (from ``amber_from``), red when it needs attention."""
     return AMBER if capaian >= letterhead.amber_from else RED
@@ -310,8 +393,10 @@ def _indicator(row: Mapping[str, Any], letterhead: Letterhead) -> dict[str, Any]
         below=below,
         status=status,
         colour=colour,
-        formula=_formula(ind),
+        formula=formula(ind, cap=letterhead.cap, floor=letterhead.floor),
         suggestion=_suggestion(ind) if below else "",
+        period_target=period_target_text(ind, letterhead.week),
+        pace=weekly_pace(ind, letterhead.week, letterhead.countable_units),
     )
     return ind
 
@@ -395,6 +480,43 @@ def behaviour_due(person: Mapping[str, Any], cut_off: dt.date) -> dict[str, Any]
     }
 
 
+MATRIX_SOURCE = "matriks PermenPANRB 6/2022"
+
+
+def predikat_reason(person: Mapping[str, Any]) -> str:
+    """Why the predikat follows from the two ratings, naming the matrix cell it comes from."""
+    work, behaviour, verdict = (
+        person.get(k) for k in ("rating_hasil_kerja", "rating_perilaku", "predikat")
+    )
+    if _is_missing(work):
+        return "Predikat belum dapat ditetapkan karena belum ada Nilai Capaian."
+    if verdict == PENDING or _is_missing(behaviour):
+        return (
+            f"Predikat belum dapat ditetapkan: Rating Hasil Kerja {work}, sedangkan Rating "
+            "Perilaku masih menunggu penilaian atasan."
+        )
+    return (
+        f"Predikat {verdict} karena Rating Hasil Kerja {work} dan Rating Perilaku {behaviour} "
+        f"({MATRIX_SOURCE})."
+    )
+
+
+def behaviour_source(person: Mapping[str, Any], cut_off: dt.date) -> str | None:
+    """Where the behaviour rating of the week came from: the supervisor's rating of which
+    period, carried over from an earlier one or not; None while it is pending."""
+    periode = person.get("periode_perilaku")
+    if bool(person.get("rating_perilaku_pending")) or _is_missing(periode):
+        return None
+    rated = period_name(str(periode))
+    if person.get("perilaku_dibawa") != YES:
+        return f"Rating Perilaku berasal dari penilaian atasan untuk {rated}."
+    due = period_name(period_of(cut_off, quarterly="Q" in str(periode)))
+    return (
+        f"Rating Perilaku berasal dari penilaian atasan untuk {rated}, dibawa ke minggu ini "
+        f"karena penilaian {due} belum diisi."
+    )
+
+
 def _supervisor_label(person: Mapping[str, Any]) -> str:
     """The supervisor as the digest names them: by name, else what is wrong with NIP Atasan."""
     if not _is_missing(person.get("nama_atasan")):
@@ -451,7 +573,10 @@ def weekly_context(
         "sapaan": salutation(person["nip"]),
         "previous": person.get("nilai_capaian_sebelumnya"),
         "change": person.get("perubahan"),
+        "reported": person.get("melapor_minggu_ini") == YES,
         "supervisor_set": person.get("sumber_rating_hasil_kerja") == SOURCE_SUPERVISOR,
+        "predikat_reason": predikat_reason(person),
+        "behaviour_source": behaviour_source(person, cut_off),
         "pending_perilaku": bool(person.get("rating_perilaku_pending")),
         "behaviour": behaviour_due(person, cut_off),
         "subordinates_due": [d for s in subordinates if (d := behaviour_due(s, cut_off))],
