@@ -399,6 +399,15 @@ class Validation(_Strict):
         )
 
 
+class Outcomes(_Strict):
+    """Outcomes computed from the Survei and Layanan tabs (workflows/outcomes.py)."""
+
+    # Fewer survey responses than this is warned beside the IKM (PermenPANRB 14/2017 sampling).
+    min_responses: int = Field(default=30, ge=1)
+    # Days off besides the national holidays: cuti bersama, local holidays.
+    extra_holidays: tuple[dt.date, ...] = ()
+
+
 class Config(_Strict):
     organisation: str = "Kecamatan Asemrowo"
     period: Period | None = None  # None: each run's period is the calendar year of its cut-off
@@ -416,6 +425,7 @@ class Config(_Strict):
     guide: Guide = Guide()
     nip: Nip = Nip()
     validation: Validation = Validation()
+    outcomes: Outcomes = Outcomes()
     base_dir: Path = Path(".")  # the config file's folder; set by load_config
 
     @field_validator("timezone")

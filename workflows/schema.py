@@ -84,6 +84,13 @@ class Tab:
     workbook: str
     description: str
     columns: tuple[Column, ...]
+    optional: bool = False  # a record tab (Survei, Layanan): needed only where an indicator uses it
+    aliases: tuple[str, ...] = ()  # other tab titles read as this tab (a Google Form's responses)
+
+    @property
+    def titles(self) -> tuple[str, ...]:
+        """Every tab title read as this tab, the canonical name first."""
+        return (self.name, *self.aliases)
 
     @property
     def headers(self) -> list[str]:
@@ -158,6 +165,8 @@ def load_tab(path: Path) -> Tab:
         workbook=str(raw["workbook"]),
         description=str(raw.get("description") or ""),
         columns=columns,
+        optional=bool(raw.get("optional", False)),
+        aliases=tuple(str(a) for a in raw.get("aliases") or ()),
     )
     seen: set[str] = set()
     for col in columns:
@@ -185,6 +194,8 @@ def load_schemas(directory: Path = SCHEMA_DIR) -> dict[str, Tab]:
 
 # The order tabs appear in a workbook, as staff and leadership expect to see them.
 UNIT_TAB_ORDER = ("pegawai", "indikator", "realisasi", "perilaku", "refleksi")
+# Optional unit tabs of records that computed indicators read (workflows/outcomes.py).
+RECORD_TAB_ORDER = ("survei", "layanan")
 SUMMARY_TAB_ORDER = (
     "ringkasan_pegawai",
     "ringkasan_unit",
@@ -199,6 +210,11 @@ SUMMARY_TAB_ORDER = (
 def unit_tabs() -> list[Tab]:
     schemas = load_schemas()
     return [schemas[k] for k in UNIT_TAB_ORDER]
+
+
+def record_tabs() -> list[Tab]:
+    schemas = load_schemas()
+    return [schemas[k] for k in RECORD_TAB_ORDER]
 
 
 def summary_tabs() -> list[Tab]:

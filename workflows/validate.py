@@ -11,6 +11,7 @@ a row's status is the same whichever week is scored.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
@@ -20,15 +21,15 @@ from typing import Any
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_datetime64_any_dtype, is_float_dtype
 
-from . import parse
+from . import outcomes, parse
 from .config import Period, Validation
 from .findings import RULES, STATUS_FOR_SEVERITY, Finding, Rule, Severity, declares, make_finding
 from .indonesian import format_date
-from .schema import Column, Tab, normalise_header, tab, unit_tabs
+from .schema import Column, Tab, normalise_header, record_tabs, tab, unit_tabs
 from .workbook import find_tab_title
 
 DEFAULT_SETTINGS = Validation()
-TABLE_KEYS = ("pegawai", "indikator", "realisasi", "perilaku", "refleksi")
+TABLE_KEYS = ("pegawai", "indikator", "realisasi", "perilaku", "refleksi", "survei", "layanan")
 # tanggal is the date as typed; tanggal_nilai the parsed date (NaT when the date is the mistake)
 REJECTED_COLUMNS = ("row", "nip", "id_indikator", "tanggal", "tanggal_nilai", "realisasi", "pesan")
 _STATUS_OK = "OK"
@@ -74,7 +75,7 @@ def table_columns(tab: Tab) -> list[str]:
 
 
 def empty_tables() -> dict[str, pd.DataFrame]:
-    return {t.key: pd.DataFrame(columns=table_columns(t)) for t in unit_tabs()}
+    return {t.key: pd.DataFrame(columns=table_columns(t)) for t in [*unit_tabs(), *record_tabs()]}
 
 
 def _code(code: str, where: pd.Series) -> pd.Series:
@@ -538,6 +539,7 @@ def _check_indikator(sheet: _Sheet, roster: _Roster) -> tuple[pd.DataFrame, pd.D
     again = _emit_repeats(sheet, "id", folded, "duplicate-indicator-id")
     # Every indicator row whose ID parsed (even if rejected for another reason) answers
     # references from Realisasi, so one mistake in Indikator does not cascade into many there.
+    source = _check_source(sheet, typed)
     known = ~again & folded.notna()
     catalogue = pd.DataFrame(
         {
@@ -546,6 +548,7 @@ def _check_indikator(sheet: _Sheet, roster: _Roster) -> tuple[pd.DataFrame, pd.D
             "agregasi": typed["agregasi"][known],
             "satuan": typed["satuan"][known],
             "target_high": typed["target_high"][known],
+            "sumber": source[known],
             "wajib_bukti": typed["wajib_bukti"][known].eq(
                 next(iter(sheet.tab.column("wajib_bukti").choices))
             ),
@@ -571,6 +574,7 @@ def _check_realisasi(
     own = _check_indicator_refs(sheet, nip, folded, known, indicator, catalogue)
     _check_evidence(sheet, typed, own & indicator["wajib_bukti"].eq(True), indicator["id"])
     _check_plausible(sheet, typed, indicator)
+    _check_computed_entries(sheet, typed, own, indicator)
     collapsed = _collapse_repeats(sheet, typed, nip, indicator["id"], day)
 
     warned = _messages(sheet.findings, "warning").reindex(sheet.index)
@@ -591,16 +595,15 @@ def _check_realisasi(
         fix="Tulis tanggal kegiatan yang sudah terjadi; isi entri hari mendatang pada harinya.",
         tab="Realisasi",
         column="Tanggal",
+        scope="Realisasi › Tanggal, Survei › Tanggal, Layanan › Tanggal Masuk dan Tanggal Selesai",
         example={"row": 12, "value": "01/12/2026", "today": "30 November 2026"},
     )
 )
-def _check_not_future(sheet: _Sheet, day: pd.Series) -> pd.Series:
-    """Entries dated after the real today (never the scored week's cut-off); returns the mask."""
+def _check_not_future(sheet: _Sheet, day: pd.Series, key: str = "tanggal") -> pd.Series:
+    """Rows dated after the real today (never the scored week's cut-off); returns the mask."""
     today = sheet.ctx.today
     future = day.gt(pd.Timestamp(today))
-    sheet.emit(
-        "tanggal", _code("future-date", future), today=format_date(today, with_weekday=False)
-    )
+    sheet.emit(key, _code("future-date", future), today=format_date(today, with_weekday=False))
     return future
 
 
@@ -762,6 +765,53 @@ def _check_plausible(sheet: _Sheet, typed: _Typed, indicator: pd.DataFrame) -> N
 
 @declares(
     Rule(
+        "unknown-source",
+        "error",
+        problem="{column} '{value}' tidak dikenal.",
+        fix="Kosongkan atau tulis Isian bila realisasi diisi di tab Realisasi, atau tulis salah satu "
+        "dari: {sources}; boleh diikuti '| nama layanan'.",
+        tab="Indikator",
+        column="Sumber",
+        example={"row": 9, "value": "Survei", "sources": ", ".join(outcomes.SOURCES[1:])},
+    )
+)
+def _check_source(sheet: _Sheet, typed: _Typed) -> pd.Series:
+    """Each indicator's ``Sumber`` parsed (``outcomes.Source``; None where it names none)."""
+    source = typed["sumber"].map(outcomes.parse_source).where(typed.present, None)
+    unknown = typed.present & source.isna()
+    sheet.emit("sumber", _code("unknown-source", unknown), sources=", ".join(outcomes.SOURCES[1:]))
+    return source
+
+
+@declares(
+    Rule(
+        "entry-for-computed-indicator",
+        "warning",
+        problem="realisasi indikator {indicator} dihitung dari {source}, sehingga entri ini diabaikan.",
+        fix="Hapus baris ini, atau kosongkan kolom Sumber indikator itu di tab Indikator bila "
+        "realisasinya memang diisi di sini.",
+        tab="Realisasi",
+        column="Realisasi",
+        example={"row": 12, "value": "85", "indicator": "PKM-01", "source": "Survei: IKM"},
+    )
+)
+def _check_computed_entries(
+    sheet: _Sheet, typed: _Typed, own: pd.Series, indicator: pd.DataFrame
+) -> None:
+    """An entry typed for an indicator computed from records does not count: say so."""
+    computed = indicator["sumber"].map(lambda s: isinstance(s, outcomes.Source) and s.computed)
+    ignored = typed.ok & own & computed.eq(True)
+    source = indicator["sumber"][ignored].map(lambda s: s.text)
+    sheet.emit(
+        "realisasi",
+        _code("entry-for-computed-indicator", ignored),
+        indicator=indicator["id"],
+        source=source,
+    )
+
+
+@declares(
+    Rule(
         "duplicate-entry",
         "warning",
         problem="entri ini sama persis dengan baris {other_row} (NIP, indikator, tanggal dan nilai sama) sehingga dihitung sekali saja, dari baris {other_row}.",
@@ -834,6 +884,161 @@ def _check_people_tab(sheet: _Sheet, roster: _Roster) -> pd.DataFrame:
     return typed.table(typed.present)
 
 
+# -- the record tabs (Survei, Layanan) ------------------------------------------------------------
+
+
+def _survey_rows(survei: Tab, rows: list | None) -> tuple[list | None, outcomes.HeaderMatch]:
+    """The rows with a Google Form's question headers renamed to the elements they name."""
+    if not rows:
+        return rows, outcomes.HeaderMatch({}, [], [])
+    header = list(rows[0])
+    columns = {i: survei.match_header(h) for i, h in enumerate(header) if str(h or "").strip()}
+    unknown = {i: str(header[i]).strip() for i, c in columns.items() if c is None}
+    named = {c.key for c in columns.values() if c is not None}
+    match = outcomes.match_form_headers(unknown, named)
+    for i, key in match.positions.items():
+        header[i] = survei.column(key).name
+    return [header, *rows[1:]], match
+
+
+@declares(
+    Rule(
+        "ambiguous-survey-header",
+        "error",
+        problem="judul kolom '{value}' cocok dengan lebih dari satu unsur survei, atau unsurnya "
+        "sudah disebut kolom lain.",
+        fix="Ubah judul itu sehingga hanya menyebut satu unsur (misalnya U3 atau Waktu "
+        "Penyelesaian); sampai diubah, kolom itu tidak dibaca.",
+        tab="Survei",
+        scope="baris judul (baris 1) tab Survei",
+        example={"value": "Waktu dan biaya pelayanan"},
+    ),
+    Rule(
+        "survey-element-missing",
+        "error",
+        problem="tidak ada kolom untuk unsur {element}, sehingga IKM tidak dapat dihitung.",
+        fix="Tambahkan kolom {column} (atau pertanyaan yang menyebut kata kuncinya).",
+        tab="Survei",
+        scope="baris judul (baris 1) tab Survei",
+        example={"element": "Biaya/Tarif", "column": "U4"},
+    ),
+)
+def _check_survey_headers(sheet: _Sheet, match: outcomes.HeaderMatch) -> None:
+    """Header problems are reported, but the tab is still read (the unit does not fail)."""
+    columns = {
+        outcomes.element(c.key).name: c.name for c in sheet.tab.columns if c.key[1:].isdigit()
+    }
+    found = [("ambiguous-survey-header", {"value": h}) for h in match.ambiguous] + [
+        ("survey-element-missing", {"element": e, "column": columns[e]}) for e in match.missing
+    ]
+    for code, fields in found:
+        sheet.findings.append(
+            make_finding(code, workbook=sheet.ctx.workbook, tab=sheet.tab.name, **fields)
+        )
+
+
+@declares(
+    Rule(
+        "invalid-survey-answer",
+        "error",
+        problem="jawaban '{value}' untuk unsur {element} tidak dikenal; jawaban responden ini "
+        "tidak dihitung.",
+        fix="Tulis angka 1 sampai 4, atau salah satu pilihan: {options}.",
+        tab="Survei",
+        scope="kolom U1 sampai U9 tab Survei",
+        example={
+            "row": 14,
+            "column": "U4",
+            "value": "Mahal",
+            "element": "Biaya/Tarif",
+            "options": "Sangat mahal, Cukup mahal, Murah, Gratis",
+        },
+    )
+)
+def _check_survey(sheet: _Sheet) -> pd.DataFrame:
+    """Responses with each element's answer as 1-4 (NaN where empty)."""
+    typed = _Typed(sheet)
+    _check_not_future(sheet, typed["tanggal"])
+    answers = {}
+    for e in outcomes.ELEMENTS:
+        answers[e.key], bad = outcomes.element_answers(e.key, sheet.raw[e.key])
+        sheet.emit(
+            e.key,
+            _code("invalid-survey-answer", bad & typed.present),
+            element=e.name,
+            options=", ".join(e.options),
+        )
+    return typed.table(typed.present, **answers)
+
+
+@declares(
+    Rule(
+        "completed-before-received",
+        "error",
+        problem="{column} '{value}' lebih awal daripada Tanggal Masuk '{received}'.",
+        fix="Periksa kedua tanggal itu; layanan tidak dapat selesai sebelum diterima.",
+        tab="Layanan",
+        column="Tanggal Selesai",
+        example={"row": 8, "value": "02/11/2026", "received": "05/11/2026"},
+    )
+)
+def _check_services(sheet: _Sheet) -> pd.DataFrame:
+    """Service requests; a row completed before it came in, or dated ahead, is left out."""
+    typed = _Typed(sheet)
+    received, completed = typed["tanggal_masuk"], typed["tanggal_selesai"]
+    _check_not_future(sheet, received, "tanggal_masuk")
+    _check_not_future(sheet, completed, "tanggal_selesai")
+    early = completed.lt(received)
+    shown = sheet.raw["tanggal_masuk"].map(parse.cell_text)
+    sheet.emit("tanggal_selesai", _code("completed-before-received", early), received=shown)
+    return typed.table(typed.present)
+
+
+@declares(
+    Rule(
+        "source-tab-missing",
+        "warning",
+        problem="ada indikator bersumber {source}, tetapi tab {tab} tidak ada.",
+        fix="Jalankan 'python run.py init' untuk membuat tab {tab}, lalu isi catatannya; sampai "
+        "itu, realisasi indikator tersebut kosong.",
+        scope="workbook unit yang indikatornya memakai Sumber",
+        example={"tab": "Survei", "source": "Survei: IKM"},
+    )
+)
+def _check_record_tabs(
+    raw: Mapping[str, list | None], ctx: _Context, indikator: pd.DataFrame
+) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
+    """The Survei and Layanan tables (empty where a tab is absent: they are optional)."""
+    tables, findings = empty_tables(), []
+    needed = outcomes.source_tabs(indikator["sumber"])
+    for record in record_tabs():
+        title = next((t for t in record.titles if _tab_rows(raw, t) is not None), None)
+        if title is None:
+            if record.key in needed:
+                findings.append(
+                    make_finding(
+                        "source-tab-missing",
+                        workbook=ctx.workbook,
+                        tab=record.name,
+                        source=needed[record.key],
+                    )
+                )
+            continue
+        shown_as = dataclasses.replace(record, name=title)
+        if record.key == "survei":
+            rows, match = _survey_rows(record, _tab_rows(raw, title))
+            sheet = _Sheet(shown_as, rows, ctx)
+            if not sheet.failed:
+                _check_survey_headers(sheet, match)
+                tables[record.key] = _check_survey(sheet)
+        else:
+            sheet = _Sheet(shown_as, _tab_rows(raw, title), ctx)
+            if not sheet.failed:
+                tables[record.key] = _check_services(sheet)
+        findings += _in_sheet_order(sheet)
+    return tables, findings
+
+
 # -- entry points --------------------------------------------------------------------------------
 
 
@@ -891,7 +1096,9 @@ def validate_unit(
     tables["perilaku"]["periode_mulai"] = tables["perilaku"]["periode_mulai"].astype(
         "datetime64[ns]"
     )
-    findings = [f for s in sheets.values() for f in _in_sheet_order(s)]
+    records, record_findings = _check_record_tabs(raw, ctx, indikator)
+    tables |= {key: records[key] for key in ("survei", "layanan")}
+    findings = [f for s in sheets.values() for f in _in_sheet_order(s)] + record_findings
     return UnitData(unit, workbook, tables, findings, rejected=rejected)
 
 
