@@ -30,6 +30,7 @@ LAYERS = {
         "guide",
         "indonesian",
         "letters",
+        "outcomes",
         "parse",
         "score",
         "sheet_docs",

@@ -20,6 +20,7 @@ UNIT_COLUMNS = {
         "Agregasi",
         "Bobot",
         "Wajib Bukti",
+        "Sumber",
     ],
     "Realisasi": [
         "Tanggal",

@@ -706,6 +706,8 @@ def test_week_columns_follow_the_contract(result):
         "realisasi",
         "capaian",
         "jumlah_entri",
+        "sumber",
+        "rincian_sumber",
         "target_low",
         "target_high",
         "below_target",

@@ -36,7 +36,10 @@ from .validate import (
 )
 from .workbook import RangeUpdate, Rows, Workbook, WorkbookError, WorkbookNotFound, trim_rows
 
-UNIT_TAB_NAMES = [t.name for t in schema.unit_tabs()]
+# The optional record tabs are read in the same batch, under every title they may carry.
+UNIT_TAB_NAMES = [t.name for t in schema.unit_tabs()] + [
+    title for t in schema.record_tabs() for title in t.titles
+]
 _REALISASI = schema.tab("realisasi").name
 
 

@@ -4,19 +4,40 @@ from __future__ import annotations
 
 from .backends import open_summary, open_unit
 from .config import Config
-from .schema import summary_tabs, unit_tabs
+from .outcomes import source_tabs
+from .schema import Tab, record_tabs, summary_tabs, tab, unit_tabs
+from .workbook import Workbook, WorkbookNotFound
 
 
 def prepare_workbooks(config: Config, *, only_unit: str | None = None) -> list[str]:
     """Ensure the tabs and headers of the unit workbooks and the summary; return what changed.
 
     Existing data is never touched: missing tabs are created, missing header cells are added after
-    the last header, and a workbook that is already complete is not written at all.
+    the last header, and a workbook that is already complete is not written at all. The optional
+    record tabs (Survei, Layanan) are created only where an indicator's ``Sumber`` uses them.
     """
     units = [config.unit(only_unit)] if only_unit else list(config.units)
     changes: list[str] = []
     for unit in units:
-        changes += open_unit(config, unit).ensure_tabs(unit_tabs())
+        book = open_unit(config, unit)
+        changes += book.ensure_tabs([*unit_tabs(), *_record_tabs_used(book)])
     if only_unit is None:
         changes += open_summary(config).ensure_tabs(summary_tabs())
     return changes
+
+
+def _record_tabs_used(book: Workbook) -> list[Tab]:
+    """The record tabs the unit's indicators name; one kept under another title (a Google
+    Form's ``Jawaban Formulir 1``) is left as it is."""
+    indikator = tab("indikator")
+    try:
+        raw = book.read_tabs([indikator.name, *(t for r in record_tabs() for t in r.aliases)])
+    except WorkbookNotFound:
+        return []
+    rows = raw[indikator.name] or []
+    header = [indikator.match_header(h) for h in (rows[0] if rows else [])]
+    at = next((i for i, c in enumerate(header) if c is not None and c.key == "sumber"), None)
+    if at is None:
+        return []
+    used = source_tabs(row[at] for row in rows[1:] if len(row) > at)
+    return [r for r in record_tabs() if r.key in used and all(raw[a] is None for a in r.aliases)]

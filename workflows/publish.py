@@ -36,6 +36,7 @@ from .labels import (
     SANGAT_KURANG,
     UNREADABLE,
 )
+from .outcomes import computed_realisations
 from .schema import Tab, summary_tabs, tab
 from .score import ScoreResult, score_week
 from .workbook import Rows, Workbook, WorkbookNotFound
@@ -225,6 +226,14 @@ def score_validation(
         period=week.period,
         scoring=config.scoring,
         organisation=config.organisation,
+        computed=computed_realisations(
+            tables["indikator"],
+            tables["survei"],
+            tables["layanan"],
+            start=week.period.start,
+            cut_off=week.cut_off,
+            settings=config.outcomes,
+        ),
     )
     return _with_unreadable_units(result, validation.failed_units, week)
 

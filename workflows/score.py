@@ -41,6 +41,7 @@ from .labels import (
     TURUN,
     YES,
 )
+from .outcomes import REALISATION_COLUMNS, TYPED
 from .schema import tab
 
 ASPECTS = (
@@ -132,6 +133,23 @@ def pick_realisation(agregasi: pd.Series, aggregates: pd.DataFrame) -> pd.Series
         ),
         index=agregasi.index,
         dtype=float,
+    )
+
+
+def with_computed(ind: pd.DataFrame, computed: pd.DataFrame | None) -> pd.DataFrame:
+    """Indicators computed from records (``outcomes.computed_realisations``, per (nip,
+    id_indikator)) take that realisation and record count in place of the typed entries'; every
+    indicator gets its ``sumber`` and ``rincian_sumber``."""
+    if computed is None:
+        computed = pd.DataFrame(columns=list(REALISATION_COLUMNS))
+    keys = pd.MultiIndex.from_frame(ind[["nip", "id_indikator"]])
+    found = computed.reindex(keys).set_axis(ind.index)
+    own = found["sumber"].notna()
+    return ind.assign(
+        realisasi=ind["realisasi"].mask(own, found["realisasi"].astype(float)),
+        count=ind["count"].mask(own, found["jumlah_entri"].astype(float)),
+        sumber=found["sumber"].astype(object).where(own, TYPED),
+        rincian_sumber=found["rincian_sumber"].astype(object).where(own, None),
     )
 
 
@@ -335,8 +353,9 @@ def _score_indicators(
     week: RunWeek,
     period: Period,
     scoring: Scoring,
+    computed: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, int]:
-    """Capaian Indikator rows (without names) and the number of entries scored."""
+    """Capaian Indikator rows (without names) and the number of typed entries scored."""
     in_period = (entries["tanggal"] >= pd.Timestamp(period.start)) & (
         entries["tanggal"] <= pd.Timestamp(week.cut_off)
     )
@@ -349,12 +368,14 @@ def _score_indicators(
     ind["target_low"], ind["target_high"] = low, high
     ind["target_to_date"] = low
     ind["realisasi"] = pick_realisation(ind["agregasi"], ind)
+    typed_count = ind["count"].fillna(0)
+    ind = with_computed(ind, computed)
     ind["capaian"] = capaian(ind["realisasi"], low, high, ind["arah"], scoring=scoring)
     ind["jumlah_entri"] = ind["count"].fillna(0).astype(int)
     ind["below_target"] = ind["capaian"].round(_BAND_DECIMALS) < scoring.target_met
     ind["target"] = ind["target_text"].astype(object)
     ind["minggu"] = week.key
-    scored = int(ind["jumlah_entri"].sum())
+    scored = int(typed_count[ind["sumber"].eq(TYPED)].sum())
     return ind, scored
 
 
@@ -514,8 +535,12 @@ def score_week(
     period: Period,
     scoring: Scoring,
     organisation: str,
+    computed: pd.DataFrame | None = None,
 ) -> ScoreResult:
     """Score every active ASN for ``week``; tables as in ARCHITECTURE.md "Validated unit".
+
+    ``computed`` holds the realisations of indicators computed from records
+    (``outcomes.computed_realisations``); they replace those indicators' typed entries.
 
     ``rejected`` has one row per rejected Realisasi entry with its ``unit`` and ``nip`` (the NIP
     may be unknown); ``history`` is Riwayat with schema keys (may be empty). Entries count from
@@ -524,7 +549,9 @@ def score_week(
     active = roster[roster["status"] == ACTIVE].drop_duplicates("nip")
     names = roster.drop_duplicates("nip").set_index("nip")["nama"]
     ind = indicators[indicators["nip"].isin(active["nip"])]
-    ind, scored = _score_indicators(ind, entries, week=week, period=period, scoring=scoring)
+    ind, scored = _score_indicators(
+        ind, entries, week=week, period=period, scoring=scoring, computed=computed
+    )
     people = _score_people(
         active,
         ind,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .findings import STATUS_FOR_SEVERITY, Finding, Rule, make_finding
 from .parse import CONTROL_CHARACTERS
-from .schema import Column, Tab, summary_tabs, unit_tabs
+from .schema import Column, Tab, record_tabs, summary_tabs, unit_tabs
 from .validate import RULES
 
 DOCS_PATH = Path(__file__).resolve().parent.parent / "docs" / "sheets.md"
@@ -79,7 +79,7 @@ def render_sheet_docs() -> str:
         "## Workbook unit (satu per unit)",
         "",
     ]
-    for tab in unit_tabs():
+    for tab in [*unit_tabs(), *record_tabs()]:
         lines += _tab_section(tab)
     lines += ["## Workbook ringkasan (ditulis oleh sistem, dibaca pimpinan)", ""]
     for tab in summary_tabs():
@@ -104,7 +104,7 @@ def rule_scope(rule: Rule) -> str:
     if rule.column_types:
         return ", ".join(
             f"{t.name} › {c.name}"
-            for t in unit_tabs()
+            for t in [*unit_tabs(), *record_tabs()]
             for c in t.columns
             if c.type in rule.column_types and not c.is_system
         )
