@@ -32,7 +32,8 @@ from .calendar import RunWeek, run_week, run_week_for
 from .config import Config, ConfigError
 from .indonesian import format_date
 from .local import NUMBER_FORMATS, LocalWorkbook, lock_holder
-from .schema import summary_tabs, tab, unit_tabs
+from .outcomes import ELEMENTS
+from .schema import record_tabs, summary_tabs, tab, unit_tabs
 from .workbook import RangeUpdate, WorkbookLocked
 
 __all__ = [
@@ -168,6 +169,7 @@ class Spec:
     agregasi: str
     bukti: bool
     kind: str  # count | amount (Jumlah per week) | level | lower | cumulative (towards target)
+    sumber: str | None = None  # computed from the unit's records (Indikator › Sumber)
 
     @property
     def centre(self) -> float:
@@ -231,7 +233,7 @@ SPECS: dict[str, Spec] = {
     "kel_lingkungan": Spec("Terjaganya ketertiban dan kebersihan lingkungan", "Jumlah kegiatan ketertiban dan kebersihan lingkungan", "Kuantitas", "kegiatan", 160, "Naik", "Jumlah", False, "count"),
     "kel_serapan": Spec(_ANGGARAN, "Persentase penyerapan anggaran kelurahan", "Biaya", "%", 95, "Naik", "Terakhir", True, "cumulative"),
     # Puskesmas
-    "pkm_ikm": Spec("Meningkatnya mutu pelayanan kesehatan", "Indeks Kepuasan Masyarakat (IKM) Puskesmas Asemrowo", "Kualitas", "indeks", 85, "Naik", "Rata-rata", True, "level"),
+    "pkm_ikm": Spec("Meningkatnya mutu pelayanan kesehatan", "Indeks Kepuasan Masyarakat (IKM) Puskesmas Asemrowo", "Kualitas", "indeks", 85, "Naik", "Rata-rata", True, "level", "Survei: IKM"),
     "pkm_kunjungan": Spec("Meningkatnya akses pelayanan kesehatan", "Jumlah kunjungan pasien rawat jalan yang dilayani", "Kuantitas", "orang", 36000, "Naik", "Jumlah", False, "count"),
     "pkm_tunggu": Spec("Meningkatnya mutu pelayanan kesehatan", "Rata-rata waktu tunggu pelayanan rawat jalan", "Waktu", "menit", 60, "Turun", "Rata-rata", False, "lower"),
     "pkm_sop": Spec("Meningkatnya mutu pelayanan kesehatan", "Persentase pelayanan sesuai standar pelayanan minimal", "Kualitas", "%", 95, "Naik", "Rata-rata", False, "level"),
@@ -618,6 +620,7 @@ def _indikator_rows(people: list[Person]) -> list[list[Any]]:
             ind.spec.agregasi,
             _number(ind.bobot),
             "Ya" if ind.spec.bukti else "Tidak",
+            ind.spec.sumber,
         ]
         for p in people
         for ind in p.indicators
@@ -657,7 +660,10 @@ def _realisasi_rows(
                     ]
                     entries.append((day, order, slot, row))
     entries.sort(key=lambda e: e[:3])
-    return [e[3] for e in entries]
+    # Computed indicators take no typed entries; their values were drawn all the same, so the
+    # other entries stay as they were.
+    computed = {i.id for p in people for i in p.indicators if i.spec.sumber}
+    return [e[3] for e in entries if e[3][2] not in computed]
 
 
 def _row_date(row: list[Any]) -> dt.date:
@@ -832,6 +838,34 @@ def _refleksi_rows(people: list[Person], rng: random.Random, dates: DemoDates) -
     return rows
 
 
+# Survey answers the Puskesmas typed by hand that no element accepts (rows counted from the top).
+SURVEY_MISTAKES = {40: ("U4", "Mahal"), 155: ("U9", "5"), 230: ("U2", "lumayan")}
+
+
+def _survey_rows(dates: DemoDates) -> list[list[Any]]:
+    """A few hundred responses to the Puskesmas survey: mostly content, some as option text
+    (as a Google Form writes them), some as numbers, a few answers that fit no option."""
+    rng = random.Random(f"{SEED}-survei")
+    services = ("Poli Umum", "Poli Gigi", "KIA", "Laboratorium", "Farmasi")
+    rows: list[list[Any]] = []
+    for monday in dates.mondays:
+        for _ in range(rng.randint(4, 9)):
+            day = monday + dt.timedelta(days=rng.randrange(dates.open_days(monday)))
+            as_text = rng.random() < 0.45
+            answers = [
+                (e.options[score - 1] if as_text else score)
+                for e in ELEMENTS
+                for score in [rng.choices((1, 2, 3, 4), weights=(1, 6, 45, 38))[0]]
+            ]
+            if rng.random() < 0.03:
+                answers[rng.randrange(len(answers))] = None  # a question left unanswered
+            rows.append([day, rng.choice(services), *answers])
+    for index, (column, value) in SURVEY_MISTAKES.items():
+        if index < len(rows):
+            rows[index][1 + int(column[1:])] = value
+    return rows
+
+
 def _unit_rng(unit: str) -> random.Random:
     return random.Random(f"{SEED}-{unit}")
 
@@ -873,6 +907,7 @@ def _unit_tables(unit: str, dates: DemoDates) -> dict[str, list[list[Any]]]:
         "Realisasi": _with_special_rows(plan, people, generated, layout, dates),
         "Perilaku": _perilaku_rows(plan, people, rng, dates),
         "Refleksi": _refleksi_rows(people, rng, dates),
+        **({"Survei": _survey_rows(dates)} if unit == "Puskesmas Asemrowo" else {}),
     }
 
 
@@ -954,7 +989,8 @@ def write_demo(config: Config, *, force: bool = False, today: dt.date) -> list[s
             if unit.name == "Seksi Trantib"
             else None
         )
-        LocalWorkbook(path, label=unit.name, fixed_time=stamp).ensure_tabs(unit_tabs())
+        records = [t for t in record_tabs() if t.name in tables]
+        LocalWorkbook(path, label=unit.name, fixed_time=stamp).ensure_tabs([*unit_tabs(), *records])
         book = LocalWorkbook(
             path, label=unit.name, fixed_time=stamp, on_save=_finisher(formula_row)
         )
