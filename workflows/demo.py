@@ -119,7 +119,7 @@ PLANTED_MISTAKES: tuple[Planted, ...] = (
         "Kelurahan Genting Kalianak", "Realisasi", 700, "Realisasi", "duplicate-entry", "warning"
     ),
     Planted("Puskesmas Asemrowo", "Realisasi", 731, "NIP", "nip-scientific", "error"),
-    Planted("Puskesmas Asemrowo", "Realisasi", 1350, "Realisasi", "negative-number", "error"),
+    Planted("Puskesmas Asemrowo", "Realisasi", 1250, "Realisasi", "negative-number", "error"),
 )
 
 
@@ -838,8 +838,11 @@ def _refleksi_rows(people: list[Person], rng: random.Random, dates: DemoDates) -
     return rows
 
 
-# Survey answers the Puskesmas typed by hand that no element accepts (rows counted from the top).
-SURVEY_MISTAKES = {40: ("U4", "Mahal"), 155: ("U9", "5"), 230: ("U2", "lumayan")}
+# Survey answers the Puskesmas typed by hand that no element accepts, with the bad values.
+SURVEY_MISTAKES: tuple[tuple[Planted, str], ...] = tuple(
+    (Planted("Puskesmas Asemrowo", "Survei", row, column, "invalid-survey-answer", "error"), bad)
+    for row, column, bad in ((42, "U4", "Mahal"), (157, "U9", "5"), (232, "U2", "lumayan"))
+)
 
 
 def _survey_rows(dates: DemoDates) -> list[list[Any]]:
@@ -860,9 +863,9 @@ def _survey_rows(dates: DemoDates) -> list[list[Any]]:
             if rng.random() < 0.03:
                 answers[rng.randrange(len(answers))] = None  # a question left unanswered
             rows.append([day, rng.choice(services), *answers])
-    for index, (column, value) in SURVEY_MISTAKES.items():
-        if index < len(rows):
-            rows[index][1 + int(column[1:])] = value
+    for where, bad in SURVEY_MISTAKES:
+        if where.row - 2 < len(rows):
+            rows[where.row - 2][1 + int(where.column[1:])] = bad
     return rows
 
 
@@ -887,8 +890,12 @@ def _unit_layouts(dates: DemoDates) -> dict[str, list[tuple[Planted, _Accepted |
 
 def planted_mistakes(week: RunWeek) -> tuple[Planted, ...]:
     """Where the demo for ``week`` has ``PLANTED_MISTAKES``."""
-    layouts = _unit_layouts(DemoDates.of(week))
-    return tuple(where for rows in layouts.values() for where, accepted in rows if not accepted)
+    dates = DemoDates.of(week)
+    layouts = _unit_layouts(dates)
+    survey = len(_survey_rows(dates))
+    return tuple(
+        where for rows in layouts.values() for where, accepted in rows if not accepted
+    ) + tuple(where for where, _ in SURVEY_MISTAKES if where.row - 2 < survey)
 
 
 def _unit_tables(unit: str, dates: DemoDates) -> dict[str, list[list[Any]]]:
