@@ -9,10 +9,14 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+import time_machine
 from test_validate_corpus import PERIOD, A, clean_unit, rows, validate
 
-from workflows import outcomes
+from tests.conftest import DEMO_DATE
+from workflows import cli, outcomes
 from workflows.config import Outcomes
+from workflows.local import LocalWorkbook
+from workflows.workbook import RangeUpdate
 
 CUTI_BERSAMA = dt.date(2026, 8, 18)  # configured; 17 August 2026 (a Monday) is national
 SETTINGS = Outcomes(min_responses=30, extra_holidays=(CUTI_BERSAMA,))
@@ -237,3 +241,42 @@ def test_sources_parse_and_name_their_tabs():
 
 def test_the_schema_header_names_each_element():
     assert rows("survei")[0][2:] == [f"U{i}" for i in range(1, 10)]
+
+
+# -- the weekly job on the demo ------------------------------------------------------------------
+
+
+def published_ikm(config) -> list[tuple]:
+    """(Realisasi, Jumlah Entri, Rincian Sumber) of each IKM row in Capaian Indikator."""
+    rows = LocalWorkbook(config.path(config.local.folder) / config.summary.workbook).read_tabs(
+        ["Capaian Indikator"]
+    )["Capaian Indikator"]
+    header = rows[0]
+    at = {h: header.index(h) for h in ("Sumber", "Realisasi", "Jumlah Entri", "Rincian Sumber")}
+    return [
+        (r[at["Realisasi"]], r[at["Jumlah Entri"]], r[at["Rincian Sumber"]])
+        for r in rows[1:]
+        if r[at["Sumber"]] == "Survei: IKM"
+    ]
+
+
+def test_the_weekly_job_scores_the_demo_ikm_from_its_survey(demo_config):
+    moment = dt.datetime.fromisoformat(f"{DEMO_DATE}T08:00:00+07:00")
+    book = LocalWorkbook(demo_config.path(demo_config.local.folder) / "puskesmas.xlsx")
+    survey = book.read_tabs(["Survei"])["Survei"]
+    # 293 responses, 3 of them with a planted answer that fits no option: 290 count.
+    assert len(survey) - 1 == 293
+    with time_machine.travel(moment, tick=False):
+        assert cli.main(["score", "--config", str(demo_config.base_dir / "config.yaml")]) == 0
+    before = published_ikm(demo_config)
+    assert len(before) == 3 and len(set(before)) == 1  # three ASN share the Puskesmas IKM
+    value, responses, figures = before[0]
+    assert responses == 290 and figures.startswith("IKM ") and "290 jawaban" in figures
+    # The first response's U1 answer 1 becomes 4: 289 of the 290 counted responses answered
+    # U1, so its mean rises by 3 / 289 and the index by 3 / 289 / 9 × 25 = 0.028835.
+    assert survey[1][2] == 1
+    book.write_ranges([RangeUpdate("Survei", 2, 3, [[4]])])
+    with time_machine.travel(moment, tick=False):
+        assert cli.main(["score", "--config", str(demo_config.base_dir / "config.yaml")]) == 0
+    after = published_ikm(demo_config)[0]
+    assert after[0] == pytest.approx(value + 0.028835, abs=1e-6) and after[1] == 290
