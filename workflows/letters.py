@@ -397,8 +397,15 @@ def _indicator(row: Mapping[str, Any], letterhead: Letterhead) -> dict[str, Any]
         suggestion=_suggestion(ind) if below else "",
         period_target=period_target_text(ind, letterhead.week),
         pace=weekly_pace(ind, letterhead.week, letterhead.countable_units),
+        source=_source_line(ind),
     )
     return ind
+
+
+def _source_line(ind: Mapping[str, Any]) -> str:
+    """For an indicator computed from the unit's records: where from, and the figures."""
+    figures = ind.get("rincian_sumber")
+    return f"Dihitung dari {ind['sumber']}: {figures}" if figures else ""
 
 
 BAR_FLOOR = 10  # the shortest trend bar, in percent of the longest: the lowest week still shows
