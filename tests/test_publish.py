@@ -58,7 +58,8 @@ def validation(week=None):
     units = []
     for name in ("Seksi Pelayanan", "Sekretariat"):
         own = {key: tables[source][tables[source]["unit"] == name] for key, source in keys.items()}
-        own["refleksi"] = empty_tables()["refleksi"]
+        own["indikator"] = own["indikator"].assign(sumber=None)  # every indicator typed
+        own |= {key: empty_tables()[key] for key in ("refleksi", "survei", "layanan")}
         ply = name == "Seksi Pelayanan"
         rejected = pd.DataFrame(
             {"row": [12, 13], "nip": [NIP_A, NIP_A], "tanggal_nilai": [pd.NaT, pd.NaT]}
@@ -259,17 +260,19 @@ DWI, WISNU, BAKIDIN = "199301112020041302", "197606261999111904", "1979030720050
 
 # (NIP, ID Indikator): (Target s.d. Minggu Ini, Realisasi, Capaian (%), Jumlah Entri)
 HAND_INDICATORS = {
-    # Dwi Natsir, Seksi Pelayanan. Rows 1010 and 1011 are the same entry typed twice on
-    # 10 November (PLY-06, 91.6): row 1010 is a warning and the entry counts once.
+    # Dwi Natsir, Seksi Pelayanan. Row 760 is his PLY-06 entry typed as "92,5" (accepted).
     (DWI, "PLY-04"): (85, 82.080435, 96.565217, 46),  # Rata-rata 3775.7 / 46; 82.080435 / 85
     (DWI, "PLY-05"): (95, 92.584783, 97.457666, 46),  # Rata-rata 4258.9 / 46; 92.584783 / 95
-    (DWI, "PLY-06"): (90, 92.195652, 100.0, 46),  # 4241.0 / 46 (47 rows), inside 90-100: 100
+    (DWI, "PLY-06"): (90, 92.202128, 100.0, 47),  # (4241.0 + 92.5) / 47, inside 90-100: 100
     # Wisnu Nugroho, Seksi Pelayanan (his NIP is typed with spaces in Pegawai). Row 640
-    # ("dua belas", 22 July) is rejected; his other entry of that day (row 643, 7) counts.
+    # ("dua belas", 31 August) is rejected; his other entry of that day (row 642, 6) counts.
     # Jumlah: 600 × 333/365 = 547.397260 due; 477 in 51 entries (52 rows less row 640) / 547.39726
     (WISNU, "PLY-07"): (547.397260, 477.0, 87.139640, 51),
-    # Turun, Rata-rata: 127.8 / 42 = 3.042857; (2 − 3.042857 / 3) × 100
-    (WISNU, "PLY-08"): (3, 3.042857, 98.571429, 42),
+    # Sumber "Layanan: rata-rata hari kerja": the Layanan register's 434 services completed by
+    # 29 November (row 60, completed before received, left out) took 1097 working days
+    # (counted day by day: Monday-Friday without the national holidays and 24 December):
+    # 1097 / 434 = 2.527650; Turun: (2 − 2.527650 / 3) × 100
+    (WISNU, "PLY-08"): (3, 2.527650, 115.745008, 434),
     (WISNU, "PLY-09"): (95, 93.126190, 98.027569, 42),  # 3911.3 / 42; 93.12619 / 95
     # Bakidin Setiawan, Seksi Trantib, dates partly typed as text (07/04/2026).
     (BAKIDIN, "TRA-01"): (90, 56.931707, 63.257453, 41),  # 2334.2 / 41; 56.931707 / 90
@@ -294,17 +297,17 @@ HAND_PEOPLE = {
         "Melapor Minggu Ini": "Ya",
         "Entri Ditolak": 0,
     },
-    # (40 × 87.13964 + 30 × 98.571429 + 30 × 98.027569) / 100; aspects A A S S S S S: 16 / 7;
+    # (40 × 87.13964 + 30 × 115.745008 + 30 × 98.027569) / 100; aspects A A S S S S S: 16 / 7;
     # no entry from 23 to 29 November
     WISNU: {
         "Unit": "Seksi Pelayanan",
-        "Nilai Capaian": 93.835555,
+        "Nilai Capaian": 98.987629,
         "Kategori Capaian": "Baik",
         "Rating Hasil Kerja": "Sesuai Ekspektasi",
         "Sumber Rating Hasil Kerja": "Sistem",
         "Rating Perilaku": "Sesuai Ekspektasi",
         "Predikat": "Baik",
-        "Indikator di Bawah Target": 3,
+        "Indikator di Bawah Target": 2,
         "Kelengkapan Data": 1,
         "Melapor Minggu Ini": "Tidak",
         "Entri Ditolak": 1,
@@ -367,7 +370,7 @@ def test_score_command_on_the_demo_matches_hand_computation(demo_config, capsys)
     pelayanan = openpyxl.load_workbook(
         demo_config.path(demo_config.local.folder) / demo_config.unit("Seksi Pelayanan").workbook
     )["Realisasi"]
-    assert [pelayanan.cell(row, 7).value for row in (640, 643, 1010, 1011)] == [
+    assert [pelayanan.cell(row, 7).value for row in (640, 642, 820, 821)] == [
         "Ditolak",
         "OK",
         "Peringatan",

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from faker import Faker
 from openpyxl.workbook.workbook import Workbook as XlsxBook
 
@@ -32,7 +33,7 @@ from .calendar import RunWeek, run_week, run_week_for
 from .config import Config, ConfigError
 from .indonesian import format_date
 from .local import NUMBER_FORMATS, LocalWorkbook, lock_holder
-from .outcomes import ELEMENTS
+from .outcomes import ELEMENTS, holiday_list
 from .schema import record_tabs, summary_tabs, tab, unit_tabs
 from .workbook import RangeUpdate, WorkbookLocked
 
@@ -110,7 +111,7 @@ PLANTED_MISTAKES: tuple[Planted, ...] = (
     Planted("Sekretariat", "Realisasi", 1180, "Bukti", "evidence-required", "error"),
     Planted("Seksi Pemerintahan", "Realisasi", 377, "ID Indikator", "unknown-indicator", "error"),
     Planted("Seksi Pelayanan", "Realisasi", 640, "Realisasi", "not-a-number", "error"),
-    Planted("Seksi Pelayanan", "Realisasi", 1010, "Realisasi", "duplicate-entry", "warning"),
+    Planted("Seksi Pelayanan", "Realisasi", 820, "Realisasi", "duplicate-entry", "warning"),
     Planted("Seksi Trantib", "Realisasi", 880, "Tanggal", "future-date", "error"),
     Planted("Kelurahan Asemrowo", "Realisasi", 180, "Tanggal", "impossible-date", "error"),
     Planted("Kelurahan Asemrowo", "Realisasi", 845, "Bukti", "evidence-required", "error"),
@@ -146,7 +147,7 @@ _ACCEPTED: tuple[_Accepted, ...] = (
     _Accepted(_ok("Kelurahan Asemrowo", "Realisasi", 260, "Tanggal")),
     _Accepted(_ok("Puskesmas Asemrowo", "Realisasi", 1203, "Tanggal")),
     _Accepted(_ok("Seksi Trantib", "Realisasi", 455, "Realisasi"), "tra_respon", "12,5"),
-    _Accepted(_ok("Seksi Pelayanan", "Realisasi", 890, "Realisasi"), "ply_waktu", "2,5"),
+    _Accepted(_ok("Seksi Pelayanan", "Realisasi", 760, "Realisasi"), "ply_berkas", "92,5"),
     _Accepted(_ok("Kelurahan Asemrowo", "Realisasi", 1050, "Realisasi"), "kel_sampah", "1.234,5"),
     _Accepted(_ok("Puskesmas Asemrowo", "Realisasi", 960, "Realisasi"), "pkm_sop", "85%"),
 )
@@ -208,7 +209,7 @@ SPECS: dict[str, Spec] = {
     "pem_serapan": Spec(_ANGGARAN, "Persentase penyerapan anggaran kegiatan seksi", "Biaya", "%", 90, "Naik", "Terakhir", True, "cumulative"),
     # Seksi Pelayanan (PATEN)
     "ply_dokumen": Spec("Meningkatnya cakupan layanan administrasi terpadu kecamatan (PATEN)", "Jumlah dokumen layanan administrasi yang diterbitkan", "Kuantitas", "dokumen", 600, "Naik", "Jumlah", True, "count"),
-    "ply_waktu": Spec(_PELAYANAN + " PATEN", "Rata-rata waktu penyelesaian layanan", "Waktu", "hari kerja", 3, "Turun", "Rata-rata", False, "lower"),
+    "ply_waktu": Spec(_PELAYANAN + " PATEN", "Rata-rata waktu penyelesaian layanan", "Waktu", "hari kerja", 3, "Turun", "Rata-rata", False, "lower", "Layanan: rata-rata hari kerja"),
     "ply_sop": Spec(_PELAYANAN + " PATEN", "Persentase layanan selesai sesuai SOP", "Kualitas", "%", 95, "Naik", "Rata-rata", False, "level"),
     "ply_berkas": Spec(_PELAYANAN + " PATEN", "Persentase berkas lengkap pada verifikasi pertama", "Kualitas", "%", "90-100", "Naik", "Rata-rata", False, "level"),
     "ply_ikm": Spec(_PELAYANAN + " PATEN", "Indeks Kepuasan Masyarakat (IKM) layanan PATEN", "Kualitas", "indeks", 85, "Naik", "Rata-rata", True, "level"),
@@ -869,6 +870,58 @@ def _survey_rows(dates: DemoDates) -> list[list[Any]]:
     return rows
 
 
+# The PATEN services of the Pelayanan section and their SOP maximum in working days.
+SERVICES = {
+    "Surat Keterangan Domisili": 1,
+    "Surat Keterangan Ahli Waris": 5,
+    "Izin Usaha Mikro Kecil": 3,
+    "Rekomendasi Izin Keramaian": 3,
+    "Legalisasi Dokumen": 1,
+}
+# A register row whose completion was typed before its receipt (a swapped date).
+REGISTER_MISTAKE = Planted(
+    "Seksi Pelayanan", "Layanan", 60, "Tanggal Selesai", "completed-before-received", "error"
+)
+
+
+def _register_rows(
+    people: list[Person], dates: DemoDates, extra_holidays: tuple[dt.date, ...]
+) -> list[list[Any]]:
+    """The Pelayanan service register: requests on working days (none on 17 August or 25
+    December), each completed some working days later, mostly within its SOP; the latest ones
+    still open at the cut-off."""
+    rng = random.Random(f"{SEED}-layanan")
+    cut_off = dates.week.cut_off
+    holiday = holiday_list(dates.week.period.start, cut_off, extra_holidays)
+    staff = [p.nip for p in people if any(i.spec is SPECS["ply_waktu"] for i in p.indicators)]
+    rows: list[list[Any]] = []
+    for monday in dates.mondays:
+        for _ in range(rng.randint(6, 12)):
+            name, standard = rng.choice(list(SERVICES.items()))
+            day = np.datetime64(monday + dt.timedelta(days=rng.randrange(5)), "D")
+            received = np.busday_offset(day, 0, roll="forward", holidays=holiday)
+            took = max(1, standard + rng.choices((-2, -1, 0, 1, 2), weights=(2, 4, 5, 2, 1))[0])
+            done = np.busday_offset(received, took - 1, roll="forward", holidays=holiday)
+            received, done = received.item(), done.item()
+            if received > cut_off:
+                continue
+            number = f"PATEN/{received:%Y%m}/{len(rows) + 1:04d}"
+            rows.append(
+                [
+                    number,
+                    name,
+                    received,
+                    done if done <= cut_off else None,
+                    standard,
+                    rng.choice(staff),
+                ]
+            )
+    if REGISTER_MISTAKE.row - 2 < len(rows):
+        row = rows[REGISTER_MISTAKE.row - 2]
+        row[3] = row[2] - dt.timedelta(days=2)
+    return rows
+
+
 def _unit_rng(unit: str) -> random.Random:
     return random.Random(f"{SEED}-{unit}")
 
@@ -893,12 +946,17 @@ def planted_mistakes(week: RunWeek) -> tuple[Planted, ...]:
     dates = DemoDates.of(week)
     layouts = _unit_layouts(dates)
     survey = len(_survey_rows(dates))
-    return tuple(
-        where for rows in layouts.values() for where, accepted in rows if not accepted
-    ) + tuple(where for where, _ in SURVEY_MISTAKES if where.row - 2 < survey)
+    register = len(_register_rows(_build_people()["Seksi Pelayanan"], dates, ()))
+    return (
+        tuple(where for rows in layouts.values() for where, accepted in rows if not accepted)
+        + tuple(where for where, _ in SURVEY_MISTAKES if where.row - 2 < survey)
+        + ((REGISTER_MISTAKE,) if REGISTER_MISTAKE.row - 2 < register else ())
+    )
 
 
-def _unit_tables(unit: str, dates: DemoDates) -> dict[str, list[list[Any]]]:
+def _unit_tables(
+    unit: str, dates: DemoDates, extra_holidays: tuple[dt.date, ...] = ()
+) -> dict[str, list[list[Any]]]:
     plan, people = PLANS[unit], _build_people()[unit]
     rng = _unit_rng(unit)
     pegawai = _pegawai_rows(people)
@@ -915,6 +973,11 @@ def _unit_tables(unit: str, dates: DemoDates) -> dict[str, list[list[Any]]]:
         "Perilaku": _perilaku_rows(plan, people, rng, dates),
         "Refleksi": _refleksi_rows(people, rng, dates),
         **({"Survei": _survey_rows(dates)} if unit == "Puskesmas Asemrowo" else {}),
+        **(
+            {"Layanan": _register_rows(people, dates, extra_holidays)}
+            if unit == "Seksi Pelayanan"
+            else {}
+        ),
     }
 
 
@@ -990,7 +1053,7 @@ def write_demo(config: Config, *, force: bool = False, today: dt.date) -> list[s
         path = folder / unit.workbook
         if not _replaceable(path, force):
             continue
-        tables = _unit_tables(unit.name, dates)
+        tables = _unit_tables(unit.name, dates, config.outcomes.extra_holidays)
         formula_row = (
             _formula_row(tables["Realisasi"], _build_people()[unit.name], dates)
             if unit.name == "Seksi Trantib"
