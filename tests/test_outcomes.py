@@ -6,6 +6,8 @@ Every expected number below was worked out by hand from the small tables in each
 from __future__ import annotations
 
 import datetime as dt
+import json
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -16,6 +18,7 @@ from tests.conftest import DEMO_DATE
 from workflows import cli, outcomes
 from workflows.config import Outcomes
 from workflows.local import LocalWorkbook
+from workflows.schema import tab as schema_tab
 from workflows.workbook import RangeUpdate
 
 CUTI_BERSAMA = dt.date(2026, 8, 18)  # configured; 17 August 2026 (a Monday) is national
@@ -280,3 +283,60 @@ def test_the_weekly_job_scores_the_demo_ikm_from_its_survey(demo_config):
         assert cli.main(["score", "--config", str(demo_config.base_dir / "config.yaml")]) == 0
     after = published_ikm(demo_config)[0]
     assert after[0] == pytest.approx(value + 0.028835, abs=1e-6) and after[1] == 290
+
+
+def test_the_letter_shows_a_computed_indicators_source_and_figures():
+    from test_letters import ani_alone, indicators
+
+    figures = "IKM 84,26 dari 3 jawaban; U1 3,00, U2 3,00; mutu B (Baik)"
+    rows = indicators().assign(sumber="Isian", rincian_sumber=None)
+    rows.loc[0, ["sumber", "rincian_sumber"]] = ["Survei: IKM", figures]
+    letter = ani_alone(rows)
+    line = f"Dihitung dari Survei: IKM: {figures}"
+    assert f"\n  {line}.\n" in letter.text and letter.text.count("Dihitung dari") == 1
+    assert f"<br>{line}</span>" in letter.html and letter.html.count("Dihitung dari") == 1
+
+
+def test_init_creates_a_record_tab_only_where_an_indicator_uses_it(demo_config):
+    folder = demo_config.path(demo_config.local.folder)
+    config_file = str(demo_config.base_dir / "config.yaml")
+    sekretariat = LocalWorkbook(folder / "sekretariat.xlsx")
+    indikator = sekretariat.read_tabs(["Indikator"])["Indikator"]
+    sumber = indikator[0].index("Sumber") + 1
+    sekretariat.write_ranges([RangeUpdate("Indikator", 2, sumber, [["Survei: IKM"]])])
+    assert cli.main(["init", "--config", config_file]) == 0
+    tabs = {
+        name: LocalWorkbook(folder / name).read_tabs(["Survei", "Layanan"])
+        for name in ("sekretariat.xlsx", "trantib.xlsx")
+    }
+    assert tabs["sekretariat.xlsx"] == {"Survei": [rows("survei")[0]], "Layanan": None}
+    assert tabs["trantib.xlsx"] == {"Survei": None, "Layanan": None}
+
+
+def test_a_google_form_response_tab_is_read_as_survei_and_left_alone_by_init(demo_config, capsys):
+    folder = demo_config.path(demo_config.local.folder)
+    config_file = str(demo_config.base_dir / "config.yaml")
+    trantib = LocalWorkbook(folder / "trantib.xlsx")
+    sumber = trantib.read_tabs(["Indikator"])["Indikator"][0].index("Sumber") + 1
+    trantib.write_ranges([RangeUpdate("Indikator", 2, sumber, [["Survei: IKM"]])])
+    form = replace(schema_tab("survei"), name="Jawaban Formulir 1", aliases=())
+    trantib.ensure_tabs([form])
+    question = "Bagaimana pendapat Saudara tentang kecepatan waktu pelayanan?"
+    header = ["Stempel waktu", "Persyaratan", "Prosedur", question, "Biaya/Tarif", "Produk",
+              "Kompetensi", "Perilaku", "Pengaduan", "Sarana"]  # fmt: skip
+    answer = ["20/11/2026 10:00:00", "Sesuai", 3, "Sangat Cepat", "Gratis", 3, 3, 3, 3, "Bagus"]
+    trantib.write_ranges([RangeUpdate("Jawaban Formulir 1", 1, 1, [header, answer])])
+    assert cli.main(["init", "--config", config_file]) == 0
+    assert trantib.read_tabs(["Survei"])["Survei"] is None
+    moment = dt.datetime.fromisoformat(f"{DEMO_DATE}T08:00:00+07:00")
+    capsys.readouterr()
+    with time_machine.travel(moment, tick=False):
+        cli.main(["validate", "--read-only", "--json", "--unit", "Seksi Trantib",
+                  "--config", config_file])  # fmt: skip
+    found = json.loads(capsys.readouterr().out)
+    ignored = [f for f in found if f["code"] == "entry-for-computed-indicator"]
+    assert ignored and all("TRA-01" in f["message"] for f in ignored)  # now computed
+    assert [(f["tab"], f["row"], f["column"], f["code"]) for f in found if f not in ignored] == [
+        ("Realisasi", 880, "Tanggal", "future-date"),
+        ("Jawaban Formulir 1", 2, "U9", "invalid-survey-answer"),
+    ]
