@@ -12,6 +12,7 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 import time_machine
+from test_letters import ani_alone, indicators
 from test_validate_corpus import PERIOD, A, clean_unit, rows, validate
 
 from tests.conftest import DEMO_DATE
@@ -42,6 +43,18 @@ SURVEY = [
 ]  # fmt: skip
 
 
+def realised(data, cut_off: dt.date, settings: Outcomes = SETTINGS) -> pd.DataFrame:
+    """The computed realisations of a validated unit, from the period start to ``cut_off``."""
+    return outcomes.computed_realisations(
+        data.tables["indikator"],
+        data.tables["survei"],
+        data.tables["layanan"],
+        start=PERIOD.start,
+        cut_off=cut_off,
+        settings=settings,
+    )
+
+
 def survey_tab(*answers: list) -> list[list]:
     return [["Tanggal", "Layanan", *(f"U{i}" for i in range(1, 10))], *answers]
 
@@ -54,14 +67,7 @@ def test_ikm_from_answers_with_option_texts_and_an_empty_answer():
     # Element means: U1 (4+3+2)/3 = 3, U2 (4+2)/2 = 3 (the empty answer left out), U3 11/3,
     # U4 (4+3+2)/3 = 3, U5-U8 11/3, U9 (4+3+2)/3 = 3; mean (4 × 3 + 5 × 11/3) / 9 = 91/27;
     # × 25 = 2275/27 = 84.259259 → B.
-    found = outcomes.computed_realisations(
-        data.tables["indikator"],
-        data.tables["survei"],
-        data.tables["layanan"],
-        start=PERIOD.start,
-        cut_off=dt.date(2026, 11, 29),
-        settings=SETTINGS,
-    )
+    found = realised(data, dt.date(2026, 11, 29))
     assert list(found.index) == [(A, "PLY-02")]
     row = found.iloc[0]
     assert row["realisasi"] == pytest.approx(84.259259)
@@ -77,14 +83,7 @@ def test_ikm_of_one_service_and_up_to_the_cut_off():
     raw = with_sources(clean_unit(), "", "survei : ikm | ktp", "")
     raw["Survei"] = survey_tab(*SURVEY)
     data = validate(raw)
-    found = outcomes.computed_realisations(
-        data.tables["indikator"],
-        data.tables["survei"],
-        data.tables["layanan"],
-        start=PERIOD.start,
-        cut_off=dt.date(2026, 11, 10),
-        settings=Outcomes(min_responses=1),
-    )
+    found = realised(data, dt.date(2026, 11, 10), settings=Outcomes(min_responses=1))
     # Only the first response (KTP, 10 November): all 4 → 100.
     assert found.iloc[0]["realisasi"] == 100.0
     assert found.iloc[0]["rincian_sumber"].startswith("ktp: IKM 100,00 dari 1 jawaban; U1 4,00")
@@ -151,14 +150,7 @@ def test_the_three_service_measures(source, realisasi, count, figures):
     raw["Layanan"] = [list(r) for r in REGISTER]
     data = validate(raw)
     assert data.findings == []
-    found = outcomes.computed_realisations(
-        data.tables["indikator"],
-        data.tables["survei"],
-        data.tables["layanan"],
-        start=PERIOD.start,
-        cut_off=dt.date(2026, 11, 29),
-        settings=SETTINGS,
-    ).iloc[0]
+    found = realised(data, dt.date(2026, 11, 29)).iloc[0]
     assert found["realisasi"] == pytest.approx(realisasi)
     assert (found["jumlah_entri"], found["rincian_sumber"]) == (count, figures)
 
@@ -286,8 +278,6 @@ def test_the_weekly_job_scores_the_demo_ikm_from_its_survey(demo_config):
 
 
 def test_the_letter_shows_a_computed_indicators_source_and_figures():
-    from test_letters import ani_alone, indicators
-
     figures = "IKM 84,26 dari 3 jawaban; U1 3,00, U2 3,00; mutu B (Baik)"
     rows = indicators().assign(sumber="Isian", rincian_sumber=None)
     rows.loc[0, ["sumber", "rincian_sumber"]] = ["Survei: IKM", figures]
