@@ -352,15 +352,14 @@ def computed_realisations(
     services = services[_dated(services, "tanggal_selesai", start, cut_off)]
     earliest = min([start, *pd.to_datetime(services["tanggal_masuk"]).dt.date.dropna()])
     holiday = holiday_list(earliest, cut_off, settings.extra_holidays)
-    rows = [
-        (
-            *_realise(source, unit, survey, services, holiday, settings.min_responses),
-            source.text,
+    rows = []
+    for source, unit in zip(sources[chosen.index], chosen["unit"], strict=True):
+        value, count, figures = _realise(
+            source, unit, survey, services, holiday, settings.min_responses
         )
-        for source, unit in zip(sources[chosen.index], chosen["unit"], strict=True)
-    ]
+        rows.append((value, count, source.text, figures))
     return pd.DataFrame(
-        [(value, count, text, figures) for value, count, figures, text in rows],
+        rows,
         columns=list(REALISATION_COLUMNS),
         index=index,
     )

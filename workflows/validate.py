@@ -925,9 +925,7 @@ def _survey_rows(survei: Tab, rows: list | None) -> tuple[list | None, outcomes.
 )
 def _check_survey_headers(sheet: _Sheet, match: outcomes.HeaderMatch) -> None:
     """Header problems are reported, but the tab is still read (the unit does not fail)."""
-    columns = {
-        outcomes.element(c.key).name: c.name for c in sheet.tab.columns if c.key[1:].isdigit()
-    }
+    columns = {e.name: sheet.tab.column(e.key).name for e in outcomes.ELEMENTS}
     found = [("ambiguous-survey-header", {"value": h}) for h in match.ambiguous] + [
         ("survey-element-missing", {"element": e, "column": columns[e]}) for e in match.missing
     ]
