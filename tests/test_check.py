@@ -10,7 +10,7 @@ from workflows import check
 from workflows.calendar import run_week_for
 from workflows.cli import main
 from workflows.context import entry_period
-from workflows.demo import DEMO_TODAY, PLANTED_MISTAKES
+from workflows.demo import DEMO_TODAY, planted_mistakes
 from workflows.local import LocalWorkbook
 
 SEKRETARIAT = "Sekretariat"
@@ -58,12 +58,14 @@ def test_planted_mistakes_are_found_and_nothing_else_is_rejected(demo_config):
     found = {
         (u.unit, f.tab, f.row, f.column, f.code, f.severity) for u in run.units for f in u.findings
     }
-    planted = {(p.unit, p.tab, p.row, p.column, p.code, p.severity) for p in PLANTED_MISTAKES}
+    # the Realisasi mistakes and the bad rows of the Survei and Layanan records
+    mistakes = planted_mistakes(run.week)
+    planted = {(p.unit, p.tab, p.row, p.column, p.code, p.severity) for p in mistakes}
     assert found == planted
     assert not any(u.failed for u in run.units)
     rejected = run.tables["rejected"]
     assert set(zip(rejected["unit"], rejected["row"], strict=True)) == {
-        (p.unit, p.row) for p in PLANTED_MISTAKES if p.severity == "error"
+        (p.unit, p.row) for p in mistakes if p.severity == "error" and p.tab == "Realisasi"
     }
     assert run.writeback == []
 
