@@ -14,7 +14,7 @@ from workflows import google
 from workflows.cli import main
 from workflows.config import Config, load_config
 from workflows.local import LocalWorkbook
-from workflows.schema import UNIT_TAB_ORDER, tab
+from workflows.schema import RECORD_TAB_ORDER, UNIT_TAB_ORDER, tab
 
 SUMMARY_KEY = "key-ringkasan"
 ACCOUNT = "capaian@asemrowo-kinerja.iam.gserviceaccount.com"
@@ -29,11 +29,13 @@ def google_config(demo_config: Config, monkeypatch, tmp_path) -> tuple[Config, S
     """The demo, copied cell by cell into fake spreadsheets, and a config that points at them."""
     fake = SheetsFake()
     folder = demo_config.path(demo_config.local.folder)
-    names = [tab(key).name for key in UNIT_TAB_ORDER]
+    names = [tab(key).name for key in (*UNIT_TAB_ORDER, *RECORD_TAB_ORDER)]
     for index, unit in enumerate(demo_config.units):
         raw = LocalWorkbook(folder / unit.workbook).read_tabs(names)
-        tabs = {
-            name: [[google.to_json_value(v) for v in row] for row in raw[name]] for name in names
+        tabs = {  # the optional Survei and Layanan tabs where the unit keeps them
+            name: [[google.to_json_value(v) for v in row] for row in rows]
+            for name, rows in raw.items()
+            if rows is not None
         }
         fake.add_spreadsheet(unit_key(index), title=f"Kinerja {unit.name}", tabs=tabs)
     fake.add_spreadsheet(SUMMARY_KEY, title="Ringkasan Kinerja Kecamatan Asemrowo")
