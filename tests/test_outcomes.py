@@ -330,3 +330,17 @@ def test_a_google_form_response_tab_is_read_as_survei_and_left_alone_by_init(dem
         ("Realisasi", 880, "Tanggal", "future-date"),
         ("Jawaban Formulir 1", 2, "U9", "invalid-survey-answer"),
     ]
+
+
+def test_explain_shows_where_a_computed_realisation_came_from(demo_config, capsys):
+    config_file = str(demo_config.base_dir / "config.yaml")
+    wisnu = "197606261999111904"  # Seksi Pelayanan; PLY-08 is computed from the Layanan register
+    assert cli.main(["explain", wisnu, "--config", config_file, "--date", DEMO_DATE]) == 0
+    text = capsys.readouterr().out
+    # Counted day by day from the register's cells (see test_publish): 434 services completed by
+    # 29 November took 1097 working days (2,53 on average); 349 of them within Standar Hari.
+    assert (
+        "   Realisasi dihitung dari Layanan: rata-rata hari kerja: 434 layanan selesai, rata-rata "
+        "2,53 hari kerja, 80,41% tepat waktu = 2,53.\n"
+        "   Target periode 3 hari kerja"
+    ) in text

@@ -30,6 +30,7 @@ from .letters import (
     render,
     unclamped_capaian,
 )
+from .outcomes import TYPED
 from .score import ScoreResult, days_elapsed, periods_since, rating_perilaku
 
 
@@ -65,6 +66,8 @@ class IndicatorExplained:
     capaian: float
     limit: str | None  # "cap" or "floor" where it changed the capaian
     formula: str  # the computation with the numbers, in Indonesian
+    sumber: str = TYPED  # Indikator › Sumber: typed entries, or records the realisation came from
+    rincian_sumber: str | None = None  # the figures of a computed realisation
 
 
 @dataclass(frozen=True)
@@ -201,7 +204,11 @@ def _indicator(
     spec = tables["indikator"]
     mine = (spec["unit"] == row["unit"]) & (spec["nip"] == row["nip"])
     spec = spec[mine & (spec["id"] == row["id_indikator"])].iloc[-1]
-    entries = _entries(tables["realisasi"], row["nip"], row["id_indikator"], week)
+    computed = row.get("sumber", TYPED) != TYPED
+    # a computed indicator's typed entries do not count (validation warns them as ignored)
+    entries = (
+        () if computed else _entries(tables["realisasi"], row["nip"], row["id_indikator"], week)
+    )
     counted = bool(row["jumlah_entri"])
     before = unclamped_capaian(row) if counted else None
     limit = None
@@ -226,6 +233,8 @@ def _indicator(
         capaian=float(row["capaian"]),
         limit=limit,
         formula=formula(row, cap=scoring.cap, floor=scoring.floor),
+        sumber=row.get("sumber", TYPED),
+        rincian_sumber=row.get("rincian_sumber") if computed else None,
     )
 
 
