@@ -30,6 +30,7 @@ LAYERS = {
         "guide",
         "indonesian",
         "letters",
+        "overview",
         "parse",
         "score",
         "sheet_docs",
