@@ -50,6 +50,7 @@ YES, NO = "Ya", "Tidak"
 
 # Letter kinds: the third part of the send journal's key and the Jenis column of Log Surat.
 KIND_WEEKLY, KIND_REMINDER, KIND_DIGEST = "mingguan", "pengingat", "ringkasan"
+KIND_TEAM = "tim"  # the supervisor's weekly letter about their staff
 
 # Indikator choices the scoring branches on (sheets_schema/unit/indikator.yaml).
 NAIK, TURUN = "Naik", "Turun"
