@@ -245,9 +245,11 @@ def test_no_letter_without_active_staff_and_a_warning_for_a_supervisor_not_on_a_
         f"tim-{nip}__tanpa_Sekretariat_" for nip in set(TEAMS) - {CAMAT, SEKCAM, PEMERINTAHAN_HEAD}
     )
     assert (
-        f"Peringatan: Atasan dengan NIP {CAMAT} (atasan Bakidin Setiawan, S.H., M.H., Balapati "
-        "Megantara, S.E., M.M., Cornelia Susanti, S.STP., M.AP., Danu Napitupulu, S.E., M.M., Hana Oktaviani, S.Sos., M.Si., "
-        "dr. Rendy Dongoran, M.Kes.) tidak ada di tab Pegawai unit mana pun"
+        f"Peringatan: Surat tim untuk atasan dengan NIP {CAMAT} (atasan dari Bakidin Setiawan, "
+        "S.H., M.H., Balapati Megantara, S.E., M.M., Cornelia Susanti, S.STP., M.AP., Danu "
+        "Napitupulu, S.E., M.M., dr. Rendy Dongoran, M.Kes., Hana Oktaviani, S.Sos., M.Si.) "
+        "tidak dapat dikirim: NIP itu tidak ada di tab Pegawai unit mana pun yang terbaca. "
+        "Periksa kolom NIP Atasan, atau perbaiki workbook unit yang tidak terbaca.\n"
     ) in err
     _, _, text = text_of(outbox(config) / f"{letters[0]}.eml")
     assert "PERHATIAN: workbook unit Sekretariat tidak terbaca minggu ini" in text

@@ -133,6 +133,18 @@ def _supervisors(roster: pd.DataFrame) -> dict[str, dict]:
     }
 
 
+def _unknown_supervisor(nip: str, staff: pd.Series, failed_units: dict[str, str]) -> str:
+    names = ", ".join(sorted(staff, key=str.casefold))
+    where = " yang terbaca" if failed_units else ""
+    fix = "Periksa kolom NIP Atasan" + (
+        ", atau perbaiki workbook unit yang tidak terbaca." if failed_units else "."
+    )
+    return (
+        f"Surat tim untuk atasan dengan NIP {nip} (atasan dari {names}) tidak dapat dikirim: "
+        f"NIP itu tidak ada di tab Pegawai unit mana pun{where}. {fix}"
+    )
+
+
 def team_letters(
     config: Config,
     week: RunWeek,
@@ -155,11 +167,7 @@ def team_letters(
     letters, warnings = [], []
     for nip, team in staff.groupby(staff["nip_atasan"].astype(str), sort=True):
         if nip not in known:
-            names = ", ".join(sorted(team["nama"]))
-            warnings.append(
-                f"Atasan dengan NIP {nip} (atasan {names}) tidak ada di tab Pegawai unit mana "
-                "pun, sehingga surat timnya tidak dapat dikirim. Periksa kolom NIP Atasan."
-            )
+            warnings.append(_unknown_supervisor(nip, team["nama"], failed_units))
             continue
         context = team_context(
             known[nip],

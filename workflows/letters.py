@@ -698,7 +698,7 @@ def _awaiting_answer(
         for row in reflections
         if str(row["minggu"]) <= week_key and _text(row.get("tanggapan_atasan"), "") == ""
     ]
-    by_name = sorted(waiting, key=lambda r: (r["nama"], r["row"]))
+    by_name = sorted(waiting, key=lambda r: (str(r["nama"]).casefold(), r["row"]))
     return sorted(by_name, key=lambda r: str(r["minggu"]), reverse=True)
 
 
@@ -718,7 +718,9 @@ def team_context(
     ``indicators`` and ``reflections`` may hold other ASN's rows: only the staff's are shown.
     ``links`` maps each unit to its sheet, where the staff's reflections are answered.
     """
-    members = sorted((_team_member(p) for p in staff), key=lambda m: (m["unit"], m["nama"]))
+    members = sorted(
+        (_team_member(p) for p in staff), key=lambda m: (m["unit"], str(m["nama"]).casefold())
+    )
     names = {str(m["nip"]): m["nama"] for m in members}
     below: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in indicators:
