@@ -127,7 +127,7 @@ def test_each_supervisor_gets_one_team_letter_listing_exactly_their_staff(demo_c
         assert team_nips(text) == TEAMS[nip], nip
     camat = text_of(letters[CAMAT])
     assert camat[0] == "devi.pertiwi@asemrowo.example"
-    assert camat[2].startswith("Yth. Bapak/Ibu Devi Pertiwi, S.Sos., M.Si.\n")
+    assert camat[2].startswith("Yth. Ibu Devi Pertiwi, S.Sos., M.Si.\n")  # NIP digit 15: 2
     # Seksi Pemerintahan: everyone reported and every reflection has its answer
     head = text_of(letters[PEMERINTAHAN_HEAD])[2]
     assert "- Yulia Wahyuni (NIP 197908082011102440)\n  Nilai Capaian 100,33 (naik 0,01 " in head

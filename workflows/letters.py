@@ -733,6 +733,7 @@ def team_context(
         "sender_name": letterhead.sender_name,
         "week": _week_context(letterhead.week),
         "person": dict(supervisor),
+        "sapaan": salutation(supervisor["nip"]),
         "members": members,
         "silent": [m for m in members if m["minggu_tanpa_laporan"] >= silent_weeks],
         "silent_weeks": silent_weeks,
