@@ -81,6 +81,7 @@ class TabLook:
     fit_height: bool = False  # the whole tab on one page (Ikhtisar)
     sort_by: tuple[str, ...] = ()  # schema keys the publish sorts the rows by (ascending)
     sort_descending: tuple[bool, ...] = ()  # per ``sort_by`` key
+    wrapped_columns: tuple[str, ...] = ()  # schema keys whose cells wrap (long text)
 
 
 def _colours(column: str, colours: dict[str, str]) -> tuple[ColourRule, ...]:
@@ -121,20 +122,26 @@ def summary_looks(week_key: str) -> list[TabLook]:
         fit_height=True,
         page_header=page_header(OVERVIEW_TAB, week_key),
     )
-    looks = [overview]
+    looks = {OVERVIEW_TAB: overview}
     for key in SUMMARY_TAB_ORDER:
         title = tab(key).name
-        looks.append(
-            TabLook(
-                title,
-                colour_rules=rules.get(key, ()),
-                page_header=page_header(title, week_key),
-                **_sorting(key),
-            )
+        looks[title] = TabLook(
+            title,
+            colour_rules=rules.get(key, ()),
+            page_header=page_header(title, week_key),
+            **_sorting(key),
         )
     for title in (TREND_TAB, CHART_TAB):
-        looks.append(TabLook(title, page_header=page_header(title, week_key)))
-    return looks
+        looks[title] = TabLook(title, page_header=page_header(title, week_key))
+    return [looks[title] for title in summary_tab_titles()]
+
+
+def summary_tab_titles() -> list[str]:
+    """The summary's tabs in the order leadership reads them: the overview, the two summaries
+    and the charts first, the detail and the logs after."""
+    titles = [tab(key).name for key in SUMMARY_TAB_ORDER]
+    after_units = titles.index(tab("ringkasan_unit").name) + 1
+    return [OVERVIEW_TAB, *titles[:after_units], CHART_TAB, TREND_TAB, *titles[after_units:]]
 
 
 def _sorting(key: str) -> dict:
@@ -190,9 +197,6 @@ def unit_looks() -> list[TabLook]:
             landscape=False,
             fit_width=False,
             repeat_header=False,
+            wrapped_columns=("pesan_validasi",),
         )
     ]
-
-
-# Columns whose cells wrap (long text), by tab title.
-WRAPPED_COLUMNS = {tab("realisasi").name: ("pesan_validasi",)}
