@@ -25,6 +25,7 @@ LAYERS = {
     "core": {
         "calendar",
         "findings",
+        "ikhtisar",
         "indonesian",
         "letters",
         "parse",
