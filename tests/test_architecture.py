@@ -27,6 +27,7 @@ LAYERS = {
         "findings",
         "indonesian",
         "letters",
+        "overview",
         "parse",
         "score",
         "sheet_docs",
