@@ -28,6 +28,7 @@ LAYERS = {
         "ikhtisar",
         "indonesian",
         "letters",
+        "overview",
         "parse",
         "score",
         "sheet_docs",
