@@ -235,3 +235,16 @@ def test_init_gives_an_older_staff_workbook_its_look_once(demo_config, capsys):
 )
 def test_wrapped_lines_counts_word_wrapped_lines(text, width, lines):
     assert wrapped_lines(text, width) == lines
+
+
+def test_ikhtisar_marks_a_unit_that_could_not_be_read(demo_config):
+    folder = demo_config.path(demo_config.local.folder)
+    (folder / "trantib.xlsx").write_bytes(b"not a workbook")
+    assert main(["score", "--config", str(demo_config.base_dir / "config.yaml")]) == 1
+    ws = summary(demo_config)["Ikhtisar"]
+    trantib = next(r for r in ws.iter_rows(min_row=3) if r[0].value == "Seksi Trantib")
+    assert [c.value for c in trantib[1:7]] == [None] * 6
+    assert trantib[7].value.startswith("Tidak terbaca: ")
+    assert {c.fill.fgColor.rgb[-6:] for c in trantib} == {"FFC7CE"}
+    figures = {r[0]: r[1] for r in section(ws, "Organisasi")}
+    assert figures["Jumlah ASN"] == 43  # 49 less Seksi Trantib's 6

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,6 +110,10 @@ def _capped(rows: list[list[Any]], limit: int) -> list[list[Any]]:
     if len(rows) <= limit:
         return rows
     return [*rows[:limit], [f"dan {len(rows) - limit} lainnya"]]
+
+
+# The row that stands for the rows a capped list leaves out.
+MORE = re.compile(r"dan \d+ lainnya")
 
 
 def _value(value: Any) -> Any:

@@ -737,10 +737,9 @@ def colour_rule(ws: Worksheet, tab: schema.Tab | None, rule: ColourRule, *, last
     return f"{first}2:{last}{last_row}", FormulaRule(formula=[formula], fill=fill, font=font)
 
 
-def apply_look(ws: Worksheet, look: TabLook, *, page_rows: int | None = None) -> None:
+def apply_look(ws: Worksheet, look: TabLook) -> None:
     """A summary tab's look, set afresh: frozen and wrapped header, autofilter over the data,
-    conditional colours and print settings. ``page_rows`` caps the header-row repeat (none on
-    a tab shorter than that)."""
+    wrapped long text, conditional colours and print settings."""
     tab = schema_tab_named(ws.title)
     last_row = max(ws.max_row, 2)
     last_col = get_column_letter(max(ws.max_column, 1))
@@ -778,21 +777,17 @@ def look_added(label: str, title: str) -> str:
 
 
 def add_unit_look(ws: Worksheet, tab: schema.Tab) -> bool:
-    """The staff tab's own look (presentation.unit_looks) where it is missing: rules whose range
-    and formula are already there are left alone, and so is every rule staff made. True if
-    anything was added."""
+    """The staff tab's own look (presentation.unit_looks) where it is missing: a rule whose
+    formula is already there is left alone (wherever staff's edits moved its range), and so is
+    every rule staff made. True if anything was added."""
     look = next((lk for lk in unit_looks() if lk.tab == tab.name), None)
     if look is None:
         return False
     changed = False
-    present = {
-        (str(cf.sqref), tuple(r.formula or ()))
-        for cf in ws.conditional_formatting
-        for r in cf.rules
-    }
+    present = {tuple(r.formula or ()) for cf in ws.conditional_formatting for r in cf.rules}
     for rule in look.colour_rules:
         made = colour_rule(ws, tab, rule, last_row=STAFF_ROWS)
-        if made and (made[0], tuple(made[1].formula)) not in present:
+        if made and tuple(made[1].formula) not in present:
             ws.conditional_formatting.add(*made)
             changed = True
     for key in look.wrapped_columns:
@@ -900,13 +895,8 @@ def _style_overview_row(row: Sequence[Any], header: list[str]) -> None:
         percent = bool(named & ikhtisar.PERCENT_LABELS)
         kind = "percent" if percent else "integer" if named & ikhtisar.COUNT_LABELS else "decimal"
         cell.number_format = NUMBER_FORMATS[kind]
-    if (
-        isinstance(label, str)
-        and label.startswith("dan ")
-        and len(row) > 1
-        and row[1].value is None
-    ):
-        row[0].font = Font(italic=True)  # "dan N lainnya"
+    if isinstance(label, str) and ikhtisar.MORE.fullmatch(label):
+        row[0].font = Font(italic=True)
 
 
 def draw_chart(book: XlsxBook, chart: Chart) -> None:

@@ -107,7 +107,8 @@ def _rules() -> dict[str, tuple[ColourRule, ...]]:
 
 
 def page_header(tab_title: str, week_key: str) -> str:
-    return f"{tab_title} – Minggu {week_key}"
+    """The printed page header: the tab and the week it shows (the tab alone before any week)."""
+    return f"{tab_title} – Minggu {week_key}" if week_key else tab_title
 
 
 def summary_looks(week_key: str) -> list[TabLook]:

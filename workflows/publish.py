@@ -1,9 +1,8 @@
 """Score a validated week and publish it to the summary workbook.
 
-The summary tabs (Ringkasan Pegawai, Ringkasan Unit, Capaian Indikator, Temuan Validasi) and the
-upserted Riwayat are written in one batch call. The local ``.xlsx`` also gets predikat colours and
-a native chart of the predikat per unit (tab ``Grafik``), rebuilt at every save because openpyxl
-cannot read charts back.
+The summary tabs (Ringkasan Pegawai, Ringkasan Unit, Capaian Indikator, Temuan Validasi), the
+views (Ikhtisar, Tren, Grafik's table) and the upserted Riwayat and Riwayat Unit are written in one
+batch call. The local ``.xlsx`` gets its look (``presentation``) and native charts at every save.
 """
 
 from __future__ import annotations
@@ -80,7 +79,7 @@ def upsert_history(history: pd.DataFrame, result: ScoreResult, week: RunWeek, *,
 # -- the local workbook's look -------------------------------------------------------------------
 
 
-def summary_on_save(organisation: str) -> Callable[[XlsxBook], None]:
+def summary_on_save() -> Callable[[XlsxBook], None]:
     """The local summary's ``on_save`` hook: every tab's look (presentation.summary_looks) and
     the charts, set afresh at each save (openpyxl reads charts back only in part)."""
 
@@ -114,7 +113,7 @@ def _published_week(book: XlsxBook) -> str:
 def open_summary_book(config: Config, *, prepare: bool = True) -> Workbook:
     """The summary workbook with the local colours and chart; with ``prepare``, every schema tab
     is made present first (a dry run reads only, so it does not prepare)."""
-    book = open_summary(config, on_save=summary_on_save(config.organisation))
+    book = open_summary(config, on_save=summary_on_save())
     if prepare:
         book.ensure_tabs(summary_tabs())
     return book
