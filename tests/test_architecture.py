@@ -24,6 +24,7 @@ LAYERS = {
     },
     "core": {
         "calendar",
+        "explain",
         "findings",
         "ikhtisar",
         "indonesian",

@@ -52,6 +52,11 @@ COMMANDS: dict[str, tuple[str, Callable[[Config, argparse.Namespace], int]]] = {
         "Memeriksa, menghitung nilai, dan menerbitkan workbook ringkasan.",
         commands.cmd_score,
     ),
+    "explain": (
+        "Menjelaskan nilai satu ASN minggu ini: entri yang dihitung, target, rumus, bobot, "
+        "rating, dan predikat (hanya membaca); --json mencetaknya sebagai JSON.",
+        commands.cmd_explain,
+    ),
     "letters": (
         "Menyusun dan mengirim surat umpan balik minggu ini (--dry-run hanya menyusun pratinjau).",
         commands.cmd_letters,
@@ -159,6 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
                 action="store_true",
                 help="hanya membaca dan memeriksa; tidak menulis Status ke workbook unit",
             )
+        if name == "explain":
+            p.add_argument("nip", nargs="+", metavar="NIP", help="NIP ASN (boleh dengan spasi)")
+            p.add_argument("--json", action="store_true", help="cetak penjelasan sebagai JSON")
         if name in {"letters", "remind", "weekly"}:
             p.add_argument(
                 "--dry-run",

@@ -16,6 +16,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TextIO
 
+import pandas as pd
+
 from . import weekly
 from .calendar import local_today, week_key
 from .check import ValidationRun
@@ -190,6 +192,39 @@ def print_scores(result: ScoreResult) -> None:
         print("\nCatatan kurva distribusi:")
         for sentence in result.breaches:
             print(f"- {sentence}")
+
+
+def cmd_explain(config: Config, args: argparse.Namespace) -> int:
+    """How one ASN's scores of the week follow from the entries (read only: nothing written)."""
+    from . import check, explain, publish
+
+    ctx = context_for(config, args, "explain")
+    validation = check.run_validation(
+        config,
+        ctx.week,
+        today=ctx.today,
+        entry_period=ctx.entry_period,
+        only_unit=ctx.unit,
+        write_back=False,
+    )
+    result = publish.score_validation(config, ctx.week, validation, pd.DataFrame(), today=ctx.today)
+    for unit, reason in validation.failed_units.items():
+        print(f"Perhatian: unit {unit} tidak terbaca: {reason}", file=sys.stderr)
+    try:
+        found = explain.explain(
+            " ".join(args.nip),
+            tables=validation.tables,
+            result=result,
+            week=ctx.week,
+            scoring=config.scoring,
+        )
+    except explain.UnknownNip as exc:
+        raise CommandError(str(exc), EXIT_USAGE) from None
+    if args.json:
+        print(json.dumps(found.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(explain.render_text(found, config.scoring), end="")
+    return EXIT_OK
 
 
 # -- letters, weekly, remind -----------------------------------------------------------------------

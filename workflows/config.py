@@ -329,6 +329,14 @@ class Schedule(_Strict):
     log_backups: int = Field(default=5, ge=1)  # rotated files kept beside it
 
 
+def folded_units(units: tuple[str, ...], problem: str) -> tuple[str, ...]:
+    """Satuan names as compared (trimmed, case folded); an empty one is ``problem``."""
+    folded = tuple(unit.strip().casefold() for unit in units)
+    if not all(folded):
+        raise ValueError(problem)
+    return folded
+
+
 class Letters(_Strict):
     """Numbers of the letters' presentation."""
 
@@ -336,6 +344,39 @@ class Letters(_Strict):
     top_rejected: int = Field(default=5, ge=1)  # units the digest names for rejected entries
     attention_lowest: int = Field(default=5, ge=0)  # lowest Nilai Capaian the digest names
     silent_weeks: int = Field(default=2, ge=1)  # weeks without a report that need attention
+    # Indicator units (Satuan) counted in whole pieces: the weekly pace to the period target is
+    # then rounded up to a whole number ("sekitar 4 dokumen per minggu"). A Satuan counts when
+    # its first word is one of these (case ignored), so "dokumen SKP" counts as "dokumen".
+    countable_units: tuple[str, ...] = (
+        "dokumen",
+        "kegiatan",
+        "laporan",
+        "surat",
+        "berkas",
+        "orang",
+        "kali",
+        "paket",
+        "layanan",
+        "izin",
+        "rekomendasi",
+        "rapat",
+        "unit",
+        "buah",
+        "kasus",
+        "peserta",
+        "pengaduan",
+        "sertifikat",
+        "akta",
+        "permohonan",
+        "naskah",
+        "lokasi",
+        "sampel",
+    )
+
+    @field_validator("countable_units")
+    @classmethod
+    def _folded(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return folded_units(value, "setiap satuan terhitung harus berisi teks, misalnya 'dokumen'")
 
 
 class Nip(_Strict):
@@ -354,10 +395,9 @@ class Validation(_Strict):
     @field_validator("percent_units")
     @classmethod
     def _folded(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        folded = tuple(unit.strip().casefold() for unit in value)
-        if not all(folded):
-            raise ValueError("setiap satuan persen harus berisi teks, misalnya '%' atau 'persen'")
-        return folded
+        return folded_units(
+            value, "setiap satuan persen harus berisi teks, misalnya '%' atau 'persen'"
+        )
 
 
 class Config(_Strict):

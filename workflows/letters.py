@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -32,12 +33,15 @@ from .labels import (
     KIND_REMINDER,
     KIND_WEEKLY,
     NAIK,
+    PENDING,
     PREDIKAT_COLUMNS,
     SOURCE_SUPERVISOR,
     TURUN,
     YES,
 )
-from .score import period_of
+from .parse import nip_structure_problem
+from .score import capaian as capaian_of
+from .score import days_elapsed, period_of
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -58,9 +62,11 @@ class Letterhead:
     week: RunWeek
     trend_weeks: int = _SCORING.trend_weeks
     cap: float = _SCORING.cap
+    floor: float = _SCORING.floor
     target_met: float = _SCORING.target_met  # capaian from here up: "Tercapai", a green bar
     amber_from: float = _LETTERS.amber_from  # from here below target_met: "Mendekati target"
     top_rejected: int = _LETTERS.top_rejected  # units the digest names for rejected entries
+    countable_units: tuple[str, ...] = _LETTERS.countable_units  # Satuan counted in whole pieces
 
     @classmethod
     def for_run(cls, config: Config, week: RunWeek) -> Letterhead:
@@ -70,15 +76,18 @@ class Letterhead:
             week=week,
             trend_weeks=config.scoring.trend_weeks,
             cap=config.scoring.cap,
+            floor=config.scoring.floor,
             target_met=config.scoring.target_met,
             amber_from=config.letters.amber_from,
             top_rejected=config.letters.top_rejected,
+            countable_units=config.letters.countable_units,
         )
 
 
 @dataclass(frozen=True)
 class Link:
-    """Where the reader writes a reflection or reads the summary: a URL, or a local file path."""
+    """Where the reader writes a reflection or reads the summary: a URL, or (a local workbook
+    without a configured URL) the workbook's file name, which the letter shows as text."""
 
     target: str
 
@@ -96,6 +105,8 @@ class Rendered:
     subject: str
     text: str
     html: str
+    unit: str | None = None  # the reader's unit (the outbox index groups by it); None: a digest
+    score: float | None = None  # the Nilai Capaian the letter reports, if it reports one
 
 
 # -- the jinja environment -------------------------------------------------------------------------
@@ -118,8 +129,41 @@ def _quantity(value: Any) -> str:
 
 
 def _percent(value: Any) -> str:
-    """A share stored as a fraction (``0.875``) shown as ``87,5%``."""
-    return "-" if _is_missing(value) else f"{format_number(float(value) * 100, 1)}%"
+    """A share stored as a fraction (``0.875``) shown as ``87,50%``."""
+    return "-" if _is_missing(value) else f"{format_number(float(value) * 100)}%"
+
+
+def _with_unit(amount: str, unit: Any) -> str:
+    """``95,00%`` but ``12 dokumen``: a percent sign follows the number without a space."""
+    unit = _text(unit, "")
+    if not unit:
+        return amount
+    return f"{amount}{unit}" if unit == "%" else f"{amount} {unit}"
+
+
+_TYPED_NUMBER = re.compile(r"(-?\d+)\.(\d+)")
+_SPACED_PERCENT = re.compile(r"(\d)\s+%")
+
+
+def as_typed(value: Any) -> str:
+    """A value as staff typed it, in Indonesian form: ``93.5`` (a spreadsheet number) is shown as
+    ``93,5`` and ``95 %`` as ``95%``; anything else (``dua belas``, ``#REF!``) unchanged."""
+    text = _text(value)
+    if (number := _TYPED_NUMBER.fullmatch(text)) is not None:
+        return f"{number[1]},{number[2]}"
+    return _SPACED_PERCENT.sub(r"\1%", text)
+
+
+def salutation(nip: Any) -> str:
+    """``Bapak`` or ``Ibu`` from a PNS NIP's 15th digit (1 male, 2 female), else ``Bapak/Ibu``.
+
+    A PPPK number, or anything that is not a well-formed PNS NIP, says nothing reliable about
+    its holder, so the letter keeps the neutral form.
+    """
+    nip = "" if _is_missing(nip) else str(nip)
+    if len(nip) != 18 or not nip.isdigit() or nip_structure_problem(nip) is not None:
+        return "Bapak/Ibu"
+    return "Bapak" if nip[14] == "1" else "Ibu"
 
 
 def _date(value: Any, with_weekday: bool = True) -> str:
@@ -151,7 +195,15 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(angka=_number, jumlah=_quantity, persen=_percent, tanggal=_date, teks=_text)
+    env.filters.update(
+        angka=_number,
+        jumlah=_quantity,
+        persen=_percent,
+        tanggal=_date,
+        teks=_text,
+        satuan=_with_unit,
+        ketikan=as_typed,
+    )
     return env
 
 
@@ -164,7 +216,12 @@ def _render_pair(name: str, context: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def _week_context(week: RunWeek) -> dict[str, Any]:
-    return {"key": week.key, "start": week.start, "end": week.cut_off}
+    return {
+        "key": week.key,
+        "start": week.start,
+        "end": week.cut_off,
+        "range": date_range(week.start, week.cut_off),
+    }
 
 
 # -- table helpers ---------------------------------------------------------------------------------
@@ -190,8 +247,22 @@ def group_by_nip(frame: pd.DataFrame | None) -> dict[str, list[dict[str, Any]]]:
 # -- the weekly letter -----------------------------------------------------------------------------
 
 
-def _formula(ind: Mapping[str, Any]) -> str:
-    """How this indicator's capaian was computed, with its own numbers (domain.md formulas)."""
+_UNCLAMPED = Scoring().model_copy(update={"cap": math.inf, "floor": -math.inf})
+
+
+def unclamped_capaian(ind: Mapping[str, Any]) -> float:
+    """The capaian before the cap and floor: ``score.capaian`` on this one indicator, unclamped,
+    rounded to 9 decimals so binary noise (120.00000000000001) never reads as a cap that bit."""
+    real, low, high = (
+        pd.Series([ind[k]], dtype=float) for k in ("realisasi", "target_low", "target_high")
+    )
+    raw = capaian_of(real, low, high, pd.Series([ind["arah"]]), scoring=_UNCLAMPED)
+    return round(float(raw.iloc[0]), 9)
+
+
+def formula(ind: Mapping[str, Any], *, cap: float, floor: float) -> str:
+    """How this indicator's capaian was computed, with its own numbers (domain.md formulas),
+    and the cap or floor where it bit."""
     if not ind["jumlah_entri"]:
         return "belum ada entri sah, sehingga capaian 0"
     real = ind["realisasi"]
@@ -207,34 +278,97 @@ def _formula(ind: Mapping[str, Any]) -> str:
         target = ind["target_to_date"]
     ratio = f"{_quantity(real)} ÷ {_number(target)}"
     body = f"{ratio} × 100" if ind["arah"] == NAIK else f"(2 − {ratio}) × 100"
-    return f"{body} = {_number(ind['capaian'])}"
+    result = _number(ind["capaian"])
+    if ind["capaian"] in (cap, floor) and (raw := unclamped_capaian(ind)) != ind["capaian"]:
+        limit = "batas atas" if raw > cap else "batas bawah"
+        return f"{body} = {_number(raw)}, dibatasi menjadi {result} ({limit} capaian)"
+    return f"{body} = {result}"
 
 
 def _suggestion(ind: Mapping[str, Any]) -> str:
     """One concrete next step for an indicator below target, in the indicator's own unit."""
-    unit = ind["satuan"] or ""
+    unit = ind["satuan"]
     if not ind["jumlah_entri"]:
         return (
             "Belum ada entri sah untuk indikator ini. Catat realisasinya di tab Realisasi "
-            "beserta tautan buktinya agar capaian Anda terhitung."
+            "beserta tautan buktinya agar capaiannya terhitung."
         )
     real = ind["realisasi"]
     if ind["arah"] == TURUN:
         limit = ind["target_high"] if ind["target_high"] is not None else ind["target"]
         return (
-            f"Upayakan agar nilainya turun menjadi paling banyak {_quantity(limit)} {unit} "
-            f"(saat ini {_quantity(real)} {unit})."
+            f"Upayakan agar nilainya turun menjadi paling banyak {_with_unit(_quantity(limit), unit)} "
+            f"(saat ini {_with_unit(_quantity(real), unit)})."
         )
     if ind["agregasi"] == JUMLAH:
         gap = max(float(ind["target_to_date"]) - float(real), 0)
         return (
-            f"Tambahkan sekitar {_quantity(round(gap, 2))} {unit} lagi agar sesuai "
-            f"target sampai minggu ini ({_number(ind['target_to_date'])} {unit})."
+            f"Tambahkan sekitar {_with_unit(_quantity(round(gap, 2)), unit)} lagi agar sesuai "
+            f"target sampai minggu ini ({_with_unit(_number(ind['target_to_date']), unit)})."
         )
     floor = ind["target_low"] if ind["target_low"] is not None else ind["target"]
     return (
-        f"Upayakan agar nilainya naik menjadi sekurang-kurangnya {_quantity(floor)} {unit} "
-        f"(saat ini {_quantity(real)} {unit})."
+        f"Upayakan agar nilainya naik menjadi sekurang-kurangnya {_with_unit(_quantity(floor), unit)} "
+        f"(saat ini {_with_unit(_quantity(real), unit)})."
+    )
+
+
+def is_countable(satuan: Any, countable: Iterable[str]) -> bool:
+    """A Satuan counted in whole pieces: its first word is one of ``countable`` (folded)."""
+    words = str(satuan or "").casefold().split()
+    return bool(words) and words[0] in set(countable)
+
+
+def period_target(ind: Mapping[str, Any], week: RunWeek) -> tuple[float, float]:
+    """The (low, high) target for the whole period: ``Jumlah`` targets to date are prorated by
+    the elapsed share of the period (``score.target_to_date``), the others are not."""
+    low, high = float(ind["target_low"]), float(ind["target_high"])
+    if ind["agregasi"] != JUMLAH:
+        return low, high
+    share = days_elapsed(week.period, week.cut_off) / week.period.days
+    return round(low / share, 9), round(high / share, 9)
+
+
+def period_target_text(ind: Mapping[str, Any], week: RunWeek) -> str:
+    """``36.000``, or ``80–90`` for a range: the target for the whole period."""
+    low, high = period_target(ind, week)
+    return _quantity(low) if low == high else f"{_quantity(low)}–{_quantity(high)}"
+
+
+def weekly_pace(ind: Mapping[str, Any], week: RunWeek, countable: Iterable[str]) -> str:
+    """How much per week from now reaches the period target, in the indicator's own unit.
+
+    Only a ``Jumlah`` indicator grows week by week, so only it gets a pace; ``Rata-rata`` and
+    ``Terakhir`` targets hold for every week already (the suggestion says the value to reach).
+    A countable Satuan (``countable``) gets whole pieces, rounded up to reach a ``Naik`` target
+    and down to stay under a ``Turun`` one; any other Satuan one decimal. Empty once the period's
+    last day is the cut-off.
+    """
+    weeks_left = (week.period.end - week.cut_off).days / 7
+    if ind["agregasi"] != JUMLAH or weeks_left <= 0:
+        return ""
+    unit = _text(ind["satuan"], "")
+    whole = is_countable(unit, countable)
+    low, high = period_target(ind, week)
+    done = 0.0 if _is_missing(ind["realisasi"]) else float(ind["realisasi"])
+    end = format_date(week.period.end, with_weekday=False)
+    goal = _with_unit(period_target_text(ind, week), unit)
+    if ind["arah"] == TURUN:
+        room = round((high - done) / weeks_left, 9)
+        if room < 0:
+            return f"Jumlahnya sudah melewati batas target periode {goal}."
+        pace = _quantity(math.floor(room)) if whole else format_number(room, 1)
+        return (
+            f"Agar tetap dalam target periode {goal} sampai {end}, paling banyak sekitar "
+            f"{_with_unit(pace, unit)} per minggu."
+        )
+    needed = round((low - done) / weeks_left, 9)
+    if needed <= 0:
+        return f"Target periode {goal} sudah tercapai."
+    pace = _quantity(math.ceil(needed)) if whole else format_number(needed, 1)
+    return (
+        f"Untuk mencapai target periode {goal} sampai {end}, perlu sekitar "
+        f"{_with_unit(pace, unit)} per minggu."
     )
 
 
@@ -259,10 +393,26 @@ def _indicator(row: Mapping[str, Any], letterhead: Letterhead) -> dict[str, Any]
         below=below,
         status=status,
         colour=colour,
-        formula=_formula(ind),
+        formula=formula(ind, cap=letterhead.cap, floor=letterhead.floor),
         suggestion=_suggestion(ind) if below else "",
+        period_target=period_target_text(ind, letterhead.week),
+        pace=weekly_pace(ind, letterhead.week, letterhead.countable_units),
     )
     return ind
+
+
+BAR_FLOOR = 10  # the shortest trend bar, in percent of the longest: the lowest week still shows
+
+
+def scaled_widths(values: Iterable[float], *, floor: int = BAR_FLOOR) -> list[int]:
+    """Bar lengths (percent) spread over the range shown: the lowest value gets ``floor``, the
+    highest 100, so a change of one point over weeks in the nineties is visible; equal values
+    (or one week alone) all get 100."""
+    values = list(values)
+    low, high = min(values, default=0.0), max(values, default=0.0)
+    if high == low:
+        return [100 for _ in values]
+    return [round(floor + (v - low) / (high - low) * (100 - floor)) for v in values]
 
 
 def _trend(
@@ -277,15 +427,19 @@ def _trend(
     }
     by_week[key] = person["nilai_capaian"]
     weeks = sorted(by_week)[-letterhead.trend_weeks :]
-    points = []
-    for week in weeks:
-        score = float(by_week[week] or 0)
-        width = max(1, round(min(score, letterhead.cap) / letterhead.cap * 100))
-        colour = (
-            GREEN if score >= letterhead.target_met else _below_target_colour(score, letterhead)
-        )
-        points.append({"week": week, "score": score, "width": width, "colour": colour})
-    return points
+    scores = [float(by_week[week] or 0) for week in weeks]
+    return [
+        {
+            "week": week,
+            "score": score,
+            "width": width,
+            "chars": max(1, round(width / 5)),  # the text part's bar: 20 characters at most
+            "colour": (
+                GREEN if score >= letterhead.target_met else _below_target_colour(score, letterhead)
+            ),
+        }
+        for week, score, width in zip(weeks, scores, scaled_widths(scores), strict=True)
+    ]
 
 
 # -- behaviour ratings due -------------------------------------------------------------------------
@@ -324,6 +478,43 @@ def behaviour_due(person: Mapping[str, Any], cut_off: dt.date) -> dict[str, Any]
         "unit": person["unit"],
         "supervisor": None if _is_missing(person.get("nama_atasan")) else person["nama_atasan"],
     }
+
+
+MATRIX_SOURCE = "matriks PermenPANRB 6/2022"
+
+
+def predikat_reason(person: Mapping[str, Any]) -> str:
+    """Why the predikat follows from the two ratings, naming the matrix cell it comes from."""
+    work, behaviour, verdict = (
+        person.get(k) for k in ("rating_hasil_kerja", "rating_perilaku", "predikat")
+    )
+    if _is_missing(work):
+        return "Predikat belum dapat ditetapkan karena belum ada Nilai Capaian."
+    if verdict == PENDING or _is_missing(behaviour):
+        return (
+            f"Predikat belum dapat ditetapkan: Rating Hasil Kerja {work}, sedangkan Rating "
+            "Perilaku masih menunggu penilaian atasan."
+        )
+    return (
+        f"Predikat {verdict} karena Rating Hasil Kerja {work} dan Rating Perilaku {behaviour} "
+        f"({MATRIX_SOURCE})."
+    )
+
+
+def behaviour_source(person: Mapping[str, Any], cut_off: dt.date) -> str | None:
+    """Where the behaviour rating of the week came from: the supervisor's rating of which
+    period, carried over from an earlier one or not; None while it is pending."""
+    periode = person.get("periode_perilaku")
+    if bool(person.get("rating_perilaku_pending")) or _is_missing(periode):
+        return None
+    rated = period_name(str(periode))
+    if person.get("perilaku_dibawa") != YES:
+        return f"Rating Perilaku berasal dari penilaian atasan untuk {rated}."
+    due = period_name(period_of(cut_off, quarterly="Q" in str(periode)))
+    return (
+        f"Rating Perilaku berasal dari penilaian atasan untuk {rated}, dibawa ke minggu ini "
+        f"karena penilaian {due} belum diisi."
+    )
 
 
 def _supervisor_label(person: Mapping[str, Any]) -> str:
@@ -379,9 +570,13 @@ def weekly_context(
         "sender_name": letterhead.sender_name,
         "week": _week_context(letterhead.week),
         "person": dict(person),
+        "sapaan": salutation(person["nip"]),
         "previous": person.get("nilai_capaian_sebelumnya"),
         "change": person.get("perubahan"),
+        "reported": person.get("melapor_minggu_ini") == YES,
         "supervisor_set": person.get("sumber_rating_hasil_kerja") == SOURCE_SUPERVISOR,
+        "predikat_reason": predikat_reason(person),
+        "behaviour_source": behaviour_source(person, cut_off),
         "pending_perilaku": bool(person.get("rating_perilaku_pending")),
         "behaviour": behaviour_due(person, cut_off),
         "subordinates_due": [d for s in subordinates if (d := behaviour_due(s, cut_off))],
@@ -409,10 +604,24 @@ def date_range(start: dt.date, end: dt.date) -> str:
 def render_weekly(context: Mapping[str, Any]) -> Rendered:
     week = context["week"]
     subject = f"Umpan Balik Kinerja Minggu {week['key']} ({date_range(week['start'], week['end'])})"
-    return _to_person(KIND_WEEKLY, "weekly_letter", context, subject=subject)
+    score = context["person"].get("nilai_capaian")
+    return _to_person(
+        KIND_WEEKLY,
+        "weekly_letter",
+        context,
+        subject=subject,
+        score=None if _is_missing(score) else float(score),
+    )
 
 
-def _to_person(kind: str, template: str, context: Mapping[str, Any], *, subject: str) -> Rendered:
+def _to_person(
+    kind: str,
+    template: str,
+    context: Mapping[str, Any],
+    *,
+    subject: str,
+    score: float | None = None,
+) -> Rendered:
     """A letter from ``template`` to the roster person in ``context``, keyed by NIP."""
     person = context["person"]
     text, html = _render_pair(template, context)
@@ -424,6 +633,8 @@ def _to_person(kind: str, template: str, context: Mapping[str, Any], *, subject:
         subject=subject,
         text=text,
         html=html,
+        unit=_text(person.get("unit"), "") or None,
+        score=score,
     )
 
 
@@ -478,6 +689,7 @@ def render_reminder(
         "organisation": letterhead.organisation,
         "sender_name": letterhead.sender_name,
         "person": dict(person),
+        "sapaan": salutation(person["nip"]),
         "week_key": week_key,
         "week_start": week_start,
         "today": today,
