@@ -11,11 +11,13 @@ import re
 import zipfile
 
 import openpyxl
+import pandas as pd
 import pytest
 import time_machine
 from conftest import DEMO_DATE
 
 from workflows.cli import main
+from workflows.ikhtisar import upsert_unit_history
 from workflows.local import wrapped_lines
 
 TABS = [
@@ -248,3 +250,27 @@ def test_ikhtisar_marks_a_unit_that_could_not_be_read(demo_config):
     assert {c.fill.fgColor.rgb[-6:] for c in trantib} == {"FFC7CE"}
     figures = {r[0]: r[1] for r in section(ws, "Organisasi")}
     assert figures["Jumlah ASN"] == 43  # 49 less Seksi Trantib's 6
+
+
+def test_riwayat_unit_upsert_keeps_the_row_of_a_unit_not_read_now():
+    now = dt.datetime(2026, 11, 30, 7, 0)
+    history = pd.DataFrame(
+        [
+            {"minggu": "2026-W47", "unit": "Sekretariat", "jumlah_asn": 8, "diperbarui": now},
+            {"minggu": "2026-W48", "unit": "Sekretariat", "jumlah_asn": 7, "diperbarui": now},
+            {"minggu": "2026-W48", "unit": "Seksi Trantib", "jumlah_asn": 6, "diperbarui": now},
+        ]
+    )
+    units = pd.DataFrame(
+        [
+            {"unit": "Sekretariat", "jumlah_asn": 8, "rata_rata_nilai_capaian": 98.5},
+            {"unit": "Seksi Trantib", "jumlah_asn": None, "keterangan": "Tidak terbaca: rusak"},
+        ]
+    )
+    merged = upsert_unit_history(history, units, "2026-W48", now=now)
+    assert merged[["minggu", "unit", "jumlah_asn"]].values.tolist() == [
+        ["2026-W47", "Sekretariat", 8],
+        ["2026-W48", "Seksi Trantib", 6],
+        ["2026-W48", "Sekretariat", 8],
+    ]
+    assert merged.iloc[2]["rata_rata_nilai_capaian"] == 98.5
