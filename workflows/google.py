@@ -249,6 +249,8 @@ class GoogleWorkbook:
     def ensure_tabs(self, tabs: Sequence[schema.Tab]) -> list[str]:
         """Missing tabs, header cells, dropdowns, frozen header and protected system columns,
         and what a tab lacks of its look (``presentation``: colour rules, filter, frozen rows).
+        A complete summary tab's look is left to the next publish, which completes it in the
+        write it makes anyway (``replace_tabs``) rather than in a write of its own.
 
         Everything is one ``batchUpdate`` request, which Google applies atomically: a failure
         leaves the spreadsheet as it was. Existing header rows are read in one batch first.
@@ -276,11 +278,12 @@ class GoogleWorkbook:
                 requests_ += _grow_requests(sheets[title], [[*headers[title], *missing]])
                 requests_ += self._set_up(sheet_id, tab, header=headers[title], new_names=missing)
                 changes.append(columns_added(self.label, title, missing))
-            header = [*headers[title], *missing]
-            look = self._look_requests(tab.name, sheets[title], header)
-            requests_ += look
-            if look and not missing:
-                changes.append(look_completed(self.label, title, look))
+            if missing or tab.workbook != "summary":
+                header = [*headers[title], *missing]
+                look = self._look_requests(tab.name, sheets[title], header)
+                requests_ += look
+                if look and not missing:
+                    changes.append(look_completed(self.label, title, look))
         if requests_:
             reply = self._call(self.http.batch_update, self.key, {"requests": requests_})
             self._remember(requests_, reply)
