@@ -25,8 +25,10 @@ LAYERS = {
     "core": {
         "calendar",
         "findings",
+        "ikhtisar",
         "indonesian",
         "letters",
+        "overview",
         "parse",
         "score",
         "sheet_docs",
