@@ -12,11 +12,15 @@ from __future__ import annotations
 import copy
 from collections import Counter
 
+import gspread
+
 from tests import test_google_weekly
-from tests.sheets_fake import SheetsFake
+from tests.sheets_fake import SheetsFake, fake_session
 from tests.test_google_weekly import SUMMARY_KEY, unit_key
 from workflows.cli import main
 from workflows.config import Config
+from workflows.google import GoogleWorkbook
+from workflows.schema import tab
 
 google_config = test_google_weekly.google_config  # the demo's spreadsheets in the fake
 
@@ -59,11 +63,14 @@ def weekly(config: Config, date: str) -> int:
 
 
 def summary_write(fake: SheetsFake, first: int = 0) -> int:
-    """The number of the call that rewrites the summary's tabs."""
+    """The number of the call that rewrites the summary's tabs (whole-tab ``updateCells``)."""
     return next(
         i
         for i, call in enumerate(fake.calls)
-        if i >= first and call.spreadsheet_id == SUMMARY_KEY and "updateCells" in str(call.body)
+        if i >= first
+        and call.spreadsheet_id == SUMMARY_KEY
+        and call.kind == "batchUpdate"
+        and any("range" in r.get("updateCells", {}) for r in call.body["requests"])
     )
 
 
@@ -146,10 +153,46 @@ def test_init_gives_the_staff_tabs_and_the_summary_their_look_once(google_config
 def test_weekly_sends_the_summary_look_with_the_first_publish_and_never_again(google_config):
     config, fake = google_config
     assert weekly(config, "2026-11-23") == 0
+    # 8 schema tabs and the views Tren and Grafik: a frozen header and a filter each (Ikhtisar
+    # neither); the colour rules; the two charts on Grafik
     assert look_requests(fake, SUMMARY_KEY) == Counter(
-        updateSheetProperties=8, setBasicFilter=8, addConditionalFormatRule=29
+        updateSheetProperties=10, setBasicFilter=10, addConditionalFormatRule=29, addChart=2
     )
     assert all(look_requests(fake, unit_key(i)) == Counter() for i in range(len(config.units)))
+    # the views and charts came in the write of the values: one batchUpdate
+    write = fake.calls[summary_write(fake)].body["requests"]
+    assert Counter(kind for r in write for kind in r if kind in ("addSheet", "addChart")) == {
+        "addSheet": 3,
+        "addChart": 2,
+    }
+    book = fake.spreadsheets[SUMMARY_KEY]
+    titles = [s.title for s in book.sheets]
+    assert titles.index("Ikhtisar") == 0
+    assert titles.index("Grafik") == titles.index("Ringkasan Unit") + 1
+    assert titles.index("Tren") == titles.index("Grafik") + 1
+    trend = fake.sheet(SUMMARY_KEY, "Tren")
+    charts = {
+        c["spec"]["title"]: c["spec"]["basicChart"]
+        for c in fake.sheet(SUMMARY_KEY, "Grafik").charts
+    }
+    line = charts["Rata-rata Nilai Capaian per Minggu"]
+    # weeks down column A, the organisation and the 7 units in B to I, to the grid's last row
+    assert line["domains"][0]["domain"]["sourceRange"]["sources"] == [
+        {
+            "sheetId": trend.sheet_id,
+            "startRowIndex": 0,
+            "endRowIndex": 1000,
+            "startColumnIndex": 0,
+            "endColumnIndex": 1,
+        }
+    ]
+    assert [
+        s["series"]["sourceRange"]["sources"][0]["startColumnIndex"] for s in line["series"]
+    ] == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert {s["series"]["sourceRange"]["sources"][0]["endRowIndex"] for s in line["series"]} == {
+        1000
+    }
+    assert charts["Sebaran Predikat per Unit"]["stackedType"] == "STACKED"
 
     first = len(fake.calls)
     assert weekly(config, "2026-11-30") == 0
@@ -210,3 +253,42 @@ def test_a_failed_publish_leaves_neither_the_values_nor_the_look(google_config):
     people = fake.sheet(SUMMARY_KEY, "Ringkasan Pegawai")
     assert (people.frozen_rows, len(people.conditional_formats)) == (1, 12)
     assert fake.values(SUMMARY_KEY, "Ringkasan Pegawai")[1][0] == "2026-W48"
+
+
+def open_book(fake: SheetsFake) -> GoogleWorkbook:
+    """The summary spreadsheet, opened afresh (its metadata read anew on first use)."""
+    client = gspread.Client(auth=None, session=fake_session(fake))
+    return GoogleWorkbook(client, SUMMARY_KEY, label="Ringkasan")
+
+
+def test_a_new_unit_widens_the_trend_chart_and_a_rule_google_bounded_is_extended():
+    fake = SheetsFake()
+    fake.add_spreadsheet(SUMMARY_KEY)
+    grafik = [["Unit", "Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang", "Sangat Kurang"]]
+    trend = [["Minggu", "Kecamatan", "Sekretariat"], ["2026-W47", 90.5, 91.25]]
+    log = [tab("log_proses").headers]
+    open_book(fake).replace_tabs({"Grafik": grafik, "Tren": trend, "Log Proses": log})
+    assert look_requests(fake, SUMMARY_KEY)["addChart"] == 2
+
+    first = len(fake.calls)
+    open_book(fake).replace_tabs({"Grafik": grafik, "Tren": trend, "Log Proses": log})
+    assert look_requests(fake, SUMMARY_KEY, first) == Counter()
+
+    # a unit joins (a column more in Tren), and Google kept a colour rule bounded to 3 rows
+    rule = fake.sheet(SUMMARY_KEY, "Log Proses").conditional_formats[0]
+    rule["ranges"][0]["endRowIndex"] = 3
+    first = len(fake.calls)
+    wider = [[*trend[0], "Seksi Pelayanan"], [*trend[1], 88.0]]
+    rows = [*log, *([["2026-11-30 07:00"]] * 4)]
+    open_book(fake).replace_tabs({"Grafik": grafik, "Tren": wider, "Log Proses": rows})
+    # the line chart and Tren's filter take the new column; the rule reaches every row again
+    assert look_requests(fake, SUMMARY_KEY, first) == Counter(
+        updateChartSpec=1, setBasicFilter=1, updateConditionalFormatRule=1
+    )
+    charts = {c["spec"]["title"]: c for c in fake.sheet(SUMMARY_KEY, "Grafik").charts}
+    line = charts["Rata-rata Nilai Capaian per Minggu"]["spec"]["basicChart"]
+    assert len(line["series"]) == 3
+    assert (
+        "endRowIndex"
+        not in fake.sheet(SUMMARY_KEY, "Log Proses").conditional_formats[0]["ranges"][0]
+    )
