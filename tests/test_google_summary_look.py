@@ -17,6 +17,7 @@ import gspread
 from tests import test_google_weekly
 from tests.sheets_fake import SheetsFake, fake_session
 from tests.test_google_weekly import SUMMARY_KEY, unit_key
+from tests.test_schema import SUMMARY_TABS
 from workflows.cli import main
 from workflows.config import Config
 from workflows.google import GoogleWorkbook
@@ -42,16 +43,6 @@ RULES = {
     "Log Surat": 2,
     "Log Proses": 2,
 }
-TABLES = (
-    "Ringkasan Pegawai",
-    "Ringkasan Unit",
-    "Capaian Indikator",
-    "Riwayat",
-    "Riwayat Unit",
-    "Temuan Validasi",
-    "Log Surat",
-    "Log Proses",
-)
 
 
 def run(config: Config, *command: str) -> int:
@@ -138,7 +129,7 @@ def test_init_gives_the_staff_tabs_and_the_summary_their_look_once(google_config
     ] == [(7, "WRAP")]
     assert realisasi.basic_filter is None  # filters on staff tabs stay the staff's own choice
 
-    for title in TABLES:
+    for title in SUMMARY_TABS:
         sheet = fake.sheet(SUMMARY_KEY, title)
         assert sheet.frozen_rows == 1, title
         assert len(sheet.conditional_formats) == RULES.get(title, 0), title

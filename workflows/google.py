@@ -212,8 +212,8 @@ class GoogleWorkbook:
         and empties every other cell. Only values change: header formats, number formats and the
         frozen row stay. After the values, what a tab lacks of its look (``presentation``: frozen
         rows, filter, colour rules) and the summary's charts ride in the same request, and only
-        what it lacks. A failure
-        (quota, server, a grid someone shrank meanwhile) leaves every tab as it was.
+        what it lacks. A failure (quota, server, a grid someone shrank meanwhile) leaves every
+        tab as it was, values and look alike.
         """
         if not contents:
             return
@@ -469,7 +469,8 @@ class GoogleWorkbook:
         rules = _rule_requests(sheet_id, look, columns, width, held, rows)
         if rules:
             out += rules
-            out += [_wrap_request(sheet_id, columns[k]) for k in look.wrapped_columns if columns[k]]
+            wrapped = [columns[key] for key in look.wrapped_columns]
+            out += [_wrap_request(sheet_id, col) for col in wrapped if col is not None]
         return out
 
     def _chart_requests(
@@ -756,13 +757,12 @@ def _place(order: list[str], title: str) -> int:
     ``summary_tab_titles`` (first when none does, last when it is not a summary tab);
     ``order`` (present titles, in order) gets it too."""
     wanted = summary_tab_titles()
-    if title not in wanted:
+    canonical = find_tab_title(wanted, title)
+    if canonical is None:
         order.append(title)
         return len(order) - 1
-    before = {schema.normalise_header(t) for t in wanted[: wanted.index(title)]}
-    index = max(
-        (i + 1 for i, t in enumerate(order) if schema.normalise_header(t) in before), default=0
-    )
+    before = wanted[: wanted.index(canonical)]
+    index = max((i + 1 for i, t in enumerate(order) if find_tab_title(before, t)), default=0)
     order.insert(index, title)
     return index
 
