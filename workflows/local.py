@@ -84,8 +84,10 @@ NUMBER_FORMATS = {
     "datetime": "DD/MM/YYYY HH:MM",
 }
 HEADER_FONT = Font(bold=True)
-# Points per line of 11-point text, and the characters of a column one unit of width holds.
+# Points per line of 11-point text.
 LINE_HEIGHT = 15.0
+# Characters of plain (not bold) text a column one unit wide holds: a unit is one digit's width.
+TEXT_PER_WIDTH = 1.1
 # Rows a staff tab's conditional colours cover (as far as the dropdowns reach).
 STAFF_ROWS = 5000
 WRAPPED = Alignment(wrap_text=True, vertical="top")
@@ -746,6 +748,7 @@ def apply_look(ws: Worksheet, look: TabLook, *, page_rows: int | None = None) ->
     if look.wrap_header:
         fit_row_height(ws)
     ws.auto_filter.ref = f"A1:{last_col}{last_row}" if look.autofilter else None
+    wrap_rows(ws, tab, look.wrapped_columns, first_row=2, last_row=ws.max_row)
     ws.conditional_formatting = ConditionalFormattingList()
     for rule in look.colour_rules:
         made = colour_rule(ws, tab, rule, last_row=last_row)
@@ -805,11 +808,31 @@ def wrap_written_cells(ws: Worksheet, tab_title: str, *, first_row: int, last_ro
     """The staff tab's wrapped columns wrap in the rows capaian just wrote (a column's own style
     only reaches cells that have none)."""
     look = next((lk for lk in unit_looks() if lk.tab == tab_title), None)
-    tab = schema_tab_named(tab_title)
-    for key in look.wrapped_columns if look else ():
-        col = column_of(ws, tab, key)
-        for r in range(first_row, last_row + 1) if col else ():
-            ws.cell(row=r, column=col).alignment = WRAPPED
+    if look is not None:
+        tab = schema_tab_named(tab_title)
+        wrap_rows(ws, tab, look.wrapped_columns, first_row=first_row, last_row=last_row)
+
+
+def wrap_rows(
+    ws: Worksheet, tab: schema.Tab | None, keys: Sequence[str], *, first_row: int, last_row: int
+) -> None:
+    """Cells of the columns ``keys`` wrap, each row as tall as its longest wrapped text needs
+    (spreadsheet programs do not size rows on opening a file). A row capaian made taller earlier
+    goes back to the default height when its text no longer needs it; a height staff set that
+    capaian would not have chosen (not whole lines) stays."""
+    columns = [c for c in (column_of(ws, tab, key) for key in keys) if c]
+    for r in range(first_row, last_row + 1) if columns else ():
+        lines = 1
+        for col in columns:
+            cell = ws.cell(row=r, column=col)
+            cell.alignment = WRAPPED
+            width = ws.column_dimensions[get_column_letter(col)].width or 8.43
+            lines = max(lines, wrapped_lines(str(cell.value or ""), width * TEXT_PER_WIDTH))
+        row = ws.row_dimensions[r]
+        if lines > 1:
+            row.height = LINE_HEIGHT * lines
+        elif row.height is not None and row.height % LINE_HEIGHT == 0:
+            row.height = None
 
 
 # -- the summary's own views and charts (publish's on_save hook) -----------------------------------

@@ -129,6 +129,7 @@ def summary_looks(week_key: str) -> list[TabLook]:
             title,
             colour_rules=rules.get(key, ()),
             page_header=page_header(title, week_key),
+            wrapped_columns=SUMMARY_WRAPPED.get(key, ()),
             **_sorting(key),
         )
     for title in (TREND_TAB, CHART_TAB):
@@ -142,6 +143,15 @@ def summary_tab_titles() -> list[str]:
     titles = [tab(key).name for key in SUMMARY_TAB_ORDER]
     after_units = titles.index(tab("ringkasan_unit").name) + 1
     return [OVERVIEW_TAB, *titles[:after_units], CHART_TAB, TREND_TAB, *titles[after_units:]]
+
+
+# Long text that wraps inside its column on the summary tabs (schema keys), by tab key.
+SUMMARY_WRAPPED = {
+    "ringkasan_unit": ("catatan_distribusi", "keterangan"),
+    "temuan_validasi": ("message",),
+    "log_surat": ("keterangan",),
+    "log_proses": ("keterangan",),
+}
 
 
 def _sorting(key: str) -> dict:
