@@ -389,7 +389,7 @@ def test_ensure_summary_tabs_sets_number_formats_without_dropdowns(fake, connect
     formats = [
         f["repeatCell"]["cell"]["userEnteredFormat"]["numberFormat"]["type"]
         for f in log.formats
-        if "repeatCell" in f
+        if "numberFormat" in f.get("repeatCell", {}).get("fields", "")
     ]
     assert formats[:2] == ["DATE_TIME", "DATE_TIME"]
     assert not log.validations

@@ -136,6 +136,13 @@ def test_init_gives_the_staff_tabs_and_the_summary_their_look_once(google_config
         assert sheet.basic_filter["range"]["startRowIndex"] == 0
         assert sheet.basic_filter["range"]["endRowIndex"] == 1000, title
 
+    # long notes wrap: Ringkasan Unit's Catatan Distribusi and Keterangan (columns N and O)
+    units = fake.sheet(SUMMARY_KEY, "Ringkasan Unit").formats
+    wrapped = [
+        f["repeatCell"]["range"] for f in units if "wrapStrategy" in str(f.get("repeatCell"))
+    ]
+    assert [(r["startRowIndex"], r["startColumnIndex"]) for r in wrapped] == [(1, 13), (1, 14)]
+
     first = len(fake.calls)
     assert run(config, "init") == 0
     assert not [c for c in fake.calls[first:] if c.is_write]

@@ -269,7 +269,7 @@ class GoogleWorkbook:
                 props = _new_sheet(next(new_ids), tab.name, None, rows=1)
                 requests_.append({"addSheet": {"properties": props}})
                 requests_ += self._set_up(props["sheetId"], tab, header=[], new_names=tab.headers)
-                requests_ += self._look_requests(tab.name, props, tab.headers)
+                requests_ += self._look_requests(tab.name, props, tab.headers, fresh=True)
                 changes.append(tab_created(self.label, tab.name))
                 continue
             missing = missing_headers(tab, headers[title])
@@ -280,7 +280,7 @@ class GoogleWorkbook:
                 changes.append(columns_added(self.label, title, missing))
             if missing or tab.workbook != "summary":
                 header = [*headers[title], *missing]
-                look = self._look_requests(tab.name, sheets[title], header)
+                look = self._look_requests(tab.name, sheets[title], header, fresh=bool(missing))
                 requests_ += look
                 if look and not missing:
                     changes.append(look_completed(self.label, title, look))
@@ -444,12 +444,19 @@ class GoogleWorkbook:
         return out
 
     def _look_requests(
-        self, tab: str, props: Mapping[str, Any], header: Sequence[Any], *, rows: int = 1
+        self,
+        tab: str,
+        props: Mapping[str, Any],
+        header: Sequence[Any],
+        *,
+        rows: int = 1,
+        fresh: bool = False,
     ) -> list[dict[str, Any]]:
         """What tab ``tab`` (its sheet properties ``props``, its header row, ``rows`` rows of
         content) lacks of its look, as Google's metadata shows it: frozen rows, a filter over the
         whole grid, each colour rule (by its range's columns and its condition). Cell formats do
-        not show in the metadata: the wrapped columns' format goes with the colour rules."""
+        not show in the metadata: the wrapped columns' format is sent with the rest of the look,
+        or when the tab or some of its columns are ``fresh`` (set up in this batch)."""
         found = _look_of(tab)
         if found is None:
             return []
@@ -466,9 +473,8 @@ class GoogleWorkbook:
             bounds = _bounds(sheet_id, 0, grid_rows, 0, width)
             out.append({"setBasicFilter": {"filter": {"range": bounds}}})
         columns = {key: _column_index(header, key, schema_tab) for key in _keys(look)}
-        rules = _rule_requests(sheet_id, look, columns, width, held, rows)
-        if rules:
-            out += rules
+        out += _rule_requests(sheet_id, look, columns, width, held, rows)
+        if out or fresh:
             wrapped = [columns[key] for key in look.wrapped_columns]
             out += [_wrap_request(sheet_id, col) for col in wrapped if col is not None]
         return out
