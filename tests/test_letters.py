@@ -12,6 +12,7 @@ from workflows.calendar import run_week
 from workflows.letters import (
     Letterhead,
     Link,
+    Rendered,
     digest_context,
     render,
     render_digest,
@@ -256,7 +257,7 @@ def test_trend_has_last_eight_weeks_ending_with_this_week():
 
 def test_latest_reflection_is_this_week_not_a_later_one():
     ani = letters()[ANI]
-    assert "Refleksi terakhir Bapak/Ibu (minggu 2026-W09)" in ani.text
+    assert "Refleksi terakhir Ibu (minggu 2026-W09)" in ani.text
     assert "masa depan" not in ani.text and "Jaringan\nlambat" in ani.text
 
 
@@ -275,28 +276,26 @@ def test_first_week_pending_behaviour_and_missing_entries():
     assert "Rating Perilaku: menunggu penilaian atasan" in budi.text
     assert "Belum ada entri sah untuk indikator ini" in budi.text
     assert "Tambahkan sekitar 5,84 dokumen lagi" in budi.text
-    assert "Bapak/Ibu belum menulis refleksi." in budi.text
+    assert "Bapak belum menulis refleksi." in budi.text
     assert "belum ada entri sah, sehingga capaian 0" in budi.html
 
 
-def test_local_link_shows_the_workbook_path():
+def ani_alone(indicator_rows: pd.DataFrame) -> Rendered:
+    """Ani's letter with only her indicators, linking her unit's workbook by its file name."""
     rendered = render_weekly_letters(
         people().iloc[:1],
-        indicators(),
+        indicator_rows,
         None,
         None,
         None,
         letterhead=HEAD,
-        links={"Seksi Pelayanan": Link("/data/demo/pelayanan.xlsx")},
+        links={"Seksi Pelayanan": Link("pelayanan.xlsx")},
     )
-    letter = next(rendered)
-    assert "<code" in letter.html and "/data/demo/pelayanan.xlsx" in letter.html
-    assert "href=" not in letter.html
+    return next(rendered)
 
 
-def test_reminder_renders():
-    person = people().iloc[0].to_dict()
-    letter = render_reminder(
+def reminder_to(person: dict) -> Rendered:
+    return render_reminder(
         person,
         letterhead=HEAD,
         link=Link("https://example.org/s"),
@@ -304,6 +303,16 @@ def test_reminder_renders():
         today=dt.date(2026, 3, 5),
         week_key="2026-W10",
     )
+
+
+def test_a_link_that_is_not_a_url_shows_as_text():
+    letter = ani_alone(indicators())
+    assert "<code" in letter.html and ">pelayanan.xlsx</code>" in letter.html
+    assert "href=" not in letter.html
+
+
+def test_reminder_renders():
+    letter = reminder_to(people().iloc[0].to_dict())
     assert letter.kind == "pengingat" and letter.key == ANI
     assert "Kamis, 5 Maret 2026" in letter.text and "Senin, 2 Maret 2026" in letter.html
     assert "2026-W10" in letter.subject
@@ -350,12 +359,12 @@ def test_digest_renders_organisation_numbers_and_breaches():
     letter = render_digest(context, name="Camat", address="camat@asemrowo.example")
     assert letter.kind == "ringkasan" and letter.key == "camat@asemrowo.example"
     for body in (letter.text, letter.html):
-        assert "90,30" in body and "87,5%" in body
+        assert "90,30" in body and "87,50%" in body
         assert "Lebih dari 70% ASN berpredikat Baik (80,0%)." in body
-    assert "\n- Baik: 4 (80,0%)\n" in letter.text
-    assert "\n- Menunggu Penilaian Perilaku: 1 (20,0%)\n" in letter.text
+    assert "\n- Baik: 4 (80,00%)\n" in letter.text
+    assert "\n- Menunggu Penilaian Perilaku: 1 (20,00%)\n" in letter.text
     baik_row = letter.html.split(">Baik</td>", 1)[1].split("\n</tr>")[0]  # bar, then count
-    assert baik_row.endswith(">4 (80,0%)</td>")
+    assert baik_row.endswith(">4 (80,00%)</td>")
     assert letter.text.index("1. Sekretariat: 4 entri") < letter.text.index(
         "2. Seksi Pelayanan: 1 entri"
     )
@@ -530,3 +539,110 @@ def test_date_range():
         date_range(dt.date(2026, 12, 28), dt.date(2027, 1, 3))
         == "28 Desember 2026 – 3 Januari 2027"
     )
+
+
+# -- letters people can use (issue 10 §4) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("nip", "expected"),
+    [
+        ("198703152010012001", "Ibu"),  # 15th digit 2: perempuan
+        ("199001012015031002", "Bapak"),  # 15th digit 1: laki-laki
+        ("199001012023211001", "Bapak/Ibu"),  # a PPPK-style number: month 21 is no PNS month
+        ("19900101201503100", "Bapak/Ibu"),  # 17 digits
+        ("199001012015033002", "Bapak/Ibu"),  # 15th digit 3 means nothing
+        (None, "Bapak/Ibu"),
+    ],
+)
+def test_salutation_from_the_nip(nip, expected):
+    from workflows.letters import salutation
+
+    assert salutation(nip) == expected
+
+
+def test_letters_address_the_reader_as_bapak_or_ibu_throughout():
+    mail = letters()
+    ani, budi = mail[ANI], mail[BUDI]
+    for body in (ani.text, ani.html):
+        assert "Yth. Ibu Ani Rahayu, S.Sos." in body
+        assert "Terima kasih atas kerja Ibu selama minggu 2026-W09" in body
+        assert "Berikut umpan balik kinerja Ibu berdasarkan" in body
+        assert "Sebagai atasan, Ibu belum mengisi" in body
+        assert "Bapak/Ibu" not in body
+    for body in (budi.text, budi.html):
+        assert "Yth. Bapak Budi Santoso" in body and "Bapak/Ibu" not in body
+    reminder = reminder_to(people().iloc[1].to_dict())
+    for body in (reminder.text, reminder.html):
+        assert "Yth. Bapak Budi Santoso" in body
+        assert "Terima kasih atas kerja sama Bapak." in body and "Bapak/Ibu" not in body
+
+
+def test_the_reflection_invitation_names_its_week():
+    for body in (letters()[ANI].text, letters()[ANI].html):
+        assert (
+            "Kami mengundang Ibu menuliskan refleksi untuk minggu 2026-W09 "
+            "(23 Februari – 1 Maret 2026) di tab Refleksi"
+        ) in body
+
+
+def test_percentages_have_a_decimal_comma_and_no_space():
+    from workflows.letters import as_typed
+
+    ani = ani_alone(indicators().assign(satuan="%"))
+    assert "Target s.d. minggu ini 82,19%; realisasi 90%; capaian 109,50%" in ani.text
+    assert ">82,19%</td>" in ani.html and ">90%</td>" in ani.html
+    assert "turun menjadi paling banyak 3% (saat ini 3,50%)" in ani.text
+    assert " %" not in ani.text and " %" not in ani.html
+    assert [as_typed(v) for v in ("93.5", "95 %", "-5", "dua belas", "#REF!", None)] == [
+        "93,5",
+        "95%",
+        "-5",
+        "dua belas",
+        "#REF!",
+        "-",
+    ]
+
+
+def test_the_status_marker_stays_with_its_label():
+    marker = '<span style="white-space:nowrap;font-size:12px;color:#1b7f3b;">&#9632;&nbsp;Tercapai'
+    assert marker in letters()[ANI].html
+
+
+def test_trend_bars_span_the_range_of_the_weeks_shown():
+    from workflows.letters import scaled_widths
+
+    assert scaled_widths([90, 95, 100]) == [10, 55, 100]
+    assert scaled_widths([97.53, 98.15]) == [10, 100]
+    assert scaled_widths([80, 80]) == [100, 100]
+    ani = letters()[ANI]
+    # W02..W08 scored 91..97, this week 102,78: 91 gets the floor, 92 gets 10 + 90/11,777 = 17,6
+    assert "2026-W02  ## 91,00\n" in ani.text
+    assert "2026-W03  #### 92,00\n" in ani.text
+    assert "2026-W08  ########### 97,00\n" in ani.text
+    assert "2026-W09  #################### 102,78\n" in ani.text
+    assert "batang terpendek 91,00, batang terpanjang 102,78." in ani.text
+    widths = re.findall(r'width="(\d+)%"', ani.html.split("Tren Nilai Capaian")[1])[:8]
+    assert widths == ["10", "18", "25", "33", "41", "48", "56", "100"]
+
+
+def test_letters_carry_unit_and_score_for_the_outbox_index():
+    ani = letters()[ANI]
+    assert (ani.unit, ani.score) == ("Seksi Pelayanan", 102.777)
+    context = digest_context(units(), [], letterhead=HEAD, link=Link("https://example.org/s"))
+    digest = render_digest(context, name="Camat", address="camat@asemrowo.example")
+    assert (digest.unit, digest.score) == (None, None)
+
+
+def test_local_letters_link_the_workbook_by_name_never_a_server_path(config):
+    from workflows.compose import unit_links
+
+    links = unit_links(config)
+    assert links["Seksi Pelayanan"] == Link("pelayanan.xlsx")
+    google = config.model_copy(update={"backend": "google"})
+    assert unit_links(google)["Seksi Pelayanan"] == Link(
+        "https://docs.google.com/spreadsheets/d/pelayanan.xlsx/edit"
+    )
+    units = [config.units[0].model_copy(update={"url": "https://intranet.example/sekretariat"})]
+    configured = config.model_copy(update={"units": units})
+    assert unit_links(configured) == {"Sekretariat": Link("https://intranet.example/sekretariat")}

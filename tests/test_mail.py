@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import smtplib
 from email import policy
 from email.parser import BytesParser
@@ -86,6 +87,46 @@ def test_outbox_writes_eml_preview_and_index(tmp_path: Path):
     assert 'href="mingguan-2.html"' in index and 'href="mingguan-1.eml"' in index
     assert "Nur&#x27;aini" in index
     assert parse((folder / "mingguan-1.eml").read_bytes())["To"].addresses[0].username == "asn1"
+
+
+def test_outbox_index_lists_digests_first_then_each_unit_by_name(tmp_path: Path):
+    def to(name, address, unit, score, kind="mingguan"):
+        return Rendered(kind, address, name, address, "Surat", "teks", "<p>x</p>", unit, score)
+
+    folder = tmp_path / "outbox" / "2026-W48"
+    with OutboxTransport(folder) as outbox:
+        for n, letter in enumerate(
+            [
+                to("Yusuf, S.E.", "yusuf@asemrowo.example", "Sekretariat", 98.15),
+                to(
+                    "Pimpinan Kecamatan Asemrowo", "camat@asemrowo.example", None, None, "ringkasan"
+                ),
+                to("Budi", "budi@asemrowo.example", "Seksi Pelayanan", 64.5),
+                to("Ani, S.Sos.", "ani@asemrowo.example", "Sekretariat", 102.777, "pengingat"),
+            ]
+        ):
+            outbox.send(build_message(letter, **SENDER), name=f"surat-{n}")
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    sections = re.findall(r"<h2>(.*?)</h2>", index)
+    assert sections == ["Ringkasan pimpinan", "Sekretariat", "Seksi Pelayanan"]
+    rows = [
+        re.sub(r"<[^>]+>", "|", row).replace("||", "|")
+        for row in re.findall(r"<tr><td>(.*?)</td><td>.*?</td><td>.*?</td><td>", index)
+    ]
+    assert rows == [
+        "Pimpinan Kecamatan Asemrowo|camat@asemrowo.example|",
+        "Ani, S.Sos.|ani@asemrowo.example|",
+        "Yusuf, S.E.|yusuf@asemrowo.example|",
+        "Budi|budi@asemrowo.example|",
+    ]
+    cells = re.findall(r"</small></td><td>(\w+)</td><td>([\d,]*)</td>", index)
+    assert cells == [
+        ("ringkasan", ""),
+        ("pengingat", "102,78"),
+        ("mingguan", "98,15"),
+        ("mingguan", "64,50"),
+    ]
+    assert "&quot;" not in index and '"Yusuf' not in index
 
 
 def test_outbox_knows_which_letters_reached_the_disk(tmp_path: Path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 
@@ -23,15 +24,17 @@ from .score import ScoreResult
 
 
 def _link(config: Config, workbook: str, url: str | None) -> Link:
-    """The sheet a reader can open: its URL, the Google sheet of its key, or the local file."""
+    """The sheet a reader can open: its configured URL, the Google sheet of its key, or (local
+    workbooks, no URL) the workbook's file name: a path on the server means nothing to a reader."""
     if url:
         return Link(url)
     if config.backend == "google":
         return Link(f"https://docs.google.com/spreadsheets/d/{workbook}/edit")
-    return Link(str(config.path(config.local.folder) / workbook))
+    return Link(Path(workbook).name)
 
 
 def unit_links(config: Config) -> dict[str, Link]:
+    """Each unit's name → the link its letters give to the unit's sheet."""
     return {unit.name: _link(config, unit.workbook, unit.url) for unit in config.units}
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from .labels import (
     TURUN,
     YES,
 )
+from .parse import nip_structure_problem
 from .score import period_of
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -78,7 +80,8 @@ class Letterhead:
 
 @dataclass(frozen=True)
 class Link:
-    """Where the reader writes a reflection or reads the summary: a URL, or a local file path."""
+    """Where the reader writes a reflection or reads the summary: a URL, or (a local workbook
+    without a configured URL) the workbook's file name, which the letter shows as text."""
 
     target: str
 
@@ -96,6 +99,8 @@ class Rendered:
     subject: str
     text: str
     html: str
+    unit: str | None = None  # the reader's unit (the outbox index groups by it); None: a digest
+    score: float | None = None  # the Nilai Capaian the letter reports, if it reports one
 
 
 # -- the jinja environment -------------------------------------------------------------------------
@@ -118,8 +123,41 @@ def _quantity(value: Any) -> str:
 
 
 def _percent(value: Any) -> str:
-    """A share stored as a fraction (``0.875``) shown as ``87,5%``."""
-    return "-" if _is_missing(value) else f"{format_number(float(value) * 100, 1)}%"
+    """A share stored as a fraction (``0.875``) shown as ``87,50%``."""
+    return "-" if _is_missing(value) else f"{format_number(float(value) * 100)}%"
+
+
+def _with_unit(amount: str, unit: Any) -> str:
+    """``95,00%`` but ``12 dokumen``: a percent sign follows the number without a space."""
+    unit = _text(unit, "")
+    if not unit:
+        return amount
+    return f"{amount}{unit}" if unit == "%" else f"{amount} {unit}"
+
+
+_TYPED_NUMBER = re.compile(r"(-?\d+)\.(\d+)")
+_SPACED_PERCENT = re.compile(r"(\d)\s+%")
+
+
+def as_typed(value: Any) -> str:
+    """A value as staff typed it, in Indonesian form: ``93.5`` (a spreadsheet number) is shown as
+    ``93,5`` and ``95 %`` as ``95%``; anything else (``dua belas``, ``#REF!``) unchanged."""
+    text = _text(value)
+    if (number := _TYPED_NUMBER.fullmatch(text)) is not None:
+        return f"{number[1]},{number[2]}"
+    return _SPACED_PERCENT.sub(r"\1%", text)
+
+
+def salutation(nip: Any) -> str:
+    """``Bapak`` or ``Ibu`` from a PNS NIP's 15th digit (1 male, 2 female), else ``Bapak/Ibu``.
+
+    A PPPK number, or anything that is not a well-formed PNS NIP, says nothing reliable about
+    its holder, so the letter keeps the neutral form.
+    """
+    nip = "" if _is_missing(nip) else str(nip)
+    if len(nip) != 18 or not nip.isdigit() or nip_structure_problem(nip) is not None:
+        return "Bapak/Ibu"
+    return "Bapak" if nip[14] == "1" else "Ibu"
 
 
 def _date(value: Any, with_weekday: bool = True) -> str:
@@ -151,7 +189,15 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(angka=_number, jumlah=_quantity, persen=_percent, tanggal=_date, teks=_text)
+    env.filters.update(
+        angka=_number,
+        jumlah=_quantity,
+        persen=_percent,
+        tanggal=_date,
+        teks=_text,
+        satuan=_with_unit,
+        ketikan=as_typed,
+    )
     return env
 
 
@@ -164,7 +210,12 @@ def _render_pair(name: str, context: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def _week_context(week: RunWeek) -> dict[str, Any]:
-    return {"key": week.key, "start": week.start, "end": week.cut_off}
+    return {
+        "key": week.key,
+        "start": week.start,
+        "end": week.cut_off,
+        "range": date_range(week.start, week.cut_off),
+    }
 
 
 # -- table helpers ---------------------------------------------------------------------------------
@@ -212,29 +263,29 @@ def _formula(ind: Mapping[str, Any]) -> str:
 
 def _suggestion(ind: Mapping[str, Any]) -> str:
     """One concrete next step for an indicator below target, in the indicator's own unit."""
-    unit = ind["satuan"] or ""
+    unit = ind["satuan"]
     if not ind["jumlah_entri"]:
         return (
             "Belum ada entri sah untuk indikator ini. Catat realisasinya di tab Realisasi "
-            "beserta tautan buktinya agar capaian Anda terhitung."
+            "beserta tautan buktinya agar capaiannya terhitung."
         )
     real = ind["realisasi"]
     if ind["arah"] == TURUN:
         limit = ind["target_high"] if ind["target_high"] is not None else ind["target"]
         return (
-            f"Upayakan agar nilainya turun menjadi paling banyak {_quantity(limit)} {unit} "
-            f"(saat ini {_quantity(real)} {unit})."
+            f"Upayakan agar nilainya turun menjadi paling banyak {_with_unit(_quantity(limit), unit)} "
+            f"(saat ini {_with_unit(_quantity(real), unit)})."
         )
     if ind["agregasi"] == JUMLAH:
         gap = max(float(ind["target_to_date"]) - float(real), 0)
         return (
-            f"Tambahkan sekitar {_quantity(round(gap, 2))} {unit} lagi agar sesuai "
-            f"target sampai minggu ini ({_number(ind['target_to_date'])} {unit})."
+            f"Tambahkan sekitar {_with_unit(_quantity(round(gap, 2)), unit)} lagi agar sesuai "
+            f"target sampai minggu ini ({_with_unit(_number(ind['target_to_date']), unit)})."
         )
     floor = ind["target_low"] if ind["target_low"] is not None else ind["target"]
     return (
-        f"Upayakan agar nilainya naik menjadi sekurang-kurangnya {_quantity(floor)} {unit} "
-        f"(saat ini {_quantity(real)} {unit})."
+        f"Upayakan agar nilainya naik menjadi sekurang-kurangnya {_with_unit(_quantity(floor), unit)} "
+        f"(saat ini {_with_unit(_quantity(real), unit)})."
     )
 
 
@@ -265,6 +316,20 @@ def _indicator(row: Mapping[str, Any], letterhead: Letterhead) -> dict[str, Any]
     return ind
 
 
+BAR_FLOOR = 10  # the shortest trend bar, in percent of the longest: the lowest week still shows
+
+
+def scaled_widths(values: Iterable[float], *, floor: int = BAR_FLOOR) -> list[int]:
+    """Bar lengths (percent) spread over the range shown: the lowest value gets ``floor``, the
+    highest 100, so a change of one point over weeks in the nineties is visible; equal values
+    (or one week alone) all get 100."""
+    values = list(values)
+    low, high = min(values, default=0.0), max(values, default=0.0)
+    if high == low:
+        return [100 for _ in values]
+    return [round(floor + (v - low) / (high - low) * (100 - floor)) for v in values]
+
+
 def _trend(
     person: Mapping[str, Any], history: Iterable[Mapping[str, Any]], letterhead: Letterhead
 ) -> list[dict[str, Any]]:
@@ -277,15 +342,19 @@ def _trend(
     }
     by_week[key] = person["nilai_capaian"]
     weeks = sorted(by_week)[-letterhead.trend_weeks :]
-    points = []
-    for week in weeks:
-        score = float(by_week[week] or 0)
-        width = max(1, round(min(score, letterhead.cap) / letterhead.cap * 100))
-        colour = (
-            GREEN if score >= letterhead.target_met else _below_target_colour(score, letterhead)
-        )
-        points.append({"week": week, "score": score, "width": width, "colour": colour})
-    return points
+    scores = [float(by_week[week] or 0) for week in weeks]
+    return [
+        {
+            "week": week,
+            "score": score,
+            "width": width,
+            "chars": max(1, round(width / 5)),  # the text part's bar: 20 characters at most
+            "colour": (
+                GREEN if score >= letterhead.target_met else _below_target_colour(score, letterhead)
+            ),
+        }
+        for week, score, width in zip(weeks, scores, scaled_widths(scores), strict=True)
+    ]
 
 
 # -- behaviour ratings due -------------------------------------------------------------------------
@@ -379,6 +448,7 @@ def weekly_context(
         "sender_name": letterhead.sender_name,
         "week": _week_context(letterhead.week),
         "person": dict(person),
+        "sapaan": salutation(person["nip"]),
         "previous": person.get("nilai_capaian_sebelumnya"),
         "change": person.get("perubahan"),
         "supervisor_set": person.get("sumber_rating_hasil_kerja") == SOURCE_SUPERVISOR,
@@ -409,10 +479,24 @@ def date_range(start: dt.date, end: dt.date) -> str:
 def render_weekly(context: Mapping[str, Any]) -> Rendered:
     week = context["week"]
     subject = f"Umpan Balik Kinerja Minggu {week['key']} ({date_range(week['start'], week['end'])})"
-    return _to_person(KIND_WEEKLY, "weekly_letter", context, subject=subject)
+    score = context["person"].get("nilai_capaian")
+    return _to_person(
+        KIND_WEEKLY,
+        "weekly_letter",
+        context,
+        subject=subject,
+        score=None if _is_missing(score) else float(score),
+    )
 
 
-def _to_person(kind: str, template: str, context: Mapping[str, Any], *, subject: str) -> Rendered:
+def _to_person(
+    kind: str,
+    template: str,
+    context: Mapping[str, Any],
+    *,
+    subject: str,
+    score: float | None = None,
+) -> Rendered:
     """A letter from ``template`` to the roster person in ``context``, keyed by NIP."""
     person = context["person"]
     text, html = _render_pair(template, context)
@@ -424,6 +508,8 @@ def _to_person(kind: str, template: str, context: Mapping[str, Any], *, subject:
         subject=subject,
         text=text,
         html=html,
+        unit=_text(person.get("unit"), "") or None,
+        score=score,
     )
 
 
@@ -478,6 +564,7 @@ def render_reminder(
         "organisation": letterhead.organisation,
         "sender_name": letterhead.sender_name,
         "person": dict(person),
+        "sapaan": salutation(person["nip"]),
         "week_key": week_key,
         "week_start": week_start,
         "today": today,

@@ -13,12 +13,14 @@ header. yagmail is not used; README says why.
 from __future__ import annotations
 
 import html
+import itertools
 import os
 import re
 import smtplib
 import ssl
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -29,8 +31,11 @@ from typing import Protocol
 
 from .config import ADDRESS, Mail
 from .files import remove_stale_temp_files, write_atomically
+from .indonesian import format_number
+from .labels import KIND_DIGEST
 from .letters import Rendered
 
+KIND_HEADER, UNIT_HEADER, SCORE_HEADER = "X-Capaian-Jenis", "X-Capaian-Unit", "X-Capaian-Nilai"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._@-]")
 
@@ -87,6 +92,12 @@ def build_message(letter: Rendered, *, sender_name: str, sender_address: str) ->
     message["Message-ID"] = make_msgid(domain=sender.domain)
     message["Date"] = formatdate(localtime=True)
     message["Auto-Submitted"] = "auto-generated"  # so out-of-office replies are not sent back
+    # What the outbox index lists; plain values from config and scores, checked all the same.
+    message[KIND_HEADER] = check_header(letter.kind, field="jenis surat")
+    if letter.unit:
+        message[UNIT_HEADER] = check_header(letter.unit, field="unit")
+    if letter.score is not None:
+        message[SCORE_HEADER] = f"{letter.score:.2f}"
     message.set_content(letter.text, subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(letter.html, subtype="html", charset="utf-8", cte="quoted-printable")
     return message
@@ -147,32 +158,80 @@ class OutboxTransport:
         return self.folder / f"{_SAFE_NAME.sub('_', name)}{suffix}"
 
 
+@dataclass(frozen=True)
+class _Listed:
+    """One letter of the outbox as its index shows it."""
+
+    unit: str  # "" for a letter to no unit (the leadership digest)
+    name: str
+    address: str
+    kind: str
+    score: str
+    subject: str
+    eml: Path
+
+    @property
+    def order(self) -> tuple[bool, str, str, str]:
+        return (self.kind != KIND_DIGEST, self.unit, self.name.casefold(), self.kind)
+
+
+def _listed(eml: Path, parser: BytesParser) -> _Listed:
+    with open(eml, "rb") as f:
+        headers = parser.parse(f, headersonly=True)
+    to = headers["To"]
+    mailbox = to.addresses[0] if to is not None and to.addresses else None
+    score = headers[SCORE_HEADER]
+    return _Listed(
+        unit=str(headers[UNIT_HEADER] or ""),
+        name=mailbox.display_name if mailbox else "",
+        address=mailbox.addr_spec if mailbox else "",
+        kind=str(headers[KIND_HEADER] or ""),
+        score=format_number(float(score)) if score else "",
+        subject=str(headers["Subject"] or ""),
+        eml=eml,
+    )
+
+
+def _index_row(letter: _Listed) -> str:
+    preview = letter.eml.with_suffix(".html")
+    cells = [
+        f"{html.escape(letter.name)}<br><small>{html.escape(letter.address)}</small>",
+        html.escape(letter.kind),
+        letter.score,
+        html.escape(letter.subject),
+        f'<a href="{html.escape(preview.name)}">pratinjau</a>' if preview.exists() else "",
+        f'<a href="{html.escape(letter.eml.name)}">.eml</a>',
+    ]
+    return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+
+
 def write_index(folder: Path) -> Path:
-    """``index.html`` listing every ``.eml`` in ``folder`` (earlier runs' too) with its preview."""
+    """``index.html`` listing every ``.eml`` in ``folder`` (earlier runs' too): the digests
+    first, then each unit's letters by name, with kind and Nilai Capaian, linked to previews."""
     parser = BytesParser(policy=policy.default)
-    rows = []
-    for eml in sorted(folder.glob("*.eml")):
-        with open(eml, "rb") as f:
-            headers = parser.parse(f, headersonly=True)
-        preview = eml.with_suffix(".html")
-        cells = [
-            html.escape(str(headers["To"] or "")),
-            html.escape(str(headers["Subject"] or "")),
-            f'<a href="{html.escape(preview.name)}">pratinjau</a>' if preview.exists() else "",
-            f'<a href="{html.escape(eml.name)}">{html.escape(eml.name)}</a>',
-        ]
-        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    letters = sorted((_listed(eml, parser) for eml in folder.glob("*.eml")), key=lambda x: x.order)
+    head = (
+        "<tr><th>Nama</th><th>Jenis</th><th>Nilai Capaian</th><th>Subjek</th>"
+        "<th>Pratinjau</th><th>Berkas</th></tr>"
+    )
+    sections = []
+    for (to_unit, unit), group in itertools.groupby(letters, key=lambda x: x.order[:2]):
+        title = html.escape(unit or "Lainnya") if to_unit else "Ringkasan pimpinan"
+        rows = "\n".join(_index_row(letter) for letter in group)
+        sections.append(
+            f'<h2>{title}</h2>\n<div style="overflow-x:auto;">'  # a phone scrolls the table only
+            f'<table border="1" cellpadding="6" cellspacing="0">\n{head}\n{rows}\n</table></div>'
+        )
     title = f"Kotak keluar {html.escape(folder.name)}"
     page = (
         '<!DOCTYPE html>\n<html lang="id"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{title}</title></head>\n"
         '<body style="font-family:Arial,Helvetica,sans-serif;">\n'
-        f"<h1>{title}</h1>\n<p>{len(rows)} surat. Buka pratinjau untuk melihat isi surat; "
+        f"<h1>{title}</h1>\n<p>{len(letters)} surat. Buka pratinjau untuk melihat isi surat; "
         "berkas .eml dapat dibuka dengan program email.</p>\n"
-        '<table border="1" cellpadding="6" cellspacing="0">\n'
-        "<tr><th>Kepada</th><th>Subjek</th><th>Pratinjau</th><th>Berkas</th></tr>\n"
-        + "\n".join(rows)
-        + "\n</table>\n</body></html>\n"
+        + "\n".join(sections)
+        + "\n</body></html>\n"
     )
     path = folder / "index.html"
     write_atomically(path, page.encode("utf-8"))
