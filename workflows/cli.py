@@ -69,6 +69,10 @@ COMMANDS: dict[str, tuple[str, Callable[[Config, argparse.Namespace], int]]] = {
         "Proses mingguan lengkap: periksa, hitung, terbitkan, kirim surat.",
         commands.cmd_weekly,
     ),
+    "guide": (
+        "Menulis panduan kriteria penilaian (HTML siap cetak) per unit untuk sosialisasi.",
+        commands.cmd_guide,
+    ),
     "schedule": (
         "Menjalankan penjadwal (proses mingguan dan pengingat) terus-menerus.",
         cmd_schedule,

@@ -24,7 +24,7 @@ from .check import ValidationRun
 from .config import Config
 from .context import RunContext, build_context
 from .delivery import FAILED, RENDERED, SENT, SKIPPED, UNCERTAIN, Delivery
-from .errors import EXIT_OK, EXIT_USAGE, CommandError
+from .errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
 from .findings import STATUS_FOR_SEVERITY
 from .indonesian import format_number
 from .labels import KIND_DIGEST, KIND_REMINDER, KIND_WEEKLY, PREDIKAT, PREDIKAT_COLUMNS
@@ -111,6 +111,25 @@ def cmd_init(config: Config, args: argparse.Namespace) -> int:
         print(line)
     print("Semua workbook sudah lengkap." if not changes else f"{len(changes)} perubahan dibuat.")
     return EXIT_OK
+
+
+def cmd_guide(config: Config, args: argparse.Namespace) -> int:
+    """Write the workshop guide; a unit that cannot be read is named and the run exits 1."""
+    from .handbook import write_guide
+
+    context = context_for(config, args, "guide")
+    outcome = write_guide(
+        config,
+        context.week,
+        today=context.today,
+        entry_period=context.entry_period,
+        only_unit=context.unit,
+    )
+    for path in outcome.written:
+        print(f"Panduan ditulis: {path}")
+    for unit, reason in outcome.unreadable.items():
+        print(f"Panduan unit {unit} tidak dibuat karena workbook-nya tidak terbaca: {reason}")
+    return EXIT_FAILED if outcome.unreadable else EXIT_OK
 
 
 # -- validate and score ----------------------------------------------------------------------------

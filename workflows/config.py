@@ -379,6 +379,12 @@ class Letters(_Strict):
         return folded_units(value, "setiap satuan terhitung harus berisi teks, misalnya 'dokumen'")
 
 
+class Guide(_Strict):
+    """Where ``run.py guide`` writes the workshop guide (one HTML page per unit and an index)."""
+
+    folder: Path = Path("guide")
+
+
 class Nip(_Strict):
     check_structure: bool = True  # PPPK numbers are encoded differently: set false to relax
 
@@ -414,6 +420,7 @@ class Config(_Strict):
     scoring: Scoring = Scoring()
     letters: Letters = Letters()
     schedule: Schedule = Schedule()
+    guide: Guide = Guide()
     nip: Nip = Nip()
     validation: Validation = Validation()
     base_dir: Path = Path(".")  # the config file's folder; set by load_config

@@ -11,7 +11,7 @@ import re
 import sys
 from pathlib import Path
 
-from .findings import STATUS_FOR_SEVERITY, Rule, make_finding
+from .findings import STATUS_FOR_SEVERITY, Finding, Rule, make_finding
 from .parse import CONTROL_CHARACTERS
 from .schema import Column, Tab, summary_tabs, unit_tabs
 from .validate import RULES
@@ -97,7 +97,7 @@ def _visible(text: str) -> str:
     return re.sub(CONTROL_CHARACTERS, "↵", text)
 
 
-def _concerns(rule: Rule) -> str:
+def rule_scope(rule: Rule) -> str:
     """Where the rule applies, in words: the tab › column, or every column of a type."""
     if rule.scope:
         return rule.scope
@@ -118,15 +118,20 @@ def _example_value(rule: Rule) -> str:
     return f"`{_visible(value)}`" if value else "(sel kosong)"
 
 
+def example_finding(rule: Rule) -> Finding:
+    """The finding ``rule`` yields on its declared example: the exact message staff would see."""
+    return make_finding(rule.code, workbook=_EXAMPLE_WORKBOOK, **rule.example_arguments())
+
+
 def _rule_section(rule: Rule) -> list[str]:
     example = rule.example_arguments()
-    finding = make_finding(rule.code, workbook=_EXAMPLE_WORKBOOK, **example)
+    finding = example_finding(rule)
     fields = {"column": example["column"] or "", "value": "", **example}
     return [
         f"### `{rule.code}`",
         "",
         f"- Tingkat: {STATUS_FOR_SEVERITY[rule.severity]}",
-        f"- Berlaku untuk: {_concerns(rule)}",
+        f"- Berlaku untuk: {rule_scope(rule)}",
         f"- Contoh isian: {_example_value(rule)}",
         f"- Pesan: {_visible(finding.message)}",
         f"- Cara memperbaiki: {_visible(rule.fix.format(**fields))}",
@@ -150,7 +155,7 @@ def render_findings_docs() -> str:
         "| Kode | Tingkat | Berlaku untuk |",
         "|---|---|---|",
         *(
-            f"| [`{r.code}`](#{r.code}) | {STATUS_FOR_SEVERITY[r.severity]} | {_cell(_concerns(r))} |"
+            f"| [`{r.code}`](#{r.code}) | {STATUS_FOR_SEVERITY[r.severity]} | {_cell(rule_scope(r))} |"
             for r in rules
         ),
         "",
