@@ -118,6 +118,10 @@ class Unit(_Strict):
 class Summary(_Strict):
     workbook: str = Field(min_length=1)
     url: str | None = None
+    # How many ASN needing attention, and requests for support, Ikhtisar lists before "dan N
+    # lainnya": it must stay one printed page.
+    overview_attention_rows: int = Field(default=10, ge=1, le=25)
+    overview_support_rows: int = Field(default=8, ge=1, le=25)
 
 
 class State(_Strict):

@@ -61,3 +61,8 @@ UNREADABLE = "Tidak terbaca"
 
 # Pegawai status of an ASN who is scored and written to (sheets_schema/unit/pegawai.yaml).
 ACTIVE = "Aktif"
+
+# Status words the summary colours: a Realisasi row's Status and Temuan Validasi's Tingkat, a
+# letter's Status in Log Surat, a run's Hasil in Log Proses.
+STATUS_REJECTED, STATUS_WARNING = "Ditolak", "Peringatan"
+STATUS_FAILED, STATUS_PARTIAL, STATUS_UNCERTAIN = "Gagal", "Sebagian", "Belum pasti"
