@@ -8,7 +8,12 @@ Sheets are grids of plain values. Supported: spreadsheet metadata, ``values`` ge
 append / clear and their batch forms, and ``:batchUpdate`` with addSheet, deleteSheet,
 updateSheetProperties (title, frozen rows), appendDimension, updateCells (from a
 ``start`` cell, or over a ``range`` whose other cells are cleared), repeatCell, copyPaste,
-updateDimensionProperties, setDataValidation and addProtectedRange. A1 ranges with quoted
+updateDimensionProperties, setDataValidation, addProtectedRange, addConditionalFormatRule,
+updateConditionalFormatRule, setBasicFilter, addChart and updateChartSpec. The metadata shows
+what these leave as Google's ``spreadsheets.get`` does: ``sheets[].conditionalFormats``,
+``sheets[].basicFilter`` (its range made explicit up to the grid's edge, as Google answered
+gspread's recorded ``test_basic_filters``), ``sheets[].charts`` (on the sheet of the chart's anchor
+cell, with the ``chartId`` Google picks) and ``gridProperties.frozenRowCount``. A1 ranges with quoted
 titles, whole columns (``A:C``), whole rows (``1:1``) and whole sheets; ``RAW`` and a minimal
 ``USER_ENTERED`` (``=...`` becomes a formula, numeric text a number); ``UNFORMATTED_VALUE``,
 ``FORMATTED_VALUE`` (``str()``-like) and ``FORMULA`` rendering.
@@ -122,13 +127,21 @@ class Sheet:
     validations: dict[tuple[int, int | None, int, int | None], dict] = field(default_factory=dict)
     protected: list[dict] = field(default_factory=list)
     formats: list[dict] = field(default_factory=list)  # format requests, kept for inspection
+    conditional_formats: list[dict] = field(default_factory=list)  # ConditionalFormatRule
+    basic_filter: dict | None = None  # BasicFilter
+    charts: list[dict] = field(default_factory=list)  # EmbeddedChart anchored on this sheet
 
     def resize(self, *, rows: int | None = None, columns: int | None = None) -> None:
-        """A new grid size (as a user deleting rows makes); cells outside it are gone."""
+        """A new grid size (as a user deleting rows makes); cells outside it are gone, and so is
+        the part of the filter's range past the new edge."""
         self.rows = self.rows if rows is None else rows
         self.columns = self.columns if columns is None else columns
         for key in [k for k in self.cells if k[0] >= self.rows or k[1] >= self.columns]:
             del self.cells[key]
+        if self.basic_filter is not None:
+            bounds = self.basic_filter["range"]
+            bounds["endRowIndex"] = min(bounds["endRowIndex"], self.rows)
+            bounds["endColumnIndex"] = min(bounds["endColumnIndex"], self.columns)
 
     def properties(self, index: int) -> dict[str, Any]:
         grid: dict[str, Any] = {"rowCount": self.rows, "columnCount": self.columns}
@@ -151,6 +164,7 @@ class Spreadsheet:
     accessible: bool = True
     time_zone: str = "Asia/Jakarta"
     next_protected_id: int = 1000
+    next_chart_id: int = 1_700_000_001  # Google picks chart ids at random; ours count up
 
     def sheet(self, title: str | None) -> Sheet:
         if title is None:
@@ -287,6 +301,12 @@ class SheetsFake(BaseAdapter):
         sheets = []
         for index, sheet in enumerate(book.sheets):
             entry: dict[str, Any] = {"properties": sheet.properties(index)}
+            if sheet.conditional_formats:
+                entry["conditionalFormats"] = copy.deepcopy(sheet.conditional_formats)
+            if sheet.charts:
+                entry["charts"] = copy.deepcopy(sheet.charts)
+            if sheet.basic_filter is not None:
+                entry["basicFilter"] = copy.deepcopy(sheet.basic_filter)
             if sheet.protected:
                 entry["protectedRanges"] = copy.deepcopy(sheet.protected)
             sheets.append(entry)
@@ -766,7 +786,7 @@ def _apply(book: Spreadsheet, request: dict[str, Any], index: int) -> dict[str, 
     if kind == "updateSheetProperties":
         props = spec["properties"]
         sheet = book.sheet_by_id(props.get("sheetId", 0))
-        fields = set(spec.get("fields", "").split(","))
+        fields = set(spec.get("fields", "").replace("/", ".").split(","))
         grid = props.get("gridProperties", {})
         if fields & {"title", "*"}:
             sheet.title = props["title"]
@@ -841,6 +861,8 @@ def _apply(book: Spreadsheet, request: dict[str, Any], index: int) -> dict[str, 
         book.next_protected_id += 1
         sheet.protected.append(protected)
         return {"addProtectedRange": {"protectedRange": protected}}
+    if kind in LOOK_REQUESTS:
+        return LOOK_REQUESTS[kind](book, spec, where)
     raise FakeError(400, f"Invalid requests[{index}]: the fake does not support {kind}")
 
 
@@ -849,3 +871,148 @@ def _entered_value(value: dict[str, Any] | None) -> Any:
         return ""
     ((kind, raw),) = value.items()
     return Formula(raw) if kind == "formulaValue" else raw
+
+
+# -- the look of a sheet: conditional formats, filter, charts ----------------------------------
+
+
+def _stored_range(grid: dict[str, Any]) -> dict[str, Any]:
+    """A GridRange as Google stores and returns it: sheet id 0 left out (it is the default)."""
+    return {k: v for k, v in grid.items() if not (k == "sheetId" and v == 0)}
+
+
+def _with_styles(cell_format: dict[str, Any]) -> dict[str, Any]:
+    """A conditional format as Google returns it: each colour also as a ``...Style``."""
+    out = copy.deepcopy(cell_format)
+    if "backgroundColor" in out:
+        out["backgroundColorStyle"] = {"rgbColor": out["backgroundColor"]}
+    text = out.get("textFormat", {})
+    if "foregroundColor" in text:
+        text["foregroundColorStyle"] = {"rgbColor": text["foregroundColor"]}
+    return out
+
+
+def _checked_rule(book: Spreadsheet, rule: dict[str, Any], where: str) -> tuple[Sheet, dict]:
+    """A ConditionalFormatRule checked as Google does, and the sheet its ranges lie on."""
+    ranges = rule.get("ranges") or []
+    if not ranges:
+        raise FakeError(400, f"Invalid {where}: ranges must not be empty")
+    sheets = {book.sheet_by_id(r.get("sheetId", 0)).sheet_id for r in ranges}
+    if len(sheets) != 1:
+        raise FakeError(400, f"Invalid {where}: all ranges must be on the same sheet")
+    for grid in ranges:
+        _inside(*_grid(book, grid), where)
+    boolean = rule.get("booleanRule")
+    if boolean is None or "gradientRule" in rule:
+        raise FakeError(400, f"Invalid {where}: the fake supports one booleanRule per rule")
+    condition = boolean.get("condition", {})
+    values = condition.get("values", [])
+    if condition.get("type") not in {"TEXT_EQ", "CUSTOM_FORMULA"} or len(values) != 1:
+        raise FakeError(400, f"Invalid {where}: the fake supports TEXT_EQ and CUSTOM_FORMULA")
+    if condition["type"] == "CUSTOM_FORMULA" and not values[0]["userEnteredValue"].startswith("="):
+        raise FakeError(400, f"Invalid {where}: a custom formula must start with '='")
+    stored = {
+        "ranges": [_stored_range(r) for r in ranges],
+        "booleanRule": {
+            "condition": copy.deepcopy(condition),
+            "format": _with_styles(boolean.get("format", {})),
+        },
+    }
+    return book.sheet_by_id(sheets.pop()), stored
+
+
+def _add_conditional_format_rule(book: Spreadsheet, spec: dict[str, Any], where: str) -> dict:
+    sheet, rule = _checked_rule(book, spec["rule"], where)
+    index = spec.get("index", 0)
+    if not 0 <= index <= len(sheet.conditional_formats):
+        raise FakeError(400, f"Invalid {where}: index {index} is out of range")
+    sheet.conditional_formats.insert(index, rule)
+    return {}
+
+
+def _update_conditional_format_rule(book: Spreadsheet, spec: dict[str, Any], where: str) -> dict:
+    sheet = book.sheet_by_id(spec.get("sheetId", 0))
+    index = spec.get("index", 0)
+    if not 0 <= index < len(sheet.conditional_formats):
+        raise FakeError(400, f"Invalid {where}: no conditional format at index {index}")
+    _, rule = _checked_rule(book, spec["rule"], where)
+    old = sheet.conditional_formats[index]
+    sheet.conditional_formats[index] = rule
+    return {
+        "updateConditionalFormatRule": {
+            "newRule": rule,
+            "oldRule": old,
+            "newIndex": index,
+            "oldIndex": index,
+        }
+    }
+
+
+def _set_basic_filter(book: Spreadsheet, spec: dict[str, Any], where: str) -> dict:
+    """The filter's range is kept with explicit ends, clipped to the grid, as Google keeps it."""
+    basic = copy.deepcopy(spec["filter"])
+    sheet, key = _grid(book, basic["range"])
+    top, bottom, left, right = _inside(sheet, key, where)
+    bounds = {"sheetId": sheet.sheet_id}
+    bounds.update(
+        startRowIndex=top,
+        endRowIndex=min(sheet.rows if bottom is None else bottom, sheet.rows),
+        startColumnIndex=left,
+        endColumnIndex=min(sheet.columns if right is None else right, sheet.columns),
+    )
+    basic["range"] = _stored_range(bounds)
+    sheet.basic_filter = basic
+    return {}
+
+
+def _chart_sources(book: Spreadsheet, spec: dict[str, Any], where: str) -> None:
+    """Every domain and series of a basic chart: one column wide, on a sheet that exists."""
+    basic = spec.get("basicChart")
+    if basic is None:
+        raise FakeError(400, f"Invalid {where}: the fake supports basicChart only")
+    parts = [d["domain"] for d in basic.get("domains", [])] + [
+        s["series"] for s in basic.get("series", [])
+    ]
+    for part in parts:
+        for grid in part["sourceRange"]["sources"]:
+            sheet, key = _grid(book, grid)
+            _, _, left, right = _inside(sheet, key, where)
+            if right is None or right - left != 1:
+                raise FakeError(
+                    400,
+                    f"Invalid {where}: exactly one dimension of a chart's source range must "
+                    "have a length of 1",
+                )
+
+
+def _add_chart(book: Spreadsheet, spec: dict[str, Any], where: str) -> dict:
+    chart = copy.deepcopy(spec["chart"])
+    _chart_sources(book, chart["spec"], where)
+    anchor = chart["position"]["overlayPosition"]["anchorCell"]
+    sheet = book.sheet_by_id(anchor.get("sheetId", 0))
+    if anchor.get("rowIndex", 0) >= sheet.rows or anchor.get("columnIndex", 0) >= sheet.columns:
+        raise FakeError(400, f"Invalid {where}: the anchor cell lies outside the grid")
+    if "chartId" not in chart:
+        chart = {"chartId": book.next_chart_id, **chart}
+        book.next_chart_id += 1
+    sheet.charts.append(chart)
+    return {"addChart": {"chart": copy.deepcopy(chart)}}
+
+
+def _update_chart_spec(book: Spreadsheet, spec: dict[str, Any], where: str) -> dict:
+    _chart_sources(book, spec["spec"], where)
+    for sheet in book.sheets:
+        for chart in sheet.charts:
+            if chart["chartId"] == spec["chartId"]:
+                chart["spec"] = copy.deepcopy(spec["spec"])
+                return {}
+    raise FakeError(400, f"Invalid {where}: No chart with id: {spec['chartId']}")
+
+
+LOOK_REQUESTS = {
+    "addConditionalFormatRule": _add_conditional_format_rule,
+    "updateConditionalFormatRule": _update_conditional_format_rule,
+    "setBasicFilter": _set_basic_filter,
+    "addChart": _add_chart,
+    "updateChartSpec": _update_chart_spec,
+}

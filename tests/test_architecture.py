@@ -28,9 +28,11 @@ LAYERS = {
         "explain",
         "findings",
         "guide",
+        "ikhtisar",
         "indonesian",
         "letters",
         "outcomes",
+        "overview",
         "parse",
         "score",
         "sheet_docs",
@@ -38,7 +40,7 @@ LAYERS = {
     },
     "io": {"backends", "files", "google", "journal", "local", "locks", "mail"},
     # workbook.py declares the backends' interface (protocol, errors, pure helpers): no I/O
-    "declared": {"config", "errors", "labels", "schema", "workbook"},
+    "declared": {"config", "errors", "labels", "presentation", "schema", "workbook"},
 }
 # Which layers a layer may import from (its own included).
 MAY_IMPORT = {

@@ -253,7 +253,8 @@ def test_explain_recomputes_every_demo_asn_to_the_published_summary(demo_config,
     capsys.readouterr()
 
     # the command itself: the same numbers as JSON, the text with the published value
-    nip = str(published["nip"].iloc[8])  # Balapati Megantara, Seksi Pemerintahan
+    balapati = published["nama"] == "Balapati Megantara, S.E., M.M."  # Seksi Pemerintahan
+    nip = str(published.loc[balapati, "nip"].iloc[0])
     assert cli.main(["explain", nip, "--json", "--config", config_file, "--date", DEMO_DATE]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert printed["nama"] == "Balapati Megantara, S.E., M.M."

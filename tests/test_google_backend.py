@@ -225,7 +225,9 @@ def test_replace_tabs_is_one_batch_update_that_writes_values_only(fake, connect)
     ]
     assert fake.values(KEY, "Temuan Validasi") == [["Tab"]]
     requests_ = fake.calls[1].body["requests"]
-    assert [list(r) for r in requests_] == [["updateCells"], ["updateCells"]]
+    # the values first, then what each tab lacks of its look: a frozen header and a filter
+    look = [["updateSheetProperties"], ["setBasicFilter"]]
+    assert [list(r) for r in requests_] == [["updateCells"], ["updateCells"], *look, *look]
     update = requests_[0]["updateCells"]
     assert update["range"] == {"sheetId": 0}  # the whole tab: what the old rows had is emptied
     assert update["fields"] == "userEnteredValue"  # header colours and number formats stay
@@ -255,6 +257,8 @@ def test_replace_tabs_grows_a_short_grid_in_the_same_request(fake, connect):
         "appendDimension",
         "copyPaste",
         "updateCells",
+        "updateSheetProperties",
+        "setBasicFilter",
     ]
     assert requests_[0]["appendDimension"] == {"sheetId": 0, "dimension": "COLUMNS", "length": 1}
     assert requests_[1]["appendDimension"] == {"sheetId": 0, "dimension": "ROWS", "length": 4}
@@ -385,7 +389,7 @@ def test_ensure_summary_tabs_sets_number_formats_without_dropdowns(fake, connect
     formats = [
         f["repeatCell"]["cell"]["userEnteredFormat"]["numberFormat"]["type"]
         for f in log.formats
-        if "repeatCell" in f
+        if "numberFormat" in f.get("repeatCell", {}).get("fields", "")
     ]
     assert formats[:2] == ["DATE_TIME", "DATE_TIME"]
     assert not log.validations

@@ -76,7 +76,7 @@ def test_workbooks_written_by_the_weekly_job_open_unchanged(demo_config, tmp_pat
     unit, summary = resave(originals, tmp_path / "libreoffice")
     for tab in ("Pegawai", "Indikator", "Realisasi", "Perilaku", "Refleksi"):
         assert trimmed(values(unit, tab)) == trimmed(values(originals[0], tab)), tab
-    for tab in ("Ringkasan Pegawai", "Ringkasan Unit", "Capaian Indikator", "Riwayat", "Log Surat"):
+    for tab in openpyxl.load_workbook(originals[1]).sheetnames:  # Ikhtisar, Tren, Grafik too
         assert trimmed(values(summary, tab)) == trimmed(values(originals[1], tab)), tab
     # the chart survives too (frozen panes are view settings, which a headless convert drops)
     assert "Grafik" in openpyxl.load_workbook(summary).sheetnames
@@ -104,3 +104,44 @@ def test_staff_formulas_keep_the_values_libreoffice_computed(tmp_path):
         ]
     (reopened,) = resave([saved], tmp_path / "again")  # LibreOffice computes the same values
     assert trimmed(values(reopened, "Realisasi")) == trimmed(values(saved, "Realisasi"))
+
+
+PDFTOTEXT = shutil.which("pdftotext")
+
+
+@pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext (poppler-utils) is not installed")
+def test_the_summary_prints_one_page_wide_and_ikhtisar_on_one_page(demo_config, tmp_path):
+    config_path = demo_config.base_dir / "config.yaml"
+    assert main(["score", "--config", str(config_path), "--date", DEMO_DATE]) == 0
+    summary = demo_config.path(demo_config.local.folder) / demo_config.summary.workbook
+    out = tmp_path / "pdf"
+    subprocess.run(
+        [SOFFICE, "--headless", f"-env:UserInstallation=file://{out}-profile", "--convert-to",
+         "pdf", "--outdir", str(out), str(summary)],
+        check=True, capture_output=True, timeout=240,
+    )  # fmt: skip
+    text = subprocess.run(
+        [PDFTOTEXT, "-layout", str(out / "ringkasan.pdf"), "-"],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    pages = [page for page in text.split("\f") if page.strip()]
+    tabs = [page.split("\n")[0].strip().removesuffix(" – Minggu 2026-W48") for page in pages]
+    counts = {tab: tabs.count(tab) for tab in dict.fromkeys(tabs)}
+    # Riwayat: 8 weeks × 49 ASN = 392 rows, about 60 a page; Capaian Indikator 154 rows
+    assert counts == {
+        "Ikhtisar": 1,
+        "Ringkasan Pegawai": 1,
+        "Ringkasan Unit": 1,
+        "Grafik": 1,
+        "Tren": 1,
+        "Capaian Indikator": 2,
+        "Riwayat": 7,
+        "Riwayat Unit": 1,
+        "Temuan Validasi": 1,
+        "Log Surat": 1,
+        "Log Proses": 1,
+    }
+    # one page wide: every Riwayat page has the header row, up to its last column
+    riwayat = [page for page, tab in zip(pages, tabs, strict=True) if tab == "Riwayat"]
+    assert all("Minggu" in page and "Diperbarui" in page for page in riwayat)
+    assert pages[-1].strip().endswith("Halaman 18 dari 18")

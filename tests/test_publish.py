@@ -151,41 +151,6 @@ def test_typed_text_never_becomes_a_formula(published):
         assert not any("<f>" in archive.read(n).decode() for n in sheets)
 
 
-def test_chart_and_predikat_colours_are_in_the_saved_file(published):
-    path = summary_path(published)
-    with zipfile.ZipFile(path) as archive:
-        assert "xl/charts/chart1.xml" in archive.namelist()
-        chart = archive.read("xl/charts/chart1.xml").decode()
-    assert 'grouping val="stacked"' in chart and "Sebaran Predikat per Unit" in chart
-    book = openpyxl.load_workbook(path)
-    assert book.sheetnames.index("Grafik") == book.sheetnames.index("Ringkasan Unit") + 1
-    assert [r[0] for r in book["Grafik"].iter_rows(min_row=2, values_only=True)] == [
-        "Seksi Pelayanan",
-        "Sekretariat",
-    ]
-    rules = {
-        str(rng.sqref): [rule.formula[0] for rule in rng.rules]
-        for rng in book["Ringkasan Pegawai"].conditional_formatting
-    }
-    assert rules == {
-        "K2:K4": [
-            '"Sangat Baik"',
-            '"Baik"',
-            '"Butuh Perbaikan"',
-            '"Kurang/Misconduct"',
-            '"Sangat Kurang"',
-            '"Menunggu Penilaian Perilaku"',
-        ]
-    }
-    # a later save (the next run's) keeps one chart and one rule set
-    publish_week(published, W48, validation())
-    with zipfile.ZipFile(path) as archive:
-        assert [n for n in archive.namelist() if n.startswith("xl/charts/")] == [
-            "xl/charts/chart1.xml"
-        ]
-    assert len(openpyxl.load_workbook(path)["Ringkasan Pegawai"].conditional_formatting) == 1
-
-
 def test_rerunning_a_week_leaves_riwayat_unchanged(published):
     def rows():
         return [

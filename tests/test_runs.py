@@ -39,8 +39,8 @@ def test_one_log_row_per_run_with_what_it_did(demo_config):
     assert list(log["hasil"]) == ["Selesai", "Selesai"]
     weekly_row = log.iloc[0]
     assert (weekly_row["minggu"], weekly_row["unit"], weekly_row["asn"]) == ("2026-W48", 7, 49)
-    assert weekly_row["surat_terkirim"] == 51  # 49 letters and 2 digests
-    assert "51 terkirim, 0 dilewati, 0 gagal, 0 belum pasti." in weekly_row["keterangan"]
+    assert weekly_row["surat_terkirim"] == 59  # 49 letters, 8 team letters and 2 digests
+    assert "59 terkirim, 0 dilewati, 0 gagal, 0 belum pasti." in weekly_row["keterangan"]
 
 
 def test_a_failed_score_is_logged_as_failed_and_nothing_is_published(demo_config, monkeypatch):
@@ -248,7 +248,7 @@ def test_an_outbox_trial_then_smtp_in_the_same_week_still_mails_everyone(demo_co
         config = with_mail(demo_config, transport="smtp", smtp={"port": server.port})
         assert run(config, "letters") == 0
         assert run(config, "letters") == 0  # and only once over SMTP too
-    assert len(server.recorder.received) == 49 + len(DIGEST)
+    assert len(server.recorder.received) == 49 + 8 + len(DIGEST)  # 8 supervisors' team letters
 
 
 def test_log_surat_has_each_letter_once_after_a_crash_in_its_sync(demo_config, monkeypatch):
@@ -262,13 +262,14 @@ def test_log_surat_has_each_letter_once_after_a_crash_in_its_sync(demo_config, m
 
     monkeypatch.setattr(SendJournal, "mark_synced", killed)
     assert run(config, "weekly") == 1
-    assert len(summary_tab(config, "log_surat")) == 51
+    assert len(summary_tab(config, "log_surat")) == 59
     monkeypatch.setattr(SendJournal, "mark_synced", real)
     assert run(config, "letters") == 0
     log = summary_tab(config, "log_surat")
-    assert len(log) == 51 and log["id"].is_unique
-    assert run(config, "letters", "--resend", log["nip"].iloc[0]) == 0
-    assert len(summary_tab(config, "log_surat")) == 52  # a deliberate resend is a new row
+    assert len(log) == 59 and log["id"].is_unique
+    staff = log[log["jenis"] == "mingguan"]["nip"]
+    assert run(config, "letters", "--resend", staff.iloc[-1]) == 0
+    assert len(summary_tab(config, "log_surat")) == 60  # a deliberate resend is a new row
 
 
 def test_the_first_monday_of_the_new_year_closes_the_old_year(demo_config, capsys):

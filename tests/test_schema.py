@@ -61,6 +61,7 @@ SUMMARY_TABS = [
     "Ringkasan Unit",
     "Capaian Indikator",
     "Riwayat",
+    "Riwayat Unit",
     "Temuan Validasi",
     "Log Surat",
     "Log Proses",
@@ -72,7 +73,7 @@ def test_unit_tabs_declare_exactly_the_design_columns_in_order():
     assert {t.name: t.headers for t in schema.unit_tabs()} == UNIT_COLUMNS
 
 
-def test_summary_workbook_has_the_seven_tabs_in_order():
+def test_summary_workbook_has_the_eight_schema_tabs_in_order():
     assert [t.name for t in schema.summary_tabs()] == SUMMARY_TABS
     assert all(c.is_system for t in schema.summary_tabs() for c in t.columns)
 

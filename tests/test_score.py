@@ -624,6 +624,53 @@ def test_week_people_by_hand(result):
     assert math.isnan(c["perubahan"]) and c["entri_ditolak"] == 0
 
 
+def test_week_people_last_report_and_silent_weeks(result):
+    people = result.people.set_index("nip")
+    # Ani and Citra entered this week (23-29 Nov); Budi last on Tue 10 Nov (week W46), so W47
+    # and W48 passed without a report
+    assert list(people["terakhir_melapor"]) == [
+        pd.Timestamp("2026-11-24"),
+        pd.Timestamp("2026-11-10"),
+        pd.Timestamp("2026-11-25"),
+    ]
+    assert list(people["minggu_tanpa_laporan"]) == [0, 2, 0]
+
+
+@pytest.mark.parametrize(
+    ("today", "pinned", "last", "silent"),
+    [
+        # pinned 2026: every Sunday from 4 Jan is a cut-off, 4 Jan .. 29 Nov = 48 weeks
+        ("2026-11-30", True, None, 48),
+        # calendar 2026: 4 Jan closes 2025's final week, so W02 .. W48 = 47 weeks
+        ("2026-11-30", False, None, 47),
+        ("2026-11-30", False, "2026-01-02", 46),  # 2 Jan counted in W02 (cut-off 11 Jan)
+        ("2026-11-30", False, "2025-12-30", 47),  # before the period: never in it
+        ("2026-11-30", False, "2026-11-22", 1),  # Sunday of W47
+        # the final partial week, cut-off Thu 31 Dec: W02 .. W53 = 52 weeks
+        ("2027-01-04", False, None, 52),
+        ("2027-01-04", False, "2026-12-28", 0),
+        ("2027-01-04", False, "2026-12-27", 1),
+    ],
+)
+def test_silent_weeks_count_the_periods_run_weeks(today, pinned, last, silent):
+    day = dt.date.fromisoformat(today)
+    week = (
+        run_week(day, period_start=PERIOD.start, period_end=PERIOD.end) if pinned else run_week(day)
+    )
+    dates = [] if last is None else [(2, last, NIP_A, "PLY-01", 1.0)]
+    tables = week_tables()
+    tables["entries"] = entries_frame(dates)
+    out = score.score_week(
+        **tables, week=week, period=week.period, scoring=SCORING, organisation="K"
+    )
+    ani = out.people.set_index("nip").loc[NIP_A]
+    assert ani["minggu_tanpa_laporan"] == silent
+    assert (pd.isna(ani["terakhir_melapor"]), ani["melapor_minggu_ini"]) == (
+        last is None,
+        "Ya" if silent == 0 else "Tidak",
+    )
+
+
 def test_week_units_by_hand(result):
     units = result.units.set_index("unit")
     assert list(units.index) == ["Seksi Pelayanan", "Sekretariat", "Kecamatan Asemrowo"]
@@ -634,11 +681,35 @@ def test_week_units_by_hand(result):
     assert (org["jumlah_asn"], org["menunggu"], org["entri_ditolak"]) == (3, 1, 3)
     assert org["median_nilai_capaian"] == pytest.approx(98.75)
     assert org["persentase_melapor"] == pytest.approx(2 / 3)
-    # Baik organisation: 100 % Baik and no one needing improvement
-    assert result.breaches[0].startswith("Seksi Pelayanan: Predikat Baik 100% (2 dari 2 ASN)")
-    assert result.breaches[-1].startswith("Kecamatan Asemrowo: Predikat Butuh Perbaikan")
+    # Baik organisation: 100 % Baik and no one needing improvement; the units (2 and 1 ASN) are
+    # below scoring.distribution_min_unit (10), so only the organisation is judged
+    assert len(result.breaches) == 2
+    assert result.breaches[0].startswith("Kecamatan Asemrowo: Predikat Baik 100% (2 dari 2 ASN)")
+    assert result.breaches[1].startswith("Kecamatan Asemrowo: Predikat Butuh Perbaikan")
     assert org["catatan_distribusi"].startswith("Predikat Baik 100%")
+    assert pd.isna(ply["catatan_distribusi"])
     assert pd.isna(units.loc["Sekretariat", "catatan_distribusi"])
+
+
+def test_units_from_the_threshold_up_are_judged_on_their_own():
+    out = score.score_week(
+        **week_tables(),
+        week=WEEK,
+        period=PERIOD,
+        scoring=Scoring(distribution_min_unit=2),
+        organisation="Kecamatan Asemrowo",
+    )
+    units = out.units.set_index("unit")
+    assert units.loc["Seksi Pelayanan", "catatan_distribusi"].startswith(
+        "Predikat Baik 100% (2 dari 2 ASN), melebihi batas 70%"
+    )
+    assert pd.isna(units.loc["Sekretariat", "catatan_distribusi"])  # 1 ASN: still too few
+    assert [b.split(":")[0] for b in out.breaches] == [
+        "Seksi Pelayanan",
+        "Seksi Pelayanan",
+        "Kecamatan Asemrowo",
+        "Kecamatan Asemrowo",
+    ]
 
 
 def test_week_columns_follow_the_contract(result):
@@ -688,6 +759,8 @@ def test_week_columns_follow_the_contract(result):
         "periode_perilaku_terakhir",
         "catatan_atasan",
         "no_entries_indicators",
+        "terakhir_melapor",
+        "minggu_tanpa_laporan",
     ]
     assert list(result.indicators.columns) == [
         "minggu",

@@ -47,7 +47,8 @@ def test_demo_letters_fit_a_phone_and_a_desktop(demo_config, tmp_path):
     run_on(demo_config, "remind", "2026-12-03")  # Thursday of the next week: the reminders
     outbox = demo_config.path(demo_config.mail.outbox)
     letters = largest_of_each_kind(outbox / "2026-W48") + largest_of_each_kind(outbox / "2026-W49")
-    assert {p.name.split("-", 1)[0] for p in letters} >= {"mingguan", "ringkasan", "pengingat"}
+    kinds = {p.name.split("-", 1)[0] for p in letters}
+    assert kinds >= {"mingguan", "tim", "ringkasan", "pengingat"}
 
     shots = screenshots(letters, tmp_path / "shots", browser=CHROMIUM)
 

@@ -161,6 +161,101 @@ def test_writes_stay_inside_the_grid_google_made_and_fail_in_its_error_shape() -
     assert fake.sheet(created["id"], "🌵 test_values_batch_get 1").rows == 10
 
 
+def test_the_look_shows_in_the_metadata_as_google_shows_it() -> None:
+    """No shared recording sets a filter, a colour rule or a chart, so the shapes come from
+    gspread's other recordings of Google (``test_basic_filters``: a filter over the whole sheet
+    comes back with its ends made explicit and sheet id 0 left out; ``test_freeze``: the frozen
+    rows sit in ``gridProperties``, set with gspread's ``gridProperties/frozenRowCount``) and from
+    the Sheets API reference (``conditionalFormats``, ``charts`` with the ``chartId`` Google
+    picks, on the sheet of the anchor cell)."""
+    fake = SheetsFake()
+    fake.add_spreadsheet("k", tabs={"Sheet1": [], "Data": [["Minggu", "Nilai"], ["W1", 1]]})
+    fake.sheet("k", "Sheet1").resize(rows=20, columns=20)
+    session = fake_session(fake)
+    book = f"https://{HOST}/v4/spreadsheets/k"
+    rule = {
+        "ranges": [
+            {"sheetId": 1000, "startRowIndex": 1, "startColumnIndex": 1, "endColumnIndex": 2}
+        ],
+        "booleanRule": {
+            "condition": {"type": "TEXT_EQ", "values": [{"userEnteredValue": "Kurang"}]},
+            "format": {"backgroundColor": {"red": 1.0}},
+        },
+    }
+    column = {"sheetId": 1000, "startRowIndex": 0, "endRowIndex": 1000}
+    chart = {
+        "spec": {
+            "title": "Nilai",
+            "basicChart": {
+                "chartType": "LINE",
+                "domains": [
+                    {
+                        "domain": {
+                            "sourceRange": {
+                                "sources": [{**column, "startColumnIndex": 0, "endColumnIndex": 1}]
+                            }
+                        }
+                    }
+                ],
+                "series": [
+                    {
+                        "series": {
+                            "sourceRange": {
+                                "sources": [{**column, "startColumnIndex": 1, "endColumnIndex": 2}]
+                            }
+                        }
+                    }
+                ],
+                "headerCount": 1,
+            },
+        },
+        "position": {"overlayPosition": {"anchorCell": {"sheetId": 0, "rowIndex": 1}}},
+    }
+    frozen = {"sheetId": 0, "gridProperties": {"frozenRowCount": 1}}
+    reply = session.post(
+        f"{book}:batchUpdate",
+        json={
+            "requests": [
+                {"setBasicFilter": {"filter": {"range": {"sheetId": 0}}}},
+                {
+                    "updateSheetProperties": {
+                        "properties": frozen,
+                        "fields": "gridProperties/frozenRowCount",
+                    }
+                },
+                {"addConditionalFormatRule": {"rule": rule, "index": 0}},
+                {"addChart": {"chart": chart}},
+            ]
+        },
+    ).json()
+
+    added = reply["replies"][3]["addChart"]["chart"]
+    assert reply["replies"][:3] == [{}, {}, {}]
+    assert isinstance(added["chartId"], int) and added["spec"] == chart["spec"]
+    sheets = session.get(book, params={"includeGridData": "false"}).json()["sheets"]
+    assert sheets[0]["basicFilter"] == {
+        "range": {
+            "startRowIndex": 0,
+            "endRowIndex": 20,
+            "startColumnIndex": 0,
+            "endColumnIndex": 20,
+        }
+    }
+    assert sheets[0]["properties"]["gridProperties"] == {
+        "rowCount": 20,
+        "columnCount": 20,
+        "frozenRowCount": 1,
+    }
+    assert sheets[0]["charts"] == [added]
+    (held,) = sheets[1]["conditionalFormats"]
+    assert (
+        held["ranges"] == rule["ranges"]
+        and held["booleanRule"]["condition"] == (rule["booleanRule"]["condition"])
+    )
+    assert held["booleanRule"]["format"]["backgroundColorStyle"] == {"rgbColor": {"red": 1.0}}
+    assert "charts" not in sheets[1] and "basicFilter" not in sheets[1]
+
+
 # -- helpers ---------------------------------------------------------------------------------
 
 

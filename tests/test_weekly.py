@@ -79,8 +79,13 @@ def scored(config: Config) -> dict[str, tuple[str, float]]:
 
 
 def check_letters(config: Config, received) -> None:
-    """One letter per active ASN (plus the digests), each to its own address with its own score."""
+    """One letter per active ASN (plus the digests), each to its own address with its own score;
+    one team letter to each of the 8 supervisors (tests/test_team.py checks their content)."""
     expected = scored(config)
+    team = [r for r in received if r.message["Subject"].startswith("Kinerja Tim Minggu 2026-W48")]
+    assert len(team) == len({r.rcpt_tos[0] for r in team}) == 8
+    assert {r.rcpt_tos[0] for r in team} <= set(expected)
+    received = [r for r in received if r not in team]
     to = [r.rcpt_tos[0] for r in received]
     assert sorted(to) == sorted([*expected, *DIGEST])
     for r in received:
@@ -175,7 +180,7 @@ def test_outbox_rerun_resend_and_force(demo_config, capsys):
     assert out.rstrip().endswith(f"Pratinjau di peramban: {folder / 'index.html'}")
     asn = len(scored(config))
     emls = sorted(folder.glob("*.eml"))
-    assert len(emls) == asn + len(DIGEST)
+    assert len(emls) == asn + len(DIGEST) + 8  # and a team letter to each of 8 supervisors
     index = (folder / "index.html").read_text(encoding="utf-8")
     assert all(f'href="{p.name}"' in index for p in emls)
 

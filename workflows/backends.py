@@ -6,10 +6,8 @@ from collections.abc import Callable
 
 from .config import Config, Unit
 from .local import LocalWorkbook
+from .presentation import CHART_TAB
 from .workbook import Workbook
-
-# The summary's chart tab: publish draws it afresh at every local save (``summary_on_save``).
-CHART_TAB = "Grafik"
 
 
 def open_workbook(
@@ -39,5 +37,5 @@ def open_summary(config: Config, *, on_save: Callable | None = None) -> Workbook
         config.summary.workbook,
         label="Ringkasan",
         on_save=on_save,
-        drawn_tabs=(CHART_TAB,),
+        drawn_tabs=(CHART_TAB,),  # publish draws its charts afresh at every save
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import overview
 from .calendar import RunWeek, week_key
 from .config import Config
 from .labels import ACTIVE
@@ -16,9 +17,12 @@ from .letters import (
     Link,
     Rendered,
     digest_context,
+    records,
     render_digest,
     render_reminder,
+    render_team,
     render_weekly_letters,
+    team_context,
 )
 from .score import ScoreResult
 
@@ -69,23 +73,117 @@ def weekly_letters(
     )
     if not (digest and config.mail.digest_recipients):
         return letters
-    unreadable = list(failed_units)
+    return letters + digests(
+        config, head, result, refleksi=refleksi, history=history, failed_units=failed_units
+    )
+
+
+def digests(
+    config: Config,
+    head: Letterhead,
+    result: ScoreResult,
+    *,
+    refleksi: pd.DataFrame,
+    history: pd.DataFrame,
+    failed_units: dict[str, str],
+) -> list[Rendered]:
+    """The leadership digest for each recipient: the week's numbers, who needs attention, each
+    unit's change and the support staff ask for, of the units that could be read."""
+    readable = ~result.units["unit"].isin(list(failed_units))
+    units = result.units[readable]
+    people = result.people[~result.people["unit"].isin(list(failed_units))]
     context = digest_context(
-        result.units[~result.units["unit"].isin(unreadable)],
+        units,
         result.breaches,
         letterhead=head,
         link=_link(config, config.summary.workbook, config.summary.url),
-        people=result.people[~result.people["unit"].isin(unreadable)],
+        people=people,
         unreadable=failed_units,
+        attention=overview.attention(
+            people,
+            lowest=config.letters.attention_lowest,
+            silent_weeks=config.letters.silent_weeks,
+        ),
+        unit_changes=overview.unit_changes(units, history, head.week),
+        support=overview.support_requests(refleksi, people, head.week.key),
     )
     name = f"Pimpinan {config.organisation}"
-    suffix = f" (tanpa {', '.join(sorted(failed_units))})" if failed_units else ""
-    return letters + [
+    suffix = _unreadable_suffix(failed_units)
+    return [
         dataclasses.replace(
             render_digest(context, name=name, address=address), key=f"{address}{suffix}"
         )
         for address in config.mail.digest_recipients
     ]
+
+
+def _unreadable_suffix(failed_units: dict[str, str]) -> str:
+    """What a letter's journal key adds while units are unreadable, so the complete letter of
+    the re-run after the fix is a different letter and is sent too."""
+    return f" (tanpa {', '.join(sorted(failed_units))})" if failed_units else ""
+
+
+def _supervisors(roster: pd.DataFrame) -> dict[str, dict]:
+    """Every roster NIP's row as a supervisor is addressed: an active row with an email first."""
+    ranked = roster.assign(
+        _usable=(roster["status"] == ACTIVE) & roster["email"].notna(),
+    ).sort_values("_usable", ascending=False, kind="stable")
+    return {
+        str(r["nip"]): r for r in records(ranked.drop_duplicates("nip").drop(columns="_usable"))
+    }
+
+
+def _unknown_supervisor(nip: str, staff: pd.Series, failed_units: dict[str, str]) -> str:
+    names = ", ".join(sorted(staff, key=str.casefold))
+    where = " yang terbaca" if failed_units else ""
+    fix = "Periksa kolom NIP Atasan" + (
+        ", atau perbaiki workbook unit yang tidak terbaca." if failed_units else "."
+    )
+    return (
+        f"Surat tim untuk atasan dengan NIP {nip} (atasan dari {names}) tidak dapat dikirim: "
+        f"NIP itu tidak ada di tab Pegawai unit mana pun{where}. {fix}"
+    )
+
+
+def team_letters(
+    config: Config,
+    week: RunWeek,
+    result: ScoreResult,
+    *,
+    roster: pd.DataFrame,
+    refleksi: pd.DataFrame,
+    failed_units: dict[str, str],
+) -> tuple[list[Rendered], list[str]]:
+    """One team letter per supervisor of a scored ASN, and a warning per supervisor not found.
+
+    A supervisor is anyone named in ``NIP Atasan`` of an active ASN, in any unit; their name and
+    email come from any roster row. One whose NIP is on no roster cannot be mailed.
+    """
+    head = Letterhead.for_run(config, week)
+    known = _supervisors(roster)
+    staff = result.people[result.people["nip_atasan"].notna()]
+    indicators, reflections = records(result.indicators), records(refleksi)
+    links = unit_links(config)
+    letters, warnings = [], []
+    for nip, team in staff.groupby(staff["nip_atasan"].astype(str), sort=True):
+        if nip not in known:
+            warnings.append(_unknown_supervisor(nip, team["nama"], failed_units))
+            continue
+        context = team_context(
+            known[nip],
+            records(team),
+            indicators,
+            reflections,
+            letterhead=head,
+            links=links,
+            silent_weeks=config.letters.silent_weeks,
+            unreadable=failed_units,
+        )
+        letter = render_team(context)
+        letters.append(
+            dataclasses.replace(letter, key=letter.key + _unreadable_suffix(failed_units))
+        )
+    return letters, warnings
 
 
 def reminder_recipients(

@@ -118,6 +118,10 @@ class Unit(_Strict):
 class Summary(_Strict):
     workbook: str = Field(min_length=1)
     url: str | None = None
+    # How many ASN needing attention, and requests for support, Ikhtisar lists before "dan N
+    # lainnya": it must stay one printed page.
+    overview_attention_rows: int = Field(default=10, ge=1, le=25)
+    overview_support_rows: int = Field(default=8, ge=1, le=25)
 
 
 class State(_Strict):
@@ -259,6 +263,7 @@ class Scoring(_Strict):
     perilaku: PerilakuThresholds = PerilakuThresholds()
     organisation_predikat: Literal[ORGANISATION_PREDIKAT] = "Baik"  # type: ignore[valid-type]
     trend_weeks: int = Field(default=8, ge=1, le=52)
+    distribution_min_unit: int = Field(default=10, ge=1)  # ASN a unit needs for its own curve
     distribution: dict[Literal[ORGANISATION_PREDIKAT], tuple[CurveBound, ...]] = (
         DEFAULT_DISTRIBUTION  # type: ignore[valid-type]
     )
@@ -337,6 +342,8 @@ class Letters(_Strict):
 
     amber_from: float = Field(default=70, ge=0)  # capaian from here below target_met is "close"
     top_rejected: int = Field(default=5, ge=1)  # units the digest names for rejected entries
+    attention_lowest: int = Field(default=5, ge=0)  # lowest Nilai Capaian the digest names
+    silent_weeks: int = Field(default=2, ge=1)  # weeks without a report that need attention
     # Indicator units (Satuan) counted in whole pieces: the weekly pace to the period target is
     # then rounded up to a whole number ("sekitar 4 dokumen per minggu"). A Satuan counts when
     # its first word is one of these (case ignored), so "dokumen SKP" counts as "dokumen".

@@ -20,7 +20,7 @@ import pandas as pd
 
 from .config import Config
 from .journal import DONE, INTENT, Entry, SendJournal, SendKey
-from .labels import KIND_DIGEST
+from .labels import KIND_DIGEST, STATUS_FAILED, STATUS_UNCERTAIN
 from .letters import Rendered
 from .mail import (
     MailError,
@@ -38,7 +38,7 @@ from .workbook import Workbook, WorkbookError
 
 # What happened to one letter in this run.
 SENT, SKIPPED, FAILED, UNCERTAIN, RENDERED = "sent", "skipped", "failed", "uncertain", "rendered"
-STATUS_TEXT = {DONE: "Terkirim", "failed": "Gagal", "uncertain": "Belum pasti"}
+STATUS_TEXT = {DONE: "Terkirim", "failed": STATUS_FAILED, "uncertain": STATUS_UNCERTAIN}
 PREVIEW_FOLDER = "pratinjau"
 
 

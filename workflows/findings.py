@@ -16,8 +16,10 @@ from functools import cached_property
 from string import Formatter
 from typing import Literal, TypeVar
 
+from .labels import STATUS_REJECTED, STATUS_WARNING
+
 Severity = Literal["error", "warning"]
-STATUS_FOR_SEVERITY = {"error": "Ditolak", "warning": "Peringatan"}
+STATUS_FOR_SEVERITY = {"error": STATUS_REJECTED, "warning": STATUS_WARNING}
 
 
 @dataclass(frozen=True)

@@ -39,10 +39,19 @@ import requests
 from google.oauth2.service_account import Credentials
 from gspread.exceptions import APIError, GSpreadException
 from gspread.http_client import HTTPClient
-from gspread.utils import absolute_range_name, rowcol_to_a1
+from gspread.utils import a1_to_rowcol, absolute_range_name, rowcol_to_a1
 
 from . import schema
 from .config import Config, GoogleRetry
+from .presentation import (
+    Chart,
+    ColourRule,
+    TabLook,
+    summary_charts,
+    summary_looks,
+    summary_tab_titles,
+    unit_looks,
+)
 from .workbook import (
     RangeUpdate,
     Rows,
@@ -73,6 +82,7 @@ NUMBER_FORMATS = {
 STAFF_HEADER_COLOUR = {"red": 0.867, "green": 0.922, "blue": 0.969}  # DDEBF7, as local.py
 SYSTEM_HEADER_COLOUR = {"red": 0.851, "green": 0.851, "blue": 0.851}  # D9D9D9
 SYSTEM_PROTECTION = "capaian: kolom sistem"
+DEFAULT_ROWS, DEFAULT_COLUMNS = 1000, 26  # the grid Google gives a new tab
 
 
 class GoogleCredentialsError(WorkbookError):
@@ -155,6 +165,8 @@ class GoogleWorkbook:
         self.requests_sent = 0
         self._sheets: dict[str, dict[str, Any]] | None = None  # title -> sheet properties
         self._protected: dict[int, set[str]] = {}  # sheetId -> protected-range descriptions
+        # sheetId -> the look Google holds: conditionalFormats, basicFilter, charts (metadata)
+        self._looks: dict[int, dict[str, Any]] = {}
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -194,20 +206,31 @@ class GoogleWorkbook:
     def replace_tabs(self, contents: Mapping[str, Sequence[Sequence[Any]]]) -> None:
         """Every tab rewritten in one ``batchUpdate``, which Google applies all or nothing.
 
-        Per tab: rows are added to the grid when the new content is longer (with the format of
-        the grid's last row, so date columns stay dates), then one ``updateCells`` over the whole
-        tab writes the values and empties every other cell. Only values change: header formats,
-        number formats and the frozen row stay. A failure (quota, server, a grid someone shrank
-        meanwhile) leaves every tab as it was.
+        Per tab: a missing tab is added (where ``summary_tab_titles`` places it), rows are added
+        to the grid when the new content is longer (with the format of the grid's last row, so
+        date columns stay dates), then one ``updateCells`` over the whole tab writes the values
+        and empties every other cell. Only values change: header formats, number formats and the
+        frozen row stay. After the values, what a tab lacks of its look (``presentation``: frozen
+        rows, filter, colour rules) and the summary's charts ride in the same request, and only
+        what it lacks. A failure (quota, server, a grid someone shrank meanwhile) leaves every
+        tab as it was, values and look alike.
         """
         if not contents:
             return
         sheets = self._metadata()
-        titles = {tab: self._title(tab) for tab in contents}
+        order = sorted(sheets, key=lambda title: sheets[title]["index"])
+        new_ids = iter(_free_sheet_ids({p["sheetId"] for p in sheets.values()}))
+        written: dict[str, tuple[dict[str, Any], Sequence[Sequence[Any]]]] = {}
         requests_: list[dict[str, Any]] = []
         for tab, rows in contents.items():
-            props = sheets[titles[tab]]
-            requests_ += _grow_requests(props, rows)
+            title = find_tab_title(list(sheets), tab)
+            if title is None:
+                props = _new_sheet(next(new_ids), tab, _place(order, tab), rows=len(rows))
+                requests_ += [{"addSheet": {"properties": props}}, *_header_look(props, rows)]
+            else:
+                props = sheets[title]
+                requests_ += _grow_requests(props, rows)
+            written[tab] = (props, rows)
             requests_.append(
                 {
                     "updateCells": {
@@ -217,11 +240,17 @@ class GoogleWorkbook:
                     }
                 }
             )
+        for tab, (props, rows) in written.items():
+            requests_ += self._look_requests(tab, props, _header(rows), rows=len(rows))
+        requests_ += self._chart_requests(written)
         reply = self._call(self.http.batch_update, self.key, {"requests": requests_})
         self._remember(requests_, reply)
 
     def ensure_tabs(self, tabs: Sequence[schema.Tab]) -> list[str]:
-        """Missing tabs, header cells, dropdowns, frozen header and protected system columns.
+        """Missing tabs, header cells, dropdowns, frozen header and protected system columns,
+        and what a tab lacks of its look (``presentation``: colour rules, filter, frozen rows).
+        A complete summary tab's look is left to the next publish, which completes it in the
+        write it makes anyway (``replace_tabs``) rather than in a write of its own.
 
         Everything is one ``batchUpdate`` request, which Google applies atomically: a failure
         leaves the spreadsheet as it was. Existing header rows are read in one batch first.
@@ -237,11 +266,10 @@ class GoogleWorkbook:
         for tab in tabs:
             title = existing[tab.name]
             if title is None:
-                sheet_id = next(new_ids)
-                requests_.append(
-                    {"addSheet": {"properties": {"sheetId": sheet_id, "title": tab.name}}}
-                )
-                requests_ += self._set_up(sheet_id, tab, header=[], new_names=tab.headers)
+                props = _new_sheet(next(new_ids), tab.name, None, rows=1)
+                requests_.append({"addSheet": {"properties": props}})
+                requests_ += self._set_up(props["sheetId"], tab, header=[], new_names=tab.headers)
+                requests_ += self._look_requests(tab.name, props, tab.headers, fresh=True)
                 changes.append(tab_created(self.label, tab.name))
                 continue
             missing = missing_headers(tab, headers[title])
@@ -250,6 +278,12 @@ class GoogleWorkbook:
                 requests_ += _grow_requests(sheets[title], [[*headers[title], *missing]])
                 requests_ += self._set_up(sheet_id, tab, header=headers[title], new_names=missing)
                 changes.append(columns_added(self.label, title, missing))
+            if missing or tab.workbook != "summary":
+                header = [*headers[title], *missing]
+                look = self._look_requests(tab.name, sheets[title], header, fresh=bool(missing))
+                requests_ += look
+                if look and not missing:
+                    changes.append(look_completed(self.label, title, look))
         if requests_:
             reply = self._call(self.http.batch_update, self.key, {"requests": requests_})
             self._remember(requests_, reply)
@@ -325,6 +359,11 @@ class GoogleWorkbook:
                 self._protected[props["sheetId"]] = {
                     p.get("description", "") for p in sheet.get("protectedRanges", [])
                 }
+                self._looks[props["sheetId"]] = {
+                    "conditionalFormats": sheet.get("conditionalFormats", []),
+                    "basicFilter": sheet.get("basicFilter"),
+                    "charts": sheet.get("charts", []),
+                }
         return self._sheets
 
     def _title(self, tab: str) -> str:
@@ -352,13 +391,9 @@ class GoogleWorkbook:
         first = len(header)
         names = [*header, *new_names]
         columns = [tab.match_header(name) if name else None for name in names]
-        out: list[dict[str, Any]] = [
-            {
-                "updateSheetProperties": {
-                    "properties": {"sheetId": sheet_id, "gridProperties": {"frozenRowCount": 1}},
-                    "fields": "gridProperties.frozenRowCount",
-                }
-            },
+        # A tab with a look of its own gets its frozen rows from it (_look_requests).
+        out = [] if _look_of(tab.name) else [_frozen_request(sheet_id, 1)]
+        out += [
             {
                 "updateCells": {
                     "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": first},
@@ -408,22 +443,391 @@ class GoogleWorkbook:
             out.append({"addProtectedRange": {"protectedRange": protected}})
         return out
 
+    def _look_requests(
+        self,
+        tab: str,
+        props: Mapping[str, Any],
+        header: Sequence[Any],
+        *,
+        rows: int = 1,
+        fresh: bool = False,
+    ) -> list[dict[str, Any]]:
+        """What tab ``tab`` (its sheet properties ``props``, its header row, ``rows`` rows of
+        content) lacks of its look, as Google's metadata shows it: frozen rows, a filter over the
+        whole grid, each colour rule (by its range's columns and its condition). Cell formats do
+        not show in the metadata: the wrapped columns' format is sent with the rest of the look,
+        or when the tab or some of its columns are ``fresh`` (set up in this batch)."""
+        found = _look_of(tab)
+        if found is None:
+            return []
+        look, schema_tab = found
+        sheet_id = props["sheetId"]
+        grid = props["gridProperties"]
+        held = self._looks.get(sheet_id, {})
+        out: list[dict[str, Any]] = []
+        if grid.get("frozenRowCount", 0) != look.frozen_rows:
+            out.append(_frozen_request(sheet_id, look.frozen_rows))
+        width = len(header)
+        grid_rows = max(grid["rowCount"], rows)
+        if look.autofilter and width and not _covers(held.get("basicFilter"), rows, width):
+            bounds = _bounds(sheet_id, 0, grid_rows, 0, width)
+            out.append({"setBasicFilter": {"filter": {"range": bounds}}})
+        columns = {key: _column_index(header, key, schema_tab) for key in _keys(look)}
+        out += _rule_requests(sheet_id, look, columns, width, held, rows)
+        if out or fresh:
+            wrapped = [columns[key] for key in look.wrapped_columns]
+            out += [_wrap_request(sheet_id, col) for col in wrapped if col is not None]
+        return out
+
+    def _chart_requests(
+        self, written: Mapping[str, tuple[Mapping[str, Any], Sequence[Sequence[Any]]]]
+    ) -> list[dict[str, Any]]:
+        """The summary's charts whose source tab is being written: added where the anchor tab
+        has no chart of that title, its spec updated where its columns or rows fall short."""
+        out: list[dict[str, Any]] = []
+        for chart in summary_charts():
+            if chart.source_tab not in written or chart.anchor_tab not in written:
+                continue
+            source, rows = written[chart.source_tab]
+            anchor = written[chart.anchor_tab][0]
+            spec = _chart_spec(chart, source, _header(rows), rows=len(rows))
+            if spec is None:
+                continue
+            held = self._looks.get(anchor["sheetId"], {}).get("charts", [])
+            same = next((c for c in held if c["spec"].get("title") == chart.title), None)
+            if same is None:
+                position = _chart_position(anchor["sheetId"], chart.anchor_cell)
+                out.append({"addChart": {"chart": {"spec": spec, "position": position}}})
+            elif not _chart_covers(same["spec"], spec, len(rows)):
+                out.append({"updateChartSpec": {"chartId": same["chartId"], "spec": spec}})
+        return out
+
     def _remember(self, sent: list[dict[str, Any]], reply: Mapping[str, Any]) -> None:
         """Update the cached metadata from our own batchUpdate, so no re-read is needed."""
         assert self._sheets is not None
         for request, answer in zip(sent, reply.get("replies", []), strict=False):
             if "addSheet" in request:
-                props = answer["addSheet"]["properties"]
-                self._sheets[props["title"]] = props
+                self._remember_added_sheet(answer["addSheet"]["properties"])
             elif "appendDimension" in request:
                 spec = request["appendDimension"]
-                props = next(p for p in self._sheets.values() if p["sheetId"] == spec["sheetId"])
+                props = self._props_by_id(spec["sheetId"])
                 count = "rowCount" if spec["dimension"] == "ROWS" else "columnCount"
                 props["gridProperties"][count] += spec["length"]
             elif "addProtectedRange" in request:
                 protected = request["addProtectedRange"]["protectedRange"]
                 sheet_id = protected["range"]["sheetId"]
                 self._protected.setdefault(sheet_id, set()).add(protected["description"])
+            else:
+                self._remember_look(request, answer)
+
+    def _remember_added_sheet(self, props: dict[str, Any]) -> None:
+        assert self._sheets is not None
+        for other in self._sheets.values():
+            if other["index"] >= props["index"]:
+                other["index"] += 1
+        self._sheets[props["title"]] = props
+        self._looks[props["sheetId"]] = {
+            "conditionalFormats": [],
+            "basicFilter": None,
+            "charts": [],
+        }
+
+    def _remember_look(self, request: dict[str, Any], answer: Mapping[str, Any]) -> None:
+        """Keep the cached look as our own request left it (see ``_remember``)."""
+        ((kind, spec),) = request.items()
+        if kind == "updateSheetProperties" and "frozenRowCount" in spec["fields"]:
+            props = spec["properties"]
+            grid = self._props_by_id(props["sheetId"])["gridProperties"]
+            grid["frozenRowCount"] = props["gridProperties"]["frozenRowCount"]
+        elif kind == "setBasicFilter":
+            self._looks[spec["filter"]["range"]["sheetId"]]["basicFilter"] = spec["filter"]
+        elif kind == "addConditionalFormatRule":
+            sheet_id = spec["rule"]["ranges"][0]["sheetId"]
+            self._looks[sheet_id]["conditionalFormats"].insert(spec["index"], spec["rule"])
+        elif kind == "updateConditionalFormatRule":
+            self._looks[spec["sheetId"]]["conditionalFormats"][spec["index"]] = spec["rule"]
+        elif kind == "addChart":
+            chart = answer["addChart"]["chart"]
+            anchor = chart["position"]["overlayPosition"]["anchorCell"]
+            self._looks[anchor.get("sheetId", 0)]["charts"].append(chart)
+        elif kind == "updateChartSpec":
+            for look in self._looks.values():
+                for chart in look["charts"]:
+                    if chart["chartId"] == spec["chartId"]:
+                        chart["spec"] = spec["spec"]
+
+    def _props_by_id(self, sheet_id: int) -> dict[str, Any]:
+        assert self._sheets is not None
+        return next(p for p in self._sheets.values() if p["sheetId"] == sheet_id)
+
+
+# -- the look of a tab (presentation.py) as Sheets requests ----------------------------------------
+# Google Sheets has no page set-up in its API (orientation, fit to width, print titles, page
+# headers are chosen in the print dialog), so a TabLook's print fields are not applied here.
+
+
+@cache
+def _all_looks() -> dict[str, tuple[TabLook, schema.Tab | None]]:
+    """Tab title -> its declared look and schema tab (None for the summary's views). The week in
+    a summary look only names the page header, which Google cannot set."""
+    schema_tabs = {t.name: t for t in schema.load_schemas().values()}
+    looks = (*summary_looks(""), *unit_looks())
+    return {look.tab: (look, schema_tabs.get(look.tab)) for look in looks}
+
+
+def _look_of(tab: str) -> tuple[TabLook, schema.Tab | None] | None:
+    titles = list(_all_looks())
+    title = find_tab_title(titles, tab)
+    return _all_looks()[title] if title is not None else None
+
+
+def look_completed(label: str, title: str, sent: Sequence[Mapping[str, Any]]) -> str:
+    """The change sentence ``ensure_tabs`` reports for a look completed on an existing tab."""
+    kinds = {kind for request in sent for kind in request}
+    parts = [
+        words
+        for kind, words in (
+            ("updateSheetProperties", "baris judul yang tetap terlihat"),
+            ("setBasicFilter", "filter"),
+            ("addConditionalFormatRule", "warna bersyarat"),
+            ("updateConditionalFormatRule", "warna bersyarat"),
+        )
+        if kind in kinds
+    ]
+    return f"{label}: tab '{title}' diberi {', '.join(dict.fromkeys(parts))}."
+
+
+def _keys(look: TabLook) -> set[str]:
+    return {rule.column for rule in look.colour_rules} | set(look.wrapped_columns)
+
+
+def _column_index(header: Sequence[Any], key: str, schema_tab: schema.Tab | None) -> int | None:
+    """The 0-based column whose header names the schema key ``key`` (or is that text)."""
+    for index, name in enumerate(header):
+        column = schema_tab.match_header(name) if schema_tab and name else None
+        if (column is not None and column.key == key) or name == key:
+            return index
+    return None
+
+
+def _bounds(sheet_id: int, top: int, bottom: int | None, left: int, right: int) -> dict[str, Any]:
+    """A GridRange; ``bottom`` None leaves it open downwards (it reaches rows added later)."""
+    grid: dict[str, Any] = {"sheetId": sheet_id, "startRowIndex": top}
+    if bottom is not None:
+        grid["endRowIndex"] = bottom
+    grid.update(startColumnIndex=left, endColumnIndex=right)
+    return grid
+
+
+def _span(grid: Mapping[str, Any]) -> tuple[int, int, int, int | None]:
+    """(sheet, first row, first column, end column) of a GridRange as Google returns it (a
+    sheet id or start of 0 left out)."""
+    return (
+        grid.get("sheetId", 0),
+        grid.get("startRowIndex", 0),
+        grid.get("startColumnIndex", 0),
+        grid.get("endColumnIndex"),
+    )
+
+
+def _reaches(grid: Mapping[str, Any], rows: int) -> bool:
+    """Whether a GridRange reaches down to row ``rows`` (open ranges reach every row)."""
+    return grid.get("endRowIndex") is None or grid["endRowIndex"] >= rows
+
+
+def _covers(basic_filter: Mapping[str, Any] | None, rows: int, width: int) -> bool:
+    """Whether a tab's filter spans its table: from A1, ``width`` columns, ``rows`` rows."""
+    if basic_filter is None:
+        return False
+    grid = basic_filter["range"]
+    _, top, left, right = _span(grid)
+    return top == 0 and left == 0 and (right is None or right >= width) and _reaches(grid, rows)
+
+
+def _rgb(colour: str) -> dict[str, float]:
+    """A Sheets Color from "RRGGBB"."""
+    red, green, blue = (int(colour[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return {"red": round(red, 3), "green": round(green, 3), "blue": round(blue, 3)}
+
+
+def _conditional_rule(sheet_id: int, rule: ColourRule, column: int, width: int) -> dict[str, Any]:
+    """A ConditionalFormatRule from row 2 down, open-ended so it follows the table as it grows:
+    the cell whose text equals ``rule.equals``, or the whole row when ``rule.whole_row``."""
+    if rule.whole_row:
+        letter = rowcol_to_a1(1, column + 1)[:-1]
+        text = rule.equals.replace('"', '""')
+        value, kind, cells = f'=${letter}2="{text}"', "CUSTOM_FORMULA", (0, width)
+    else:
+        value, kind, cells = rule.equals, "TEXT_EQ", (column, column + 1)
+    cell_format: dict[str, Any] = {"backgroundColor": _rgb(rule.fill)}
+    if rule.font:
+        cell_format["textFormat"] = {"foregroundColor": _rgb(rule.font)}
+    return {
+        "ranges": [_bounds(sheet_id, 1, None, *cells)],
+        "booleanRule": {
+            "condition": {"type": kind, "values": [{"userEnteredValue": value}]},
+            "format": cell_format,
+        },
+    }
+
+
+def _rule_key(rule: Mapping[str, Any]) -> tuple:
+    """What makes two colour rules the same: their ranges' columns and their condition."""
+    condition = rule.get("booleanRule", {}).get("condition", {})
+    values = tuple(v.get("userEnteredValue") for v in condition.get("values", []))
+    return tuple(_span(r) for r in rule.get("ranges", [])), condition.get("type"), values
+
+
+def _rule_requests(
+    sheet_id: int,
+    look: TabLook,
+    columns: Mapping[str, int | None],
+    width: int,
+    held: Mapping[str, Any],
+    rows: int,
+) -> list[dict[str, Any]]:
+    """The look's colour rules the sheet lacks (added after the rules it has), and those it has
+    over too few rows (replaced where they stand)."""
+    have = list(held.get("conditionalFormats", []))
+    index_of = {_rule_key(rule): i for i, rule in enumerate(have)}
+    out: list[dict[str, Any]] = []
+    for rule in look.colour_rules:
+        column = columns.get(rule.column)
+        if column is None:
+            continue
+        wanted = _conditional_rule(sheet_id, rule, column, width)
+        index = index_of.get(_rule_key(wanted))
+        if index is None:
+            out.append({"addConditionalFormatRule": {"rule": wanted, "index": len(have)}})
+            have.append(wanted)
+        elif not all(_reaches(r, rows) for r in have[index]["ranges"]):
+            update = {"sheetId": sheet_id, "index": index, "rule": wanted}
+            out.append({"updateConditionalFormatRule": update})
+    return out
+
+
+def _frozen_request(sheet_id: int, rows: int) -> dict[str, Any]:
+    return {
+        "updateSheetProperties": {
+            "properties": {"sheetId": sheet_id, "gridProperties": {"frozenRowCount": rows}},
+            "fields": "gridProperties.frozenRowCount",
+        }
+    }
+
+
+def _wrap_request(sheet_id: int, column: int) -> dict[str, Any]:
+    """Long text in ``column`` wraps inside its cells, below the header."""
+    return {
+        "repeatCell": {
+            "range": _bounds(sheet_id, 1, None, column, column + 1),
+            "cell": {"userEnteredFormat": {"wrapStrategy": "WRAP", "verticalAlignment": "TOP"}},
+            "fields": "userEnteredFormat.wrapStrategy,userEnteredFormat.verticalAlignment",
+        }
+    }
+
+
+def _header(rows: Sequence[Sequence[Any]]) -> list[Any]:
+    return list(rows[0]) if rows else []
+
+
+def _header_look(props: Mapping[str, Any], rows: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
+    """A new view tab's header row bold and wrapped inside its row, when its look says so (cell
+    formats are not in the metadata: this is sent once, with the tab)."""
+    found = _look_of(props["title"])
+    if found is None or not found[0].wrap_header or not rows:
+        return []
+    header = {"textFormat": {"bold": True}, "wrapStrategy": "WRAP", "verticalAlignment": "TOP"}
+    return [
+        {
+            "repeatCell": {
+                "range": _bounds(props["sheetId"], 0, 1, 0, _width(rows)),
+                "cell": {"userEnteredFormat": header},
+                "fields": "userEnteredFormat(textFormat.bold,wrapStrategy,verticalAlignment)",
+            }
+        }
+    ]
+
+
+def _new_sheet(sheet_id: int, title: str, index: int | None, *, rows: int) -> dict[str, Any]:
+    """The properties of a tab to add, with the grid Google would give it (1000 x 26) or a
+    taller one for ``rows``."""
+    props: dict[str, Any] = {"sheetId": sheet_id, "title": title}
+    if index is not None:
+        props["index"] = index
+    props["gridProperties"] = {"rowCount": max(DEFAULT_ROWS, rows), "columnCount": DEFAULT_COLUMNS}
+    return props
+
+
+def _place(order: list[str], title: str) -> int:
+    """Where a new summary tab goes: after the last present tab that precedes it in
+    ``summary_tab_titles`` (first when none does, last when it is not a summary tab);
+    ``order`` (present titles, in order) gets it too."""
+    wanted = summary_tab_titles()
+    canonical = find_tab_title(wanted, title)
+    if canonical is None:
+        order.append(title)
+        return len(order) - 1
+    before = wanted[: wanted.index(canonical)]
+    index = max((i + 1 for i, t in enumerate(order) if find_tab_title(before, t)), default=0)
+    order.insert(index, title)
+    return index
+
+
+def _chart_spec(
+    chart: Chart, source: Mapping[str, Any], header: Sequence[Any], *, rows: int
+) -> dict[str, Any] | None:
+    """A basic chart over whole columns of ``source`` (header row 1) down to the grid's last row,
+    so the rows a later week adds are drawn; None when there is no series to draw."""
+    columns = chart.series_columns
+    if chart.all_columns_from is not None:
+        columns = tuple(range(chart.all_columns_from, len(header)))
+    if not columns:
+        return None
+    bottom = max(source["gridProperties"]["rowCount"], rows)
+
+    def column(index: int) -> dict[str, Any]:
+        return {
+            "sourceRange": {"sources": [_bounds(source["sheetId"], 0, bottom, index, index + 1)]}
+        }
+
+    series = []
+    for i, index in enumerate(columns):
+        entry: dict[str, Any] = {"series": column(index), "targetAxis": "LEFT_AXIS"}
+        if i < len(chart.series_colours):
+            entry["colorStyle"] = {"rgbColor": _rgb(chart.series_colours[i])}
+        series.append(entry)
+    basic: dict[str, Any] = {
+        "chartType": "LINE" if chart.kind == "line" else "COLUMN",
+        "legendPosition": "RIGHT_LEGEND",
+        "axis": [{"position": "BOTTOM_AXIS"}, {"position": "LEFT_AXIS", "title": chart.y_title}],
+        "domains": [{"domain": column(chart.category_column)}],
+        "series": series,
+        "headerCount": 1,
+    }
+    if chart.stacked:
+        basic["stackedType"] = "STACKED"
+    return {"title": chart.title, "basicChart": basic}
+
+
+def _chart_position(sheet_id: int, cell: str) -> dict[str, Any]:
+    row, col = a1_to_rowcol(cell)
+    anchor = {"sheetId": sheet_id, "rowIndex": row - 1, "columnIndex": col - 1}
+    return {"overlayPosition": {"anchorCell": anchor, "widthPixels": 720, "heightPixels": 420}}
+
+
+def _chart_sources(spec: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    basic = spec.get("basicChart", {})
+    parts = [d["domain"] for d in basic.get("domains", [])]
+    parts += [s["series"] for s in basic.get("series", [])]
+    return [grid for part in parts for grid in part["sourceRange"]["sources"]]
+
+
+def _chart_covers(held: Mapping[str, Any], wanted: Mapping[str, Any], rows: int) -> bool:
+    """Whether a chart Google holds draws the columns ``wanted`` draws, down to row ``rows``."""
+    have = _chart_sources(held)
+    return [_span(g) for g in have] == [_span(g) for g in _chart_sources(wanted)] and all(
+        _reaches(g, rows) for g in have
+    )
 
 
 def _reason(err: APIError) -> str | None:

@@ -50,6 +50,7 @@ YES, NO = "Ya", "Tidak"
 
 # Letter kinds: the third part of the send journal's key and the Jenis column of Log Surat.
 KIND_WEEKLY, KIND_REMINDER, KIND_DIGEST = "mingguan", "pengingat", "ringkasan"
+KIND_TEAM = "tim"  # the supervisor's weekly letter about their staff
 
 # Indikator choices the scoring branches on (sheets_schema/unit/indikator.yaml).
 NAIK, TURUN = "Naik", "Turun"
@@ -60,3 +61,8 @@ UNREADABLE = "Tidak terbaca"
 
 # Pegawai status of an ASN who is scored and written to (sheets_schema/unit/pegawai.yaml).
 ACTIVE = "Aktif"
+
+# Status words the summary colours: a Realisasi row's Status and Temuan Validasi's Tingkat, a
+# letter's Status in Log Surat, a run's Hasil in Log Proses.
+STATUS_REJECTED, STATUS_WARNING = "Ditolak", "Peringatan"
+STATUS_FAILED, STATUS_PARTIAL, STATUS_UNCERTAIN = "Gagal", "Sebagian", "Belum pasti"

@@ -31,6 +31,7 @@ from .labels import (
     JUMLAH,
     KIND_DIGEST,
     KIND_REMINDER,
+    KIND_TEAM,
     KIND_WEEKLY,
     NAIK,
     PENDING,
@@ -98,7 +99,7 @@ class Link:
 
 @dataclass(frozen=True)
 class Rendered:
-    kind: str  # labels.KIND_WEEKLY, KIND_REMINDER or KIND_DIGEST
+    kind: str  # labels.KIND_WEEKLY, KIND_TEAM, KIND_REMINDER or KIND_DIGEST
     key: str  # the journal key's second part: the NIP, or the address for a digest
     name: str
     address: str
@@ -679,6 +680,88 @@ def render_weekly_letters(
         )
 
 
+# -- the team letter -------------------------------------------------------------------------------
+
+
+def _team_member(person: Mapping[str, Any]) -> dict[str, Any]:
+    """One row of the team table: the scores, the change and whether they reported."""
+    return {
+        **person,
+        "change": person.get("perubahan"),
+        "previous": person.get("nilai_capaian_sebelumnya"),
+        "reported": person.get("melapor_minggu_ini") == YES,
+    }
+
+
+def _awaiting_answer(
+    reflections: Iterable[Mapping[str, Any]],
+    names: Mapping[str, str],
+    links: Mapping[str, Link],
+    week_key: str,
+) -> list[dict[str, Any]]:
+    """Reflections up to this week with no Tanggapan Atasan, newest week first, then by name."""
+    waiting = [
+        {**row, "nama": names[str(row["nip"])], "link": links[row["unit"]]}
+        for row in reflections
+        if str(row["minggu"]) <= week_key and _text(row.get("tanggapan_atasan"), "") == ""
+    ]
+    by_name = sorted(waiting, key=lambda r: (str(r["nama"]).casefold(), r["row"]))
+    return sorted(by_name, key=lambda r: str(r["minggu"]), reverse=True)
+
+
+def team_context(
+    supervisor: Mapping[str, Any],
+    staff: Iterable[Mapping[str, Any]],
+    indicators: Iterable[Mapping[str, Any]],
+    reflections: Iterable[Mapping[str, Any]],
+    *,
+    letterhead: Letterhead,
+    links: Mapping[str, Link],
+    silent_weeks: int,
+    unreadable: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """What a supervisor reads about the scored ASN whose ``nip_atasan`` they are.
+
+    ``indicators`` and ``reflections`` may hold other ASN's rows: only the staff's are shown.
+    ``links`` maps each unit to its sheet, where the staff's reflections are answered.
+    """
+    members = sorted(
+        (_team_member(p) for p in staff), key=lambda m: (m["unit"], str(m["nama"]).casefold())
+    )
+    names = {str(m["nip"]): m["nama"] for m in members}
+    below: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in indicators:
+        if str(row["nip"]) in names and row.get("below_target"):
+            below[str(row["nip"])].append(_indicator(row, letterhead))
+    mine = [r for r in reflections if str(r["nip"]) in names]
+    cut_off = letterhead.week.cut_off
+    return {
+        "organisation": letterhead.organisation,
+        "sender_name": letterhead.sender_name,
+        "week": _week_context(letterhead.week),
+        "person": dict(supervisor),
+        "sapaan": salutation(supervisor["nip"]),
+        "members": members,
+        "silent": [m for m in members if m["minggu_tanpa_laporan"] >= silent_weeks],
+        "silent_weeks": silent_weeks,
+        "below": [
+            {"nama": m["nama"], "indicators": below[str(m["nip"])]}
+            for m in members
+            if below[str(m["nip"])]
+        ],
+        "awaiting": _awaiting_answer(mine, names, links, letterhead.week.key),
+        "behaviour_due": [d for m in members if (d := behaviour_due(m, cut_off))],
+        "unreadable": dict(unreadable or {}),
+    }
+
+
+def render_team(context: Mapping[str, Any]) -> Rendered:
+    """The supervisor's team letter, keyed by the supervisor's NIP (so ``--resend`` reaches it)."""
+    week = context["week"]
+    subject = f"Kinerja Tim Minggu {week['key']} ({date_range(week['start'], week['end'])})"
+    return _to_person(KIND_TEAM, "team_letter", context, subject=subject)
+
+
 # -- the reminder ----------------------------------------------------------------------------------
 
 
@@ -717,10 +800,17 @@ def digest_context(
     link: Link,
     people: pd.DataFrame | None = None,
     unreadable: Mapping[str, str] | None = None,
+    attention: pd.DataFrame | None = None,
+    unit_changes: pd.DataFrame | None = None,
+    support: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """The organisation's numbers, the unit table, the predikat spread, the rejected entries,
     given the scored ``people`` whose behaviour rating each supervisor still owes, and the units
-    whose workbook could not be read (``unreadable``: unit → reason)."""
+    whose workbook could not be read (``unreadable``: unit → reason).
+
+    The frames of ``overview.py``, when given, add the ASN who need attention, each unit's change
+    since last week and this week's support requests grouped by unit; a section whose frame is
+    not given is left out."""
     rows = records(units)
     org = next((r for r in rows if r["unit"] == letterhead.organisation), None)
     unit_rows = [r for r in rows if r["unit"] != letterhead.organisation]
@@ -754,7 +844,18 @@ def digest_context(
         ),
         "link": link,
         "unreadable": dict(unreadable or {}),
+        "attention": None if attention is None else records(attention),
+        "unit_changes": None if unit_changes is None else records(unit_changes),
+        "support": None if support is None else _by_unit(records(support)),
     }
+
+
+def _by_unit(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Rows grouped under their unit, in the order the units first appear."""
+    groups: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for row in rows:
+        groups[str(row["unit"])].append(row)
+    return [{"unit": unit, "rows": members} for unit, members in groups.items()]
 
 
 def render_digest(context: Mapping[str, Any], *, name: str, address: str) -> Rendered:

@@ -26,6 +26,9 @@ from xml.sax.saxutils import escape
 
 import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.formatting.formatting import ConditionalFormattingList
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.formula.translate import Translator
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -35,8 +38,18 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from . import schema
+from . import ikhtisar, schema
 from .files import ChangedOnDisk, Fingerprint, remove_stale_temp_files, write_atomically
+from .labels import UNREADABLE
+from .presentation import (
+    ALERT_FILL,
+    CHART_TAB,
+    TREND_TAB,
+    Chart,
+    ColourRule,
+    TabLook,
+    unit_looks,
+)
 from .workbook import (
     RangeUpdate,
     Rows,
@@ -71,6 +84,13 @@ NUMBER_FORMATS = {
     "datetime": "DD/MM/YYYY HH:MM",
 }
 HEADER_FONT = Font(bold=True)
+# Points per line of 11-point text.
+LINE_HEIGHT = 15.0
+# Characters of plain (not bold) text a column one unit wide holds: a unit is one digit's width.
+TEXT_PER_WIDTH = 1.1
+# Rows a staff tab's conditional colours cover (as far as the dropdowns reach).
+STAFF_ROWS = 5000
+WRAPPED = Alignment(wrap_text=True, vertical="top")
 STAFF_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 SYSTEM_HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 
@@ -194,12 +214,9 @@ class LocalWorkbook:
                 for r, row in enumerate(update.values):
                     for c, value in enumerate(row):
                         set_cell(ws, update.row + r, update.col + c, value)
-                _format_columns(
-                    ws,
-                    update.tab,
-                    first_row=update.row,
-                    last_row=update.row + len(update.values) - 1,
-                )
+                rows = {"first_row": update.row, "last_row": update.row + len(update.values) - 1}
+                _format_columns(ws, update.tab, **rows)
+                wrap_written_cells(ws, update.tab, **rows)
             return bool(updates)
 
         self._edit(apply)
@@ -219,6 +236,8 @@ class LocalWorkbook:
     def replace_tabs(self, contents: Mapping[str, Sequence[Sequence[Any]]]) -> None:
         def apply(book: XlsxBook) -> bool:
             for tab, rows in contents.items():
+                if schema_tab_named(tab) is None and find_tab_title(book.sheetnames, tab) is None:
+                    book.create_sheet(tab)  # a view of the summary (Ikhtisar, Tren, Grafik)
                 ws = self._sheet(book, tab)
                 if ws.max_row > 0:
                     ws.delete_rows(1, ws.max_row)
@@ -242,6 +261,7 @@ class LocalWorkbook:
                     for c, name in enumerate(tab.headers, start=1):
                         set_cell(ws, 1, c, name)
                     _set_up_sheet(ws, tab)
+                    add_unit_look(ws, tab)
                     changes.append(tab_created(self.label, tab.name))
                     continue
                 ws = book[title]
@@ -253,6 +273,8 @@ class LocalWorkbook:
                 if missing:
                     _set_up_sheet(ws, tab)
                     changes.append(columns_added(self.label, title, missing))
+                if add_unit_look(ws, tab):
+                    changes.append(look_added(self.label, title))
             return bool(changes)
 
         if not self.path.exists():
@@ -657,3 +679,247 @@ def _set_up_sheet(ws: Worksheet, tab: schema.Tab) -> None:
         )
         validation.add(sqref)
         ws.add_data_validation(validation)
+
+
+# -- how a tab looks (presentation.TabLook) ------------------------------------------------------
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines ``text`` takes when wrapped at word boundaries in a column ``width`` characters wide."""
+    width = max(int(width), 1)
+    lines, used = 1, 0
+    for word in str(text).split():
+        if used and used + 1 + len(word) > width:
+            lines, used = lines + 1, len(word)
+        else:
+            used += (1 if used else 0) + len(word)
+        while used > width:  # a word longer than the column breaks inside it
+            lines, used = lines + 1, used - width
+    return lines
+
+
+def fit_row_height(ws: Worksheet, row: int = 1) -> None:
+    """Wrap a header row inside its own row: tall enough for its longest wrapped header (so it
+    never spills over the row below)."""
+    lines = 1
+    for cell in ws[row]:
+        if cell.value in (None, ""):
+            continue
+        cell.alignment = WRAPPED
+        width = ws.column_dimensions[cell.column_letter].width or 8.43
+        lines = max(lines, wrapped_lines(str(cell.value), width - 1))
+    ws.row_dimensions[row].height = LINE_HEIGHT * lines
+
+
+def column_of(ws: Worksheet, tab: schema.Tab | None, column: str) -> int | None:
+    """The 1-based column whose header is the schema key ``column`` (or that header text)."""
+    for cell in ws[1]:
+        if cell.value in (None, ""):
+            continue
+        named = tab.match_header(cell.value) if tab else None
+        if (named is not None and named.key == column) or cell.value == column:
+            return cell.column
+    return None
+
+
+def colour_rule(ws: Worksheet, tab: schema.Tab | None, rule: ColourRule, *, last_row: int):
+    """``(range, openpyxl rule)`` for a ColourRule, or None when the tab lacks its column."""
+    col = column_of(ws, tab, rule.column)
+    if col is None:
+        return None
+    letter = get_column_letter(col)
+    first = get_column_letter(1) if rule.whole_row else letter
+    last = get_column_letter(max(ws.max_column, col)) if rule.whole_row else letter
+    text = rule.equals.replace('"', '""')
+    font = Font(color=rule.font) if rule.font else None
+    fill = PatternFill(start_color=rule.fill, end_color=rule.fill, fill_type="solid")
+    formula = f'${letter}2="{text}"'
+    return f"{first}2:{last}{last_row}", FormulaRule(formula=[formula], fill=fill, font=font)
+
+
+def apply_look(ws: Worksheet, look: TabLook) -> None:
+    """A summary tab's look, set afresh: frozen and wrapped header, autofilter over the data,
+    wrapped long text, conditional colours and print settings."""
+    tab = schema_tab_named(ws.title)
+    last_row = max(ws.max_row, 2)
+    last_col = get_column_letter(max(ws.max_column, 1))
+    ws.freeze_panes = f"A{look.frozen_rows + 1}" if look.frozen_rows else None
+    if look.wrap_header:
+        fit_row_height(ws)
+    ws.auto_filter.ref = f"A1:{last_col}{last_row}" if look.autofilter else None
+    wrap_rows(ws, tab, look.wrapped_columns, first_row=2, last_row=ws.max_row)
+    ws.conditional_formatting = ConditionalFormattingList()
+    for rule in look.colour_rules:
+        made = colour_rule(ws, tab, rule, last_row=last_row)
+        if made:
+            ws.conditional_formatting.add(*made)
+    set_printing(ws, look)
+
+
+def set_printing(ws: Worksheet, look: TabLook) -> None:
+    """Landscape A4, fit to one page wide (and tall for ``fit_height``), header row on every page,
+    the tab name and week in the page header."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if look.landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = look.fit_width or look.fit_height
+    ws.page_setup.fitToWidth = 1 if look.fit_width else 0
+    ws.page_setup.fitToHeight = 1 if look.fit_height else 0
+    ws.print_title_rows = "1:1" if look.repeat_header else None
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.header = ws.page_margins.footer = 0.25
+    ws.oddHeader.center.text = look.page_header.replace("&", "&&")
+    ws.oddFooter.center.text = "Halaman &P dari &N"
+
+
+def look_added(label: str, title: str) -> str:
+    return f"{label}: tab '{title}' diberi warna baris ditolak dan kolom pesan yang terlipat."
+
+
+def add_unit_look(ws: Worksheet, tab: schema.Tab) -> bool:
+    """The staff tab's own look (presentation.unit_looks) where it is missing: a rule whose
+    formula is already there is left alone (wherever staff's edits moved its range), and so is
+    every rule staff made. True if anything was added."""
+    look = next((lk for lk in unit_looks() if lk.tab == tab.name), None)
+    if look is None:
+        return False
+    changed = False
+    present = {tuple(r.formula or ()) for cf in ws.conditional_formatting for r in cf.rules}
+    for rule in look.colour_rules:
+        made = colour_rule(ws, tab, rule, last_row=STAFF_ROWS)
+        if made and tuple(made[1].formula) not in present:
+            ws.conditional_formatting.add(*made)
+            changed = True
+    for key in look.wrapped_columns:
+        col = column_of(ws, tab, key)
+        dims = ws.column_dimensions[get_column_letter(col)] if col else None
+        if dims is not None and not dims.alignment.wrap_text:
+            dims.alignment = WRAPPED
+            changed = True
+    return changed
+
+
+def wrap_written_cells(ws: Worksheet, tab_title: str, *, first_row: int, last_row: int) -> None:
+    """The staff tab's wrapped columns wrap in the rows capaian just wrote (a column's own style
+    only reaches cells that have none)."""
+    look = next((lk for lk in unit_looks() if lk.tab == tab_title), None)
+    if look is not None:
+        tab = schema_tab_named(tab_title)
+        wrap_rows(ws, tab, look.wrapped_columns, first_row=first_row, last_row=last_row)
+
+
+def wrap_rows(
+    ws: Worksheet, tab: schema.Tab | None, keys: Sequence[str], *, first_row: int, last_row: int
+) -> None:
+    """Cells of the columns ``keys`` wrap, each row as tall as its longest wrapped text needs
+    (spreadsheet programs do not size rows on opening a file). A row capaian made taller earlier
+    goes back to the default height when its text no longer needs it; a height staff set that
+    capaian would not have chosen (not whole lines) stays."""
+    columns = [c for c in (column_of(ws, tab, key) for key in keys) if c]
+    for r in range(first_row, last_row + 1) if columns else ():
+        lines = 1
+        for col in columns:
+            cell = ws.cell(row=r, column=col)
+            cell.alignment = WRAPPED
+            width = ws.column_dimensions[get_column_letter(col)].width or 8.43
+            lines = max(lines, wrapped_lines(str(cell.value or ""), width * TEXT_PER_WIDTH))
+        row = ws.row_dimensions[r]
+        if lines > 1:
+            row.height = LINE_HEIGHT * lines
+        elif row.height is not None and row.height % LINE_HEIGHT == 0:
+            row.height = None
+
+
+# -- the summary's own views and charts (publish's on_save hook) -----------------------------------
+
+
+def order_tabs(book: XlsxBook, titles: Sequence[str]) -> None:
+    """Tabs in the order of ``titles`` (others after them, as they were); the first one open."""
+    rank = {title: i for i, title in enumerate(titles)}
+    book._sheets.sort(key=lambda ws: rank.get(ws.title, len(rank)))
+    book.active = 0
+    for i, ws in enumerate(book.worksheets):
+        ws.sheet_view.tabSelected = i == 0
+
+
+def style_view(ws: Worksheet, title: str) -> None:
+    """Widths and number formats of the summary's tables that are not schema tabs: Tren (means,
+    two decimals) and Grafik (counts)."""
+    formats = {TREND_TAB: ("decimal", 10, 14), CHART_TAB: ("integer", 28, 12)}
+    if title not in formats:
+        return
+    kind, first_width, width = formats[title]
+    for col in range(1, ws.max_column + 1):
+        ws.column_dimensions[get_column_letter(col)].width = first_width if col == 1 else width
+        for row in range(2, ws.max_row + 1):
+            ws.cell(row=row, column=col).number_format = NUMBER_FORMATS[kind] if col > 1 else "@"
+
+
+def style_overview(ws: Worksheet) -> None:
+    """Ikhtisar as a report: a title, bold section titles, grey header rows, two decimals,
+    percentages as such, an unreadable unit's row in red."""
+    for col, width in enumerate(ikhtisar.WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.row_dimensions[1].height = None
+    ws["A1"].font, ws["A1"].fill = Font(bold=True, size=14), PatternFill()
+    ws["A2"].font = Font(italic=True)
+    header: list[Any] = []
+    for row in ws.iter_rows(min_row=3):
+        first = row[0].value
+        if _header_at(row):
+            header = _header_at(row)
+            for cell in row[: len(header)]:
+                cell.font, cell.fill, cell.alignment = HEADER_FONT, SYSTEM_HEADER_FILL, WRAPPED
+            fit_row_height(ws, row[0].row)
+        elif isinstance(first, str) and first.startswith(ikhtisar.SECTIONS):
+            row[0].font, header = Font(bold=True, size=12), []
+        elif header:
+            _style_overview_row(row, header)
+
+
+def _header_at(row: Sequence[Any]) -> list[str]:
+    """The Ikhtisar header this row is, or []."""
+    values = [c.value for c in row]
+    return next((h for h in ikhtisar.HEADERS if values[: len(h)] == h), [])
+
+
+def _style_overview_row(row: Sequence[Any], header: list[str]) -> None:
+    label = row[0].value
+    unreadable = any(isinstance(c.value, str) and c.value.startswith(UNREADABLE) for c in row)
+    for cell, name in zip(row, header, strict=False):
+        if unreadable:
+            cell.fill = PatternFill("solid", start_color=ALERT_FILL, end_color=ALERT_FILL)
+        if isinstance(cell.value, bool) or not isinstance(cell.value, (int, float)):
+            continue
+        named = {name, label}
+        percent = bool(named & ikhtisar.PERCENT_LABELS)
+        kind = "percent" if percent else "integer" if named & ikhtisar.COUNT_LABELS else "decimal"
+        cell.number_format = NUMBER_FORMATS[kind]
+    if isinstance(label, str) and ikhtisar.MORE.fullmatch(label):
+        row[0].font = Font(italic=True)
+
+
+def draw_chart(book: XlsxBook, chart: Chart) -> None:
+    """A native chart over its source tab's current rows (drawn afresh at each save)."""
+    if chart.source_tab not in book.sheetnames or chart.anchor_tab not in book.sheetnames:
+        return
+    source = book[chart.source_tab]
+    last_row = _last_used_row(source)
+    columns = chart.series_columns or tuple(range(chart.all_columns_from or 1, source.max_column))
+    if last_row < 2 or not columns:
+        return
+    drawn = LineChart() if chart.kind == "line" else BarChart()
+    if chart.stacked:
+        drawn.grouping, drawn.overlap = "stacked", 100
+    drawn.title, drawn.y_axis.title = chart.title, chart.y_title
+    drawn.x_axis.delete = drawn.y_axis.delete = False  # openpyxl hides the axes otherwise
+    for col in columns:
+        data = Reference(source, min_col=col + 1, min_row=1, max_row=last_row)
+        drawn.add_data(data, titles_from_data=True)
+    drawn.set_categories(
+        Reference(source, min_col=chart.category_column + 1, min_row=2, max_row=last_row)
+    )
+    for series, colour in zip(drawn.series, chart.series_colours, strict=False):
+        series.graphicalProperties.solidFill = colour
+    drawn.width, drawn.height = 24, 10
+    book[chart.anchor_tab].add_chart(drawn, chart.anchor_cell)

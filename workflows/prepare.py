@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from .backends import open_summary, open_unit
+from .backends import open_unit
 from .config import Config
 from .outcomes import source_tabs
+from .publish import open_summary_book
 from .schema import Tab, record_tabs, summary_tabs, tab, unit_tabs
 from .workbook import Workbook, WorkbookNotFound
 
@@ -13,8 +14,10 @@ def prepare_workbooks(config: Config, *, only_unit: str | None = None) -> list[s
     """Ensure the tabs and headers of the unit workbooks and the summary; return what changed.
 
     Existing data is never touched: missing tabs are created, missing header cells are added after
-    the last header, and a workbook that is already complete is not written at all. The optional
-    record tabs (Survei, Layanan) are created only where an indicator's ``Sumber`` uses them.
+    the last header, a staff Realisasi tab gets its rejected-row colour and wrapped messages
+    (presentation.unit_looks), and a workbook that is already complete is not written at all.
+    A summary written here gets the look publish gives it. The optional record tabs (Survei,
+    Layanan) are created only where an indicator's ``Sumber`` uses them.
     """
     units = [config.unit(only_unit)] if only_unit else list(config.units)
     changes: list[str] = []
@@ -22,7 +25,7 @@ def prepare_workbooks(config: Config, *, only_unit: str | None = None) -> list[s
         book = open_unit(config, unit)
         changes += book.ensure_tabs([*unit_tabs(), *_record_tabs_used(book)])
     if only_unit is None:
-        changes += open_summary(config).ensure_tabs(summary_tabs())
+        changes += open_summary_book(config, prepare=False).ensure_tabs(summary_tabs())
     return changes
 
 

@@ -1,9 +1,8 @@
 """Score a validated week and publish it to the summary workbook.
 
-The summary tabs (Ringkasan Pegawai, Ringkasan Unit, Capaian Indikator, Temuan Validasi) and the
-upserted Riwayat are written in one batch call. The local ``.xlsx`` also gets predikat colours and
-a native chart of the predikat per unit (tab ``Grafik``), rebuilt at every save because openpyxl
-cannot read charts back.
+The summary tabs (Ringkasan Pegawai, Ringkasan Unit, Capaian Indikator, Temuan Validasi), the
+views (Ikhtisar, Tren, Grafik's table) and the upserted Riwayat and Riwayat Unit are written in one
+batch call. The local ``.xlsx`` gets its look (``presentation``) and native charts at every save.
 """
 
 from __future__ import annotations
@@ -14,42 +13,28 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
-from openpyxl.chart import BarChart, Reference
-from openpyxl.formatting.formatting import ConditionalFormattingList
-from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import PatternFill
-from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook as XlsxBook
 
-from .backends import CHART_TAB, open_summary
+from .backends import open_summary
 from .calendar import RunWeek
 from .check import ValidationRun, temuan_rows
 from .config import Config
-from .labels import (
-    ACTIVE,
-    BAIK,
-    BUTUH_PERBAIKAN,
-    KURANG,
-    PENDING,
-    PREDIKAT_COLUMNS,
-    SANGAT_BAIK,
-    SANGAT_KURANG,
-    UNREADABLE,
+from .ikhtisar import (
+    OverviewLimits,
+    last_week,
+    overview_rows,
+    predikat_rows,
+    trend_rows,
+    upsert_unit_history,
 )
+from .labels import ACTIVE, UNREADABLE
+from .local import apply_look, draw_chart, order_tabs, style_overview, style_view
 from .outcomes import computed_realisations
+from .overview import attention, support_requests, unit_changes
+from .presentation import CHART_TAB, OVERVIEW_TAB, TREND_TAB, summary_charts, summary_looks
 from .schema import Tab, summary_tabs, tab
 from .score import ScoreResult, score_week
 from .workbook import Rows, Workbook, WorkbookNotFound
-
-PREDIKAT_COLOURS = {
-    SANGAT_BAIK: "63BE7B",
-    BAIK: "C6EFCE",
-    BUTUH_PERBAIKAN: "FFEB84",
-    KURANG: "F4B183",
-    SANGAT_KURANG: "F8696B",
-    PENDING: "D9D9D9",
-}
-
 
 # -- tables as sheet rows ------------------------------------------------------------------------
 
@@ -92,71 +77,44 @@ def upsert_history(history: pd.DataFrame, result: ScoreResult, week: RunWeek, *,
     return merged.sort_values(["minggu", "nip"], key=lambda s: s.astype(str), kind="stable")
 
 
-# -- the local workbook's colours and chart --------------------------------------------------------
+# -- the local workbook's look -------------------------------------------------------------------
 
 
-def _colour_predikat(book: XlsxBook) -> None:
-    """Conditional fills on every Predikat column of the summary (replacing earlier rules)."""
-    for ws in book.worksheets:
-        header = [cell.value for cell in ws[1]]
-        if "Predikat" not in header:
-            continue
-        letter = get_column_letter(header.index("Predikat") + 1)
-        cells = f"{letter}2:{letter}{max(ws.max_row, 2)}"
-        ws.conditional_formatting = ConditionalFormattingList()
-        for name, colour in PREDIKAT_COLOURS.items():
-            fill = PatternFill("solid", start_color=colour, end_color=colour)
-            ws.conditional_formatting.add(
-                cells, CellIsRule(operator="equal", formula=[f'"{name}"'], fill=fill)
-            )
-
-
-def _chart_predikat(book: XlsxBook, organisation: str) -> None:
-    """Tab ``Grafik``: the predikat counts per unit (from Ringkasan Unit) and a stacked bar chart."""
-    units_tab = tab("ringkasan_unit")
-    if units_tab.name not in book.sheetnames:
-        return
-    source = read_table(units_tab, [list(r) for r in book[units_tab.name].values])
-    source = source[source["unit"].notna() & (source["unit"] != organisation)]
-    if CHART_TAB in book.sheetnames:
-        book.remove(book[CHART_TAB])
-    ws = book.create_sheet(CHART_TAB, book.sheetnames.index(units_tab.name) + 1)
-    ws.append(["Unit", *PREDIKAT_COLUMNS])
-    for _, row in source.iterrows():
-        ws.append([row["unit"], *(row[c] for c in PREDIKAT_COLUMNS.values())])
-    ws.column_dimensions["A"].width = 30
-    if source.empty:
-        return
-    chart = BarChart()
-    chart.type, chart.grouping, chart.overlap = "bar", "stacked", 100
-    chart.title = "Sebaran Predikat per Unit"
-    chart.y_axis.title = "Jumlah ASN"
-    last = len(source) + 1
-    chart.add_data(
-        Reference(ws, min_col=2, max_col=len(PREDIKAT_COLUMNS) + 1, min_row=1, max_row=last),
-        titles_from_data=True,
-    )
-    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))
-    for series, colour in zip(chart.series, PREDIKAT_COLOURS.values(), strict=True):
-        series.graphicalProperties.solidFill = colour
-    chart.width, chart.height = 24, max(8, 1.2 * len(source))
-    ws.add_chart(chart, f"{get_column_letter(len(PREDIKAT_COLUMNS) + 3)}2")
-
-
-def summary_on_save(organisation: str) -> Callable[[XlsxBook], None]:
-    """The local summary's ``on_save`` hook: predikat colours and the chart, rebuilt each save."""
+def summary_on_save() -> Callable[[XlsxBook], None]:
+    """The local summary's ``on_save`` hook: every tab's look (presentation.summary_looks) and
+    the charts, set afresh at each save (openpyxl reads charts back only in part)."""
 
     def on_save(book: XlsxBook) -> None:
-        _colour_predikat(book)
-        _chart_predikat(book, organisation)
+        looks = summary_looks(_published_week(book))
+        order_tabs(book, [look.tab for look in looks])
+        for look in looks:
+            if look.tab in book.sheetnames:
+                style_view(book[look.tab], look.tab)
+                apply_look(book[look.tab], look)
+        if OVERVIEW_TAB in book.sheetnames:
+            style_overview(book[OVERVIEW_TAB])
+        charts = summary_charts()
+        for title in {chart.anchor_tab for chart in charts} & set(book.sheetnames):
+            book[title]._charts = []  # those openpyxl read back from the file: drawn afresh
+        for chart in charts:
+            draw_chart(book, chart)
 
     return on_save
+
+
+def _published_week(book: XlsxBook) -> str:
+    """The week the summary shows (Ringkasan Unit's first Minggu), for the page headers."""
+    units = tab("ringkasan_unit").name
+    if units not in book.sheetnames:
+        return ""
+    value = book[units].cell(row=2, column=1).value
+    return "" if value is None else str(value)
 
 
 def open_summary_book(config: Config, *, prepare: bool = True) -> Workbook:
     """The summary workbook with the local colours and chart; with ``prepare``, every schema tab
     is made present first (a dry run reads only, so it does not prepare)."""
-    book = open_summary(config, on_save=summary_on_save(config.organisation))
+    book = open_summary(config, on_save=summary_on_save())
     if prepare:
         book.ensure_tabs(summary_tabs())
     return book
@@ -166,33 +124,55 @@ def open_summary_book(config: Config, *, prepare: bool = True) -> Workbook:
 
 
 def publish_summary(
-    book: Workbook, result: ScoreResult, temuan: Sequence[Sequence[Any]], *, riwayat: pd.DataFrame
+    book: Workbook,
+    result: ScoreResult,
+    temuan: Sequence[Sequence[Any]],
+    *,
+    riwayat: pd.DataFrame,
+    unit_history: pd.DataFrame,
+    views: dict[str, list[list[Any]]],
 ) -> None:
-    """Rewrite the summary tabs and Riwayat in one batch.
+    """Rewrite the summary tabs, Riwayat and Riwayat Unit in one batch.
 
-    ``temuan`` are the Temuan Validasi rows (``check.temuan_rows``); ``riwayat`` is the history
-    with this week's rows upserted.
+    ``temuan`` are the Temuan Validasi rows (``check.temuan_rows``); ``riwayat`` and
+    ``unit_history`` the histories with this week's rows upserted; ``views`` the rows of the
+    tabs that are not schema tabs (Ikhtisar, Tren, Grafik), by title.
     """
     contents = {
-        "ringkasan_pegawai": result.people,
+        "ringkasan_pegawai": sorted_people(result.people),
         "ringkasan_unit": result.units,
         "capaian_indikator": result.indicators,
         "riwayat": riwayat,
+        "riwayat_unit": unit_history,
     }
     rows = {tab(k).name: sheet_rows(tab(k), frame) for k, frame in contents.items()}
     temuan_tab = tab("temuan_validasi")
     rows[temuan_tab.name] = [temuan_tab.headers, *temuan]
-    book.replace_tabs(rows)
+    book.replace_tabs({**views, **rows})
+
+
+def sorted_people(people: pd.DataFrame) -> pd.DataFrame:
+    """Ringkasan Pegawai's order (presentation): by unit, best Nilai Capaian first, then name;
+    an ASN without a score last in the unit."""
+    look = next(lk for lk in summary_looks("") if lk.tab == tab("ringkasan_pegawai").name)
+    keys = [*look.sort_by, "nama"]
+    ascending = [not d for d in look.sort_descending] + [True]
+    return people.sort_values(keys, ascending=ascending, na_position="last", kind="stable")
 
 
 def read_history(book: Workbook) -> pd.DataFrame:
     """The summary's Riwayat rows as a DataFrame with the schema keys (empty if none yet)."""
-    riwayat = tab("riwayat")
+    return read_histories(book)[0]
+
+
+def read_histories(book: Workbook) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Riwayat and Riwayat Unit, read at once (empty if the summary has none yet)."""
+    riwayat, units = tab("riwayat"), tab("riwayat_unit")
     try:
-        rows = book.read_tabs([riwayat.name])[riwayat.name]
+        found = book.read_tabs([riwayat.name, units.name])
     except WorkbookNotFound:
-        rows = None  # no summary yet (a dry run before the first real one): no history
-    return read_table(riwayat, rows)
+        found = {}  # no summary yet (a dry run before the first real one): no history
+    return read_table(riwayat, found.get(riwayat.name)), read_table(units, found.get(units.name))
 
 
 def reported_rejections(validation: ValidationRun, week: RunWeek, today: dt.date) -> pd.DataFrame:
@@ -304,8 +284,49 @@ def score_and_publish(
 
     Returns the scores and Riwayat as published (this week included), which the letters need.
     """
-    history = backfill_history(config, week, validation, read_history(book), today=today, now=now)
+    history, unit_history = read_histories(book)
+    history = backfill_history(config, week, validation, history, today=today, now=now)
     result = score_validation(config, week, validation, history, today=today)
     riwayat = upsert_history(history, result, week, now=now)
-    publish_summary(book, result, temuan_rows(validation, config), riwayat=riwayat)
+    previous = last_week(unit_history, riwayat, week.previous_key, config.organisation)
+    views = summary_views(config, week, validation, result, riwayat, previous=previous)
+    unit_history = upsert_unit_history(unit_history, result.units, week.key, now=now)
+    temuan = temuan_rows(validation, config)
+    publish_summary(book, result, temuan, riwayat=riwayat, unit_history=unit_history, views=views)
     return result, riwayat
+
+
+def summary_views(
+    config: Config,
+    week: RunWeek,
+    validation: ValidationRun,
+    result: ScoreResult,
+    riwayat: pd.DataFrame,
+    *,
+    previous: pd.DataFrame,
+) -> dict[str, list[list[Any]]]:
+    """Ikhtisar, Tren and Grafik's rows: from the same scores, lists and Riwayat as the digest."""
+    people = result.people
+    overview = overview_rows(
+        week=week,
+        organisation=config.organisation,
+        units=result.units,
+        changes=unit_changes(result.units, riwayat, week),
+        previous=previous,
+        attention=attention(
+            people,
+            lowest=config.letters.attention_lowest,
+            silent_weeks=config.letters.silent_weeks,
+        ),
+        support=support_requests(validation.tables["refleksi"], people, week.key),
+        limits=OverviewLimits(
+            attention_rows=config.summary.overview_attention_rows,
+            support_rows=config.summary.overview_support_rows,
+        ),
+    )
+    units = [u.name for u in config.units]
+    return {
+        OVERVIEW_TAB: overview,
+        TREND_TAB: trend_rows(riwayat, config.organisation, units),
+        CHART_TAB: predikat_rows(result.units, config.organisation),
+    }

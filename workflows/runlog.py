@@ -15,11 +15,12 @@ from dataclasses import asdict, dataclass, field
 import pandas as pd
 
 from .errors import CommandError
+from .labels import STATUS_FAILED, STATUS_PARTIAL
 from .publish import sheet_rows
 from .schema import tab
 from .workbook import Workbook, WorkbookError
 
-RESULT_DONE, RESULT_PARTIAL, RESULT_FAILED = "Selesai", "Sebagian", "Gagal"
+RESULT_DONE, RESULT_PARTIAL, RESULT_FAILED = "Selesai", STATUS_PARTIAL, STATUS_FAILED
 
 
 @dataclass

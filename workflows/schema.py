@@ -201,6 +201,7 @@ SUMMARY_TAB_ORDER = (
     "ringkasan_unit",
     "capaian_indikator",
     "riwayat",
+    "riwayat_unit",
     "temuan_validasi",
     "log_surat",
     "log_proses",

@@ -76,6 +76,8 @@ PEOPLE_EXTRA = (
     "periode_perilaku_terakhir",  # the latest rated period, even once expired
     "catatan_atasan",
     "no_entries_indicators",
+    "terakhir_melapor",  # the latest valid entry's date up to the cut-off (NaT: never)
+    "minggu_tanpa_laporan",  # run-weeks without a valid entry; 0: reported this week
 )
 INDICATOR_EXTRA = ("target_low", "target_high", "below_target")
 # Band comparisons round away binary noise, so an NC of 110 is never read as 109.99999999.
@@ -461,9 +463,9 @@ def _score_people(
     people["kelengkapan_data"] = counts["with_entries"] / counts["n"]
     people["no_entries_indicators"] = (counts["n"] - counts["with_entries"]).fillna(0).astype(int)
 
-    this_week = entries["tanggal"].between(pd.Timestamp(week.start), pd.Timestamp(week.cut_off))
-    reported = people.index.isin(entries.loc[this_week, "nip"].unique())
-    people["melapor_minggu_ini"] = np.where(reported, YES, NO)
+    people[["melapor_minggu_ini", "terakhir_melapor", "minggu_tanpa_laporan"]] = _reporting(
+        people.index, entries, week=week
+    )
     people["entri_ditolak"] = (
         rejected.groupby("nip").size().reindex(people.index, fill_value=0).astype(int)
     )
@@ -478,6 +480,46 @@ def _score_people(
     people["perubahan"] = people["nilai_capaian"] - people["nilai_capaian_sebelumnya"]
     people["minggu"] = week.key
     return people.reset_index(drop=True)
+
+
+def cut_offs_between(first: np.ndarray, week: RunWeek) -> np.ndarray:
+    """Per day in ``first`` (``datetime64[D]``): the period's run cut-offs from it to this week's.
+
+    Cut-offs are the period's Sundays, except in a calendar year the Sunday of 1-6 January (its
+    ISO week began the year before, so its days count in the next week), plus the period's end
+    where that is not a Sunday (calendar.py). Every day of ``first`` lies in the period.
+    """
+    cut_off = np.datetime64(week.cut_off, "D")
+    # numpy's day 0 (1970-01-01) is a Thursday: (day + 3) % 7 is 0 on Mondays, 6 on Sundays.
+    first_sunday = first + (6 - (first.astype(np.int64) + 3) % 7)
+    last_sunday = cut_off - (int(cut_off.astype(np.int64)) + 4) % 7
+    sundays = np.maximum((last_sunday - first_sunday).astype(np.int64) // 7 + 1, 0)
+    ends_on_weekday = int(last_sunday != cut_off)
+    new_year = np.datetime64(dt.date(week.period.start.year, 1, 1), "D")
+    skipped = (not week.pinned) & (first_sunday < new_year + 6) & (first_sunday <= last_sunday)
+    return sundays + ends_on_weekday - skipped.astype(np.int64)
+
+
+def _reporting(nips: pd.Index, entries: pd.DataFrame, *, week: RunWeek) -> pd.DataFrame:
+    """Per NIP: ``melapor_minggu_ini``, ``terakhir_melapor`` (the latest valid entry's date up to
+    the cut-off) and ``minggu_tanpa_laporan`` (run-weeks since the one holding that entry; never
+    reported counts every week of the period so far, this one included)."""
+    counted = entries[entries["tanggal"] <= pd.Timestamp(week.cut_off)]
+    last = pd.to_datetime(counted.groupby("nip")["tanggal"].max().reindex(nips))
+    in_period = last >= pd.Timestamp(week.period.start)
+    start = np.full(len(nips), np.datetime64(week.period.start, "D"))
+    days = last.to_numpy("datetime64[D]")
+    since = cut_offs_between(np.where(in_period, days, start), week)
+    silent = np.where(in_period, since - 1, since)
+    reported = last >= pd.Timestamp(week.start)
+    return pd.DataFrame(
+        {
+            "melapor_minggu_ini": np.where(reported, YES, NO),
+            "terakhir_melapor": last,
+            "minggu_tanpa_laporan": silent.astype(int),
+        },
+        index=nips,
+    )
 
 
 def summarise(people: pd.DataFrame, rejected: pd.DataFrame, *, label: str) -> dict[str, object]:
@@ -503,6 +545,9 @@ def _summarise_units(
     organisation: str,
     scoring: Scoring,
 ) -> tuple[pd.DataFrame, list[str]]:
+    """Ringkasan Unit rows and the distribution breaches: the curve is the organisation's
+    (PermenPANRB 6/2022), so a unit is judged on its own only from
+    ``scoring.distribution_min_unit`` ASN up, where shares of a handful mean nothing."""
     units = list(dict.fromkeys([*people["unit"], *rejected["unit"]]))
     groups = [
         (unit, people[people["unit"] == unit], rejected[rejected["unit"] == unit]) for unit in units
@@ -510,10 +555,12 @@ def _summarise_units(
     rows, breaches = [], []
     for label, members, refused in [*groups, (organisation, people, rejected)]:
         row = summarise(members, refused, label=label)
-        found = check_distribution(
-            {p: row[c] for p, c in PREDIKAT_COLUMNS.items()},
-            scoring.organisation_predikat,
-            curve=scoring.distribution,
+        judged = label == organisation or len(members) >= scoring.distribution_min_unit
+        counts = {p: row[c] for p, c in PREDIKAT_COLUMNS.items()}
+        found = (
+            check_distribution(counts, scoring.organisation_predikat, curve=scoring.distribution)
+            if judged
+            else []
         )
         row["catatan_distribusi"] = " ".join(found) or None
         breaches += [f"{label}: {sentence}" for sentence in found]

@@ -23,7 +23,7 @@ from .check import ValidationRun
 from .context import RunContext
 from .delivery import FAILED, SENT, Delivery, send_batch
 from .errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
-from .labels import KIND_DIGEST, KIND_REMINDER, KIND_WEEKLY
+from .labels import KIND_DIGEST, KIND_REMINDER, KIND_TEAM, KIND_WEEKLY
 from .locks import LockBusy, pid_lock
 from .mail import MailError
 from .runlog import RunRecord, logged_run
@@ -31,7 +31,7 @@ from .score import ScoreResult
 from .workbook import Workbook, WorkbookError
 
 LOCK_FILE = "run.lock"
-WEEKLY_KINDS = (KIND_WEEKLY, KIND_DIGEST)
+WEEKLY_KINDS = (KIND_WEEKLY, KIND_TEAM, KIND_DIGEST)
 REMINDER_KINDS = (KIND_REMINDER,)
 
 Progress = Callable[[int, int], None]
@@ -157,7 +157,8 @@ def _score(
 def _send_weekly(
     ctx: RunContext, run: _Run, history: pd.DataFrame, *, progress: Progress | None
 ) -> None:
-    """The weekly letters (of one unit with ``--unit``, then without the digest)."""
+    """The weekly letters, the supervisors' team letters and the digest; with ``--unit`` only
+    that unit's weekly letters (a team or the organisation reaches beyond one unit)."""
     result = run.result
     if ctx.unit:
         result = dataclasses.replace(
@@ -166,16 +167,28 @@ def _send_weekly(
             indicators=result.indicators[result.indicators["unit"] == ctx.unit],
         )
     _check_resend(ctx, run.validation)
+    tables = run.validation.tables
     letters = compose.weekly_letters(
         ctx.config,
         ctx.week,
         result,
         rejected=publish.reported_rejections(run.validation, ctx.week, ctx.today),
-        refleksi=run.validation.tables["refleksi"],
+        refleksi=tables["refleksi"],
         history=history,
         failed_units=run.validation.failed_units,
         digest=ctx.unit is None,
     )
+    if ctx.unit is None:
+        team, unknown = compose.team_letters(
+            ctx.config,
+            ctx.week,
+            result,
+            roster=tables["pegawai"],
+            refleksi=tables["refleksi"],
+            failed_units=run.validation.failed_units,
+        )
+        letters += team
+        run.warnings += unknown
     run.delivery = _send(
         ctx, run, letters, week_key=ctx.week.key, kinds=WEEKLY_KINDS, progress=progress
     )
