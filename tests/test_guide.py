@@ -112,7 +112,7 @@ def test_worked_example_is_what_the_scoring_computes(written, demo_config):
     assert "Realisasi (Rata-rata) = 89,02 indeks." in example
     assert "89,02 ÷ 85,00 × 100 = 104,73" in example
     assert "PLY-02 Persentase layanan selesai sesuai SOP 104,10 30 3.122,88" in example
-    assert "Nilai Capaian = 10.437,78 ÷ 100 = 104,38" in example
+    assert "Nilai Capaian = 10.784,59 ÷ 100 = 107,85" in example  # PLY-08 from the register
     assert (
         "Kategori capaian: Baik ; rating hasil kerja yang disarankan sistem: Sesuai Ekspektasi"
         in example
@@ -137,7 +137,7 @@ def test_worked_example_is_what_the_scoring_computes(written, demo_config):
     )
     people = summary_tab(demo_config, "ringkasan_pegawai")
     danu = people[people["nip"] == "198401102019091258"]
-    assert round(float(danu["nilai_capaian"].iloc[0]), 2) == 104.38
+    assert round(float(danu["nilai_capaian"].iloc[0]), 2) == 107.85
 
 
 def test_rules_matrix_aspects_curve_and_rhythm(written):

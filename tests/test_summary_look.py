@@ -86,8 +86,8 @@ def test_ikhtisar_comes_first_and_its_numbers_are_the_summary_tabs(scored):
     figures = {r[0]: r[1] for r in section(ws, "Organisasi")}
     assert figures["Jumlah ASN"] == 49 and figures["Entri Ditolak"] == 10
     assert figures["Persentase Melapor"] == pytest.approx(41 / 49)
-    assert round(figures["Rata-rata Nilai Capaian"], 2) == 95.03
-    assert round(figures["Median Nilai Capaian"], 2) == 97.60
+    assert round(figures["Rata-rata Nilai Capaian"], 2) == 95.59
+    assert round(figures["Median Nilai Capaian"], 2) == 98.15
     organisation = rows_of(book["Ringkasan Unit"])[-1]
     assert organisation[1] == "Kecamatan Asemrowo"
     assert [figures[k] for k in figures] == [organisation[i] for i in (2, 3, 4, 11, 12)]
@@ -171,7 +171,7 @@ def test_colours_are_conditional_rules_that_follow_sorting(scored):
         str(cf.sqref): [r.formula[0] for r in cf.rules]
         for cf in book["Temuan Validasi"].conditional_formatting
     }
-    assert temuan == {"H2:H13": ['$H2="Ditolak"', '$H2="Peringatan"']}
+    assert temuan == {"H2:H17": ['$H2="Ditolak"', '$H2="Peringatan"']}
     predikat = [c for c in book["Ringkasan Pegawai"]["K"][1:]]
     assert all(c.fill.fill_type is None for c in predikat)  # no static fills left to go stale
 

@@ -174,8 +174,7 @@ def test_the_digest_names_who_needs_attention_and_the_support_asked_for(demo_con
         "Capaian terendah; predikat Sangat Kurang",
         "- Pranata Haryanto, S.AP. (Kelurahan Genting Kalianak), Nilai Capaian 71,08: termasuk "
         "5 Nilai Capaian terendah",
-        "- dr. Rendy Dongoran, M.Kes. (Puskesmas Asemrowo), Nilai Capaian 71,45: termasuk 5 "
-        "Nilai Capaian terendah",
+        "- Septi Hastuti (Sekretariat), Nilai Capaian 78,26: termasuk 5 Nilai Capaian terendah",
     ]
     support = text.split("DUKUNGAN YANG DIBUTUHKAN\n", 1)[1].split("\n\nSEBARAN PREDIKAT")[0]
     assert support.startswith("Dukungan yang diminta ASN dalam refleksi minggu 2026-W48:\n")
@@ -197,7 +196,7 @@ def test_the_digest_names_who_needs_attention_and_the_support_asked_for(demo_con
     changes = section(text, "PERUBAHAN SEJAK MINGGU LALU").splitlines()
     assert changes[0] == "- Sekretariat: rata-rata 98,91 (naik 0,36 dari 98,56 pada minggu lalu)"
     assert changes[-1] == (
-        "- Kecamatan Asemrowo: rata-rata 95,03 (naik 0,02 dari 95,01 pada minggu lalu)"
+        "- Kecamatan Asemrowo: rata-rata 95,59 (naik 0,03 dari 95,57 pada minggu lalu)"
     )
     # the distribution curve: the organisation, and Puskesmas Asemrowo (10 ASN) on its own only
     notes = section(text, "Catatan kurva distribusi:").splitlines()

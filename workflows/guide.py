@@ -25,6 +25,7 @@ from .findings import STATUS_FOR_SEVERITY, Rule
 from .indonesian import DAYS, MONTHS, format_number
 from .labels import ACTIVE, DI_ATAS, DI_BAWAH, JUMLAH, KATEGORI, RATINGS, SESUAI
 from .letters import records, render
+from .outcomes import computed_realisations
 from .schema import Column, Tab, tab, unit_tabs
 from .sheet_docs import TYPE_WORDS, WRITER_WORDS, example_finding, rule_scope
 from .validate import RULES, UnitData
@@ -207,6 +208,14 @@ def score_unit(data: UnitData, week: RunWeek, config: Config) -> score.ScoreResu
         period=week.period,
         scoring=config.scoring,
         organisation=config.organisation,
+        computed=computed_realisations(
+            t["indikator"],
+            t["survei"],
+            t["layanan"],
+            start=week.period.start,
+            cut_off=week.cut_off,
+            settings=config.outcomes,
+        ),
     )
 
 
