@@ -116,9 +116,11 @@ def journal_states(config: Config, kind: str) -> list[tuple[str, str]]:
     return [(r["nip"], r["state"]) for r in records if r.get("kind") == kind]
 
 
-def test_each_supervisor_gets_one_team_letter_listing_exactly_their_staff(demo_config):
+def test_each_supervisor_gets_one_team_letter_listing_exactly_their_staff(demo_config, capsys):
     config = with_mail(demo_config)
     assert run(config, "weekly") == 0
+    printed = capsys.readouterr().out
+    assert "Surat tim atasan: 8 terkirim, 0 dilewati, 0 gagal, 0 belum pasti." in printed
     letters = {p.stem.removeprefix("tim-"): p for p in outbox(config).glob("tim-*.eml")}
     assert set(letters) == set(TEAMS)
     for nip, path in letters.items():

@@ -27,7 +27,7 @@ from .delivery import FAILED, RENDERED, SENT, SKIPPED, UNCERTAIN, Delivery
 from .errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
 from .findings import STATUS_FOR_SEVERITY
 from .indonesian import format_number
-from .labels import KIND_DIGEST, KIND_REMINDER, KIND_WEEKLY, PREDIKAT, PREDIKAT_COLUMNS
+from .labels import KIND_DIGEST, KIND_REMINDER, KIND_TEAM, KIND_WEEKLY, PREDIKAT, PREDIKAT_COLUMNS
 from .score import ScoreResult
 
 
@@ -272,14 +272,15 @@ def _weekly_command(config: Config, args: argparse.Namespace, command: str, run)
         + (": uji coba, tidak ada surat yang dikirim." if ctx.dry_run else ".")
     )
     print_delivery(outcome.result.people, outcome.validation, delivery, kind=KIND_WEEKLY)
-    digests = Counter(s for (k, _), s in delivery.outcomes.items() if k == KIND_DIGEST)
-    if digests:
-        made = "disusun" if ctx.dry_run else "terkirim"
-        print(
-            f"Ringkasan pimpinan: {digests[SENT] + digests[RENDERED]} {made}, "
-            f"{digests[SKIPPED]} dilewati, {digests[FAILED]} gagal, "
-            f"{digests[UNCERTAIN]} belum pasti."
-        )
+    made = "disusun" if ctx.dry_run else "terkirim"
+    for kind, label in ((KIND_TEAM, "Surat tim atasan"), (KIND_DIGEST, "Ringkasan pimpinan")):
+        counts = Counter(s for (k, _), s in delivery.outcomes.items() if k == kind)
+        if counts:
+            print(
+                f"{label}: {counts[SENT] + counts[RENDERED]} {made}, "
+                f"{counts[SKIPPED]} dilewati, {counts[FAILED]} gagal, "
+                f"{counts[UNCERTAIN]} belum pasti."
+            )
     not_mailed = sorted(set(ctx.resend) - {key for _, key in delivery.outcomes})
     if not_mailed:
         outcome.warnings.append(
