@@ -34,7 +34,16 @@ from .validate import (
     unreadable_unit,
     validate_units,
 )
-from .workbook import RangeUpdate, Rows, Workbook, WorkbookError, WorkbookNotFound, trim_rows
+from .workbook import (
+    Columns,
+    RangeUpdate,
+    Rows,
+    TabValues,
+    Workbook,
+    WorkbookError,
+    WorkbookNotFound,
+    trim_rows,
+)
 
 # The optional record tabs are read in the same batch, under every title they may carry.
 UNIT_TAB_NAMES = [t.name for t in schema.unit_tabs()] + [
@@ -94,12 +103,14 @@ def run_validation(
     """
     chosen = [config.unit(only_unit)] if only_unit else list(config.units)
     books: dict[str, Workbook] = {}
-    raws: list[tuple[str, str, dict[str, Rows | None]]] = []
+    raws: list[tuple[str, str, dict[str, TabValues | None]]] = []
     unreadable: dict[str, UnitData] = {}
     for unit in chosen:
         book = open_unit(config, unit)
         try:
-            raws.append((unit.name, book.label, book.read_tabs(UNIT_TAB_NAMES)))
+            raws.append(
+                (unit.name, book.label, book.read_tabs(UNIT_TAB_NAMES, by_column=[_REALISASI]))
+            )
             books[unit.name] = book
         except WorkbookError as exc:
             unreadable[unit.name] = _unreadable(config, unit, book.label, exc)
@@ -157,11 +168,12 @@ def _other_rosters(config: Config, chosen: Sequence[Unit]) -> tuple[set[str], bo
 # -- write-back ----------------------------------------------------------------------------------
 
 
-def write_statuses(book: Workbook, data: UnitData, first_read: Rows | None) -> str:
+def write_statuses(book: Workbook, data: UnitData, read: TabValues | None) -> str:
     """Write Status and Pesan Validasi of every Realisasi row in one batch; say what happened."""
     label = book.label
-    if data.failed or first_read is None:
+    if data.failed or read is None:
         return f"{label}: status tidak ditulis karena workbook gagal diperiksa."
+    first_read = read.to_rows() if isinstance(read, Columns) else read
     columns = _system_columns(first_read[0] if first_read else [])
     if columns is None:
         return (

@@ -29,7 +29,7 @@ import math
 import os
 import random
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -55,8 +55,10 @@ from .presentation import (
 from .workbook import (
     RangeUpdate,
     Rows,
+    TabValues,
     WorkbookError,
     WorkbookNotFound,
+    as_requested,
     columns_added,
     find_tab_title,
     missing_headers,
@@ -170,12 +172,17 @@ class GoogleWorkbook:
 
     # -- reading -------------------------------------------------------------------------------
 
-    def read_tabs(self, tabs: Sequence[str]) -> dict[str, Rows | None]:
+    def read_tabs(
+        self, tabs: Sequence[str], *, by_column: Collection[str] = ()
+    ) -> dict[str, TabValues | None]:
         titles = {wanted: find_tab_title(list(self._metadata()), wanted) for wanted in tabs}
         present = list(dict.fromkeys(t for t in titles.values() if t is not None))
         values = self._batch_get([absolute_range_name(t) for t in present])
         by_title = dict(zip(present, values, strict=True))
-        return {wanted: by_title.get(title) for wanted, title in titles.items()}
+        return {
+            wanted: as_requested(by_title.get(title), columnar=wanted in by_column)
+            for wanted, title in titles.items()
+        }
 
     # -- writing -------------------------------------------------------------------------------
 

@@ -53,10 +53,12 @@ from .presentation import (
 from .workbook import (
     RangeUpdate,
     Rows,
+    TabValues,
     WorkbookError,
     WorkbookLocked,
     WorkbookNotFound,
     WorkbookUnsafeToWrite,
+    as_requested,
     columns_added,
     find_tab_title,
     missing_headers,
@@ -189,7 +191,9 @@ class LocalWorkbook:
 
     # -- reading -------------------------------------------------------------------------------
 
-    def read_tabs(self, tabs: Sequence[str]) -> dict[str, Rows | None]:
+    def read_tabs(
+        self, tabs: Sequence[str], *, by_column: Collection[str] = ()
+    ) -> dict[str, TabValues | None]:
         """Values as last computed; a formula with no computed value reads as its text (``=A2*2``),
         so validation names it instead of seeing an empty cell."""
         data, _ = self._read()
@@ -199,7 +203,10 @@ class LocalWorkbook:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 formulas = _formula_cells(archive, {t for t in titles.values() if t})
             return {
-                wanted: None if title is None else _tab_rows(book[title], formulas.get(title, {}))
+                wanted: as_requested(
+                    None if title is None else _tab_rows(book[title], formulas.get(title, {})),
+                    columnar=wanted in by_column,
+                )
                 for wanted, title in titles.items()
             }
         finally:

@@ -26,7 +26,7 @@ from .config import Period, Validation
 from .findings import RULES, STATUS_FOR_SEVERITY, Finding, Rule, Severity, declares, make_finding
 from .indonesian import format_date
 from .schema import Column, Tab, normalise_header, record_tabs, tab, unit_tabs
-from .workbook import find_tab_title
+from .workbook import Columns, TabValues, find_tab_title
 
 DEFAULT_SETTINGS = Validation()
 TABLE_KEYS = ("pegawai", "indikator", "realisasi", "perilaku", "refleksi", "survei", "layanan")
@@ -163,30 +163,25 @@ class _Sheet:
             example={"tab": "Pegawai", "headers": ", ".join(tab("pegawai").headers)},
         ),
     )
-    def __init__(self, tab: Tab, rows: list[list[Any]] | None, ctx: _Context) -> None:
+    def __init__(self, tab: Tab, values: TabValues | None, ctx: _Context) -> None:
         self.tab, self.ctx = tab, ctx
         self.findings: list[Finding] = []
         self.failed = False
-        data = (rows or [])[1:]
-        self.index = pd.RangeIndex(2, len(data) + 2)
+        columns = values if isinstance(values, Columns) else Columns.from_rows(values or [])
+        self.index = pd.RangeIndex(2, columns.height + 2)
         self.rejected = pd.Series(False, index=self.index)
         self.raw: dict[str, pd.Series] = {}
-        if rows is None:
+        if values is None:
             self._whole("missing-tab")
             return
-        if not rows or not any(str(h or "").strip() for h in rows[0]):
+        if not any(str(h or "").strip() for h in columns.header):
             self._whole("missing-header", headers=", ".join(tab.headers))
             return
-        positions = self._match_header(rows[0])
-        width = max(map(len, data), default=0)
-        padded = [r if len(r) == width else [*r, *[None] * (width - len(r))] for r in data]
-        frame = pd.DataFrame(padded, dtype=object).set_axis(self.index)
+        positions = self._match_header(columns.header)
         for col in tab.columns:
             i = positions.get(col.key)
-            if i is not None and i < frame.shape[1]:
-                self.raw[col.key] = frame[i]
-            else:
-                self.raw[col.key] = pd.Series(None, index=self.index, dtype=object)
+            cells = columns.cells(i) if i is not None else [None] * columns.height
+            self.raw[col.key] = pd.Series(cells, index=self.index, dtype=object)
 
     def _whole(self, code: str, **kw: Any) -> None:
         finding = make_finding(code, workbook=self.ctx.workbook, tab=self.tab.name, **kw)

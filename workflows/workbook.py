@@ -8,17 +8,57 @@ Two implementations sit side by side: ``local.LocalWorkbook`` (``.xlsx`` files, 
 Cell values cross this interface as plain Python values: ``str``, ``int``, ``float``, ``bool``,
 ``datetime``/``date`` (local) or sheet serial numbers (Google), and ``None`` for an empty cell.
 Row ``i`` of a tab's list is the sheet's row ``i + 1``; trailing empty rows and cells are dropped.
+A large tab may be asked for column by column instead (``read_tabs(..., by_column=...)``): then it
+arrives as ``Columns``, so no list of millions of row lists is ever built.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from .schema import Tab, normalise_header
 
 Rows = list[list[Any]]
+
+
+@dataclass(frozen=True)
+class Columns:
+    """A tab read column by column: the header row, and each column's cells from sheet row 2 down.
+
+    Columns are ragged (trailing empty cells dropped, as Google's ``majorDimension=COLUMNS``
+    returns them); ``height`` is the number of data rows, so ``cells(i)[k]`` is sheet row ``k + 2``.
+    """
+
+    header: list[Any]
+    columns: list[Sequence[Any]]
+    height: int
+
+    @classmethod
+    def from_rows(cls, rows: Rows) -> Columns:
+        """The same cells as ``rows`` (header first), column by column."""
+        header, data = (list(rows[0]) if rows else []), rows[1:]
+        width = max([len(header), *map(len, data)], default=0)
+        columns = [[r[i] if i < len(r) else None for r in data] for i in range(width)]
+        return cls(header, [_trimmed(c) for c in columns], len(trim_rows(data)))
+
+    @property
+    def width(self) -> int:
+        return max(len(self.header), len(self.columns))
+
+    def cells(self, i: int) -> list[Any]:
+        """Column ``i`` (0-based) padded with ``None`` to ``height``."""
+        cells = list(self.columns[i]) if i < len(self.columns) else []
+        return cells[: self.height] + [None] * (self.height - len(cells))
+
+    def to_rows(self) -> Rows:
+        """The row form (header first), trailing empty cells and rows dropped."""
+        columns = [self.cells(i) for i in range(self.width)]
+        return trim_rows([self.header, *(list(r) for r in zip(*columns, strict=True))])
+
+
+TabValues = Rows | Columns
 
 
 @dataclass(frozen=True)
@@ -54,8 +94,13 @@ class Workbook(Protocol):
     # False where a write can land beside rows someone moved meanwhile (Google Sheets).
     refuses_concurrent_saves: bool
 
-    def read_tabs(self, tabs: Sequence[str]) -> dict[str, Rows | None]:
-        """Every named tab's values in one batch; ``None`` for a tab that does not exist."""
+    def read_tabs(
+        self, tabs: Sequence[str], *, by_column: Collection[str] = ()
+    ) -> dict[str, TabValues | None]:
+        """Every named tab's values in one batch; ``None`` for a tab that does not exist.
+
+        Tabs named in ``by_column`` arrive as ``Columns``, the others as ``Rows``.
+        """
 
     def write_ranges(self, updates: Sequence[RangeUpdate]) -> None:
         """Write all ranges in one batch; text is written as text, never as a formula."""
@@ -77,6 +122,11 @@ class Workbook(Protocol):
         """
 
 
+def as_requested(rows: Rows | None, *, columnar: bool) -> TabValues | None:
+    """``rows`` as ``Columns`` when asked for by column (for backends that read rows)."""
+    return Columns.from_rows(rows) if columnar and rows is not None else rows
+
+
 def find_tab_title(titles: Sequence[str], wanted: str) -> str | None:
     """The existing tab title that names ``wanted`` (case- and space-insensitive)."""
     if wanted in titles:
@@ -96,6 +146,12 @@ def trim_rows(rows: Sequence[Sequence[Any]]) -> Rows:
     while out and not out[-1]:
         out.pop()
     return out
+
+
+def _trimmed(cells: list[Any]) -> list[Any]:
+    while cells and _empty(cells[-1]):
+        cells.pop()
+    return cells
 
 
 def _empty(value: Any) -> bool:
