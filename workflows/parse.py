@@ -105,26 +105,46 @@ def per_unique(parser: Callable[..., _Out]) -> Callable[..., _Out]:
     def run(raw: pd.Series, *args: object, **kwargs: object) -> _Out:
         if len(raw) < _FEW:  # too few cells to repeat much: skip the bookkeeping
             return _spread(parser(raw, *args, **kwargs), np.arange(len(raw)), raw.index)
-        is_bool = raw.map(type).isin((bool, np.bool_))
-        cells = raw.mask(is_bool, raw.map({True: "TRUE", False: "FALSE"})) if is_bool.any() else raw
-        codes, uniques = pd.factorize(cells)
-        if 2 * len(uniques) > len(raw):
+        positions, small = distinct(raw)
+        if 2 * (len(small) - 1) > len(raw):
             positions = np.arange(len(raw))
             return _spread(parser(raw, *args, **kwargs), positions, raw.index)
-        small = pd.Series([*uniques, None], dtype=object)
-        positions = np.where(codes < 0, len(uniques), codes)
         return _spread(parser(small, *args, **kwargs), positions, raw.index)
 
     return run
 
 
+def distinct(raw: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Each cell's position among the column's distinct values, and those values (missing last).
+
+    ``True`` and ``1`` hash alike, so where a boolean cell could have merged with a number the
+    booleans become text first; the type of each cell is checked only among the 0/1 lookalikes.
+    """
+    cells = raw.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(cells)
+    lookalikes = [i for i, u in enumerate(uniques) if _is_zero_or_one(u)]
+    if lookalikes:
+        suspects = cells[np.isin(codes, lookalikes)]
+        if any(type(v) in (bool, np.bool_) for v in suspects):
+            is_bool = raw.map(type).isin((bool, np.bool_))
+            text = raw.map({True: "TRUE", False: "FALSE"})
+            codes, uniques = pd.factorize(raw.mask(is_bool, text).to_numpy(dtype=object))
+    positions = np.where(codes < 0, len(uniques), codes)
+    return positions, pd.Series([*uniques, None], dtype=object)
+
+
+def _is_zero_or_one(value: object) -> bool:
+    return isinstance(value, (int, float, np.number)) and value in (0, 1)
+
+
 def _spread(out: object, positions: np.ndarray, index: pd.Index) -> object:
     """Results for the distinct values laid out per cell; text columns get None for missing."""
     if isinstance(out, pd.Series):
-        values = out.to_numpy()[positions]
+        values = out.to_numpy()
         if out.dtype == object:
+            values = values.copy()
             values[pd.isna(values)] = None
-        return pd.Series(values, index=index, dtype=out.dtype)
+        return pd.Series(values[positions], index=index, dtype=out.dtype)
     if isinstance(out, pd.DataFrame):
         return out.iloc[positions].set_axis(index)
     items = [_spread(item, positions, index) for item in out]  # a (named) tuple of those

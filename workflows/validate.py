@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_datetime64_any_dtype, is_float_dtype
 
@@ -79,8 +80,9 @@ def empty_tables() -> dict[str, pd.DataFrame]:
 
 
 def _code(code: str, where: pd.Series) -> pd.Series:
-    """``code`` on the rows where ``where`` holds, None elsewhere (what ``_Sheet.emit`` takes)."""
-    return pd.Series(code, index=where.index).where(where)
+    """``code`` on the rows where ``where`` holds (what ``_Sheet.emit`` takes); other rows are
+    left out, so a check that finds nothing costs no pass over the rows."""
+    return pd.Series(code, index=where.index[where.to_numpy(dtype=bool, na_value=False)])
 
 
 # -- whole workbook and tab ----------------------------------------------------------------------
@@ -179,9 +181,8 @@ class _Sheet:
             return
         positions = self._match_header(columns.header)
         for col in tab.columns:
-            i = positions.get(col.key)
-            cells = columns.cells(i) if i is not None else [None] * columns.height
-            self.raw[col.key] = pd.Series(cells, index=self.index, dtype=object)
+            cells = _column_cells(columns, positions.get(col.key))
+            self.raw[col.key] = pd.Series(cells, index=self.index, copy=False)
 
     def _whole(self, code: str, **kw: Any) -> None:
         finding = make_finding(code, workbook=self.ctx.workbook, tab=self.tab.name, **kw)
@@ -271,6 +272,15 @@ class _Sheet:
         self.rejected[rows[severity.eq("error").to_numpy()]] = True
 
 
+def _column_cells(columns: Columns, i: int | None) -> np.ndarray:
+    """Column ``i``'s cells as an object array of ``columns.height``, None past its end."""
+    cells = np.full(columns.height, None, dtype=object)
+    given = columns.columns[i] if i is not None and i < len(columns.columns) else []
+    count = min(len(given), columns.height)
+    cells[:count] = given[:count] if len(given) > count else given
+    return cells
+
+
 def _closest_header(column: Column, unknown: Mapping[int, str], threshold: float) -> int | None:
     """The unrecognised header most like one of ``column``'s names, if at least ``threshold``
     alike (``difflib`` ratio)."""
@@ -346,23 +356,28 @@ class _Typed:
             self.values[col.key] = parsed[col.key].values
             self.blank[col.key] = parsed[col.key].blank
             self.values.update(extras)
-        blank = pd.concat([p.blank for p in parsed.values()], axis=1).all(axis=1)
-        self.present = ~blank  # empty rows are ignored
+        blank = np.logical_and.reduce([p.blank.to_numpy(dtype=bool) for p in parsed.values()])
+        self.present = pd.Series(~blank, index=sheet.index)  # empty rows are ignored
         for col in sheet.tab.columns:
-            if col.is_system:
-                continue
-            p = parsed[col.key]
-            codes = p.problems.where(self.present, None)
-            if remap and col.key in remap:
-                codes = codes.replace(dict(remap[col.key]))
-            missing = p.blank & self.present
-            if col.required:
-                codes = codes.mask(missing, "required-missing")
-            elif col.default is not None:
-                default = col.canonical_choice(col.default) or col.default
-                self.values[col.key] = p.values.mask(missing, default)
-            structure = p.values[codes.eq("nip-structure")]
-            sheet.emit(col.key, codes, detail=structure.map(parse.nip_structure_problem))
+            if not col.is_system:
+                self._emit_problems(col, parsed[col.key], remap)
+
+    def _emit_problems(
+        self, col: Column, p: parse.Parsed, remap: Mapping[str, Mapping[str, str]] | None
+    ) -> None:
+        """A column's cell problems, and blank cells that are required (or take a default)."""
+        missing = p.blank & self.present
+        flagged = self.present & (p.problems.notna() | (missing if col.required else False))
+        codes = p.problems[flagged]  # only the rows with something to say
+        if remap and col.key in remap:
+            codes = codes.replace(dict(remap[col.key]))
+        if col.required:
+            codes = codes.mask(missing[flagged], "required-missing")
+        elif col.default is not None and missing.any():
+            default = col.canonical_choice(col.default) or col.default
+            self.values[col.key] = p.values.mask(missing, default)
+        structure = p.values[codes.index[codes.eq("nip-structure").to_numpy()]]
+        self.sheet.emit(col.key, codes, detail=structure.map(parse.nip_structure_problem))
 
     def __getitem__(self, key: str) -> pd.Series:
         return self.values[key]
