@@ -104,12 +104,12 @@ def per_unique(parser: Callable[..., _Out]) -> Callable[..., _Out]:
     @functools.wraps(parser)
     def run(raw: pd.Series, *args: object, **kwargs: object) -> _Out:
         if len(raw) < _FEW:  # too few cells to repeat much: skip the bookkeeping
-            return _spread(parser(raw, *args, **kwargs), np.arange(len(raw)), raw.index)
+            return spread(parser(raw, *args, **kwargs), np.arange(len(raw)), raw.index)
         positions, small = distinct(raw)
         if 2 * (len(small) - 1) > len(raw):
             positions = np.arange(len(raw))
-            return _spread(parser(raw, *args, **kwargs), positions, raw.index)
-        return _spread(parser(small, *args, **kwargs), positions, raw.index)
+            return spread(parser(raw, *args, **kwargs), positions, raw.index)
+        return spread(parser(small, *args, **kwargs), positions, raw.index)
 
     return run
 
@@ -122,8 +122,8 @@ def distinct(raw: pd.Series) -> tuple[np.ndarray, pd.Series]:
     """
     cells = raw.to_numpy(dtype=object)
     codes, uniques = pd.factorize(cells)
-    lookalikes = [i for i, u in enumerate(uniques) if _is_zero_or_one(u)]
-    if lookalikes:
+    lookalikes = np.flatnonzero(pd.Series(uniques, dtype=object).isin([0, 1]).to_numpy())
+    if len(lookalikes):
         suspects = cells[np.isin(codes, lookalikes)]
         if any(type(v) in (bool, np.bool_) for v in suspects):
             is_bool = raw.map(type).isin((bool, np.bool_))
@@ -133,11 +133,7 @@ def distinct(raw: pd.Series) -> tuple[np.ndarray, pd.Series]:
     return positions, pd.Series([*uniques, None], dtype=object)
 
 
-def _is_zero_or_one(value: object) -> bool:
-    return isinstance(value, (int, float, np.number)) and value in (0, 1)
-
-
-def _spread(out: object, positions: np.ndarray, index: pd.Index) -> object:
+def spread(out: object, positions: np.ndarray, index: pd.Index) -> object:
     """Results for the distinct values laid out per cell; text columns get None for missing."""
     if isinstance(out, pd.Series):
         values = out.to_numpy()
@@ -147,7 +143,9 @@ def _spread(out: object, positions: np.ndarray, index: pd.Index) -> object:
         return pd.Series(values[positions], index=index, dtype=out.dtype)
     if isinstance(out, pd.DataFrame):
         return out.iloc[positions].set_axis(index)
-    items = [_spread(item, positions, index) for item in out]  # a (named) tuple of those
+    if isinstance(out, dict):
+        return {k: spread(v, positions, index) for k, v in out.items()}
+    items = [spread(item, positions, index) for item in out]  # a (named) tuple of those
     return type(out)(*items) if hasattr(out, "_fields") else tuple(items)
 
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
-from collections.abc import Iterable, Mapping, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -141,6 +142,8 @@ def merged_system_cell(workbook: str, tab: str, cell: str, merged: str) -> Findi
     return make_finding("merged-system-cell", workbook=workbook, tab=tab, value=cell, merged=merged)
 
 
+# A unit's share of the run's parse: (tab, column, the sheet's rows) -> (typed column, extras).
+_Parsed = Callable[[Tab, Column, pd.Index], tuple[parse.Parsed, dict]]
 _RENAMED = "judul kolom '{value}' tidak dikenal; mungkin maksudnya '{column}'."
 
 
@@ -165,11 +168,13 @@ class _Sheet:
             example={"tab": "Pegawai", "headers": ", ".join(tab("pegawai").headers)},
         ),
     )
-    def __init__(self, tab: Tab, values: TabValues | None, ctx: _Context) -> None:
-        self.tab, self.ctx = tab, ctx
+    def __init__(
+        self, tab: Tab, values: TabValues | None, ctx: _Context, parsed: _Parsed | None = None
+    ) -> None:
+        self.tab, self.ctx, self.parsed = tab, ctx, parsed
         self.findings: list[Finding] = []
         self.failed = False
-        columns = values if isinstance(values, Columns) else Columns.from_rows(values or [])
+        columns = _columns(values or [])
         self.index = pd.RangeIndex(2, columns.height + 2)
         self.rejected = pd.Series(False, index=self.index)
         self.raw: dict[str, pd.Series] = {}
@@ -183,6 +188,12 @@ class _Sheet:
         for col in tab.columns:
             cells = _column_cells(columns, positions.get(col.key))
             self.raw[col.key] = pd.Series(cells, index=self.index, copy=False)
+
+    def parse(self, col: Column) -> tuple[parse.Parsed, dict]:
+        """The column's typed values, from the run's parse of every unit at once when given."""
+        if self.parsed is not None:
+            return self.parsed(self.tab, col, self.index)
+        return _parse_column(col, self.raw[col.key], self.ctx)
 
     def _whole(self, code: str, **kw: Any) -> None:
         finding = make_finding(code, workbook=self.ctx.workbook, tab=self.tab.name, **kw)
@@ -272,6 +283,17 @@ class _Sheet:
         self.rejected[rows[severity.eq("error").to_numpy()]] = True
 
 
+def _columns(values: TabValues) -> Columns:
+    """The tab column by column; rows are turned into columns at C speed (``zip_longest``)."""
+    if isinstance(values, Columns):
+        return values
+    header, data = (list(values[0]) if values else []), values[1:]
+    height = len(data)
+    while height and all(c is None or c == "" for c in data[height - 1]):
+        height -= 1  # trailing empty rows are not part of the tab
+    return Columns(header, [list(c) for c in itertools.zip_longest(*data[:height])], height)
+
+
 def _column_cells(columns: Columns, i: int | None) -> np.ndarray:
     """Column ``i``'s cells as an object array of ``columns.height``, None past its end."""
     cells = np.full(columns.height, None, dtype=object)
@@ -325,6 +347,54 @@ def _parse_column(col: Column, raw: pd.Series, ctx: _Context) -> tuple[parse.Par
     return parse.parse_text(raw), {}
 
 
+class _ParsedTogether:
+    """Every unit's cells of each tab column parsed in one call.
+
+    Parsing works per distinct value, and a city's units repeat each other's dates, numbers and
+    choices, so one call over the distinct values of all units replaces a hundred calls (whose
+    fixed cost dominates a small tab). Each unit keeps only its cells' positions among those
+    values, and gets its typed columns laid out when it is validated.
+    """
+
+    def __init__(self, raws: Sequence[Mapping[str, TabValues | None]], ctx: _Context) -> None:
+        self.positions: list[dict[tuple[str, str], np.ndarray]] = []
+        distinct: dict[tuple[str, str], list[pd.Series]] = {}
+        columns: dict[tuple[str, str], Column] = {}
+        sizes: dict[tuple[str, str], int] = {}
+        for raw in raws:
+            unit: dict[tuple[str, str], np.ndarray] = {}
+            for t in unit_tabs():
+                sheet = _Sheet(t, _tab_rows(raw, t.name), ctx)
+                for col in t.columns if not sheet.failed else ():
+                    if col.is_system:
+                        continue
+                    key = (t.key, col.key)
+                    positions, values = parse.distinct(sheet.raw[col.key])
+                    unit[key] = (positions + sizes.get(key, 0)).astype(np.int32)
+                    sizes[key] = sizes.get(key, 0) + len(values)
+                    distinct.setdefault(key, []).append(values)
+                    columns[key] = col
+            self.positions.append(unit)
+        self.parsed = {
+            key: _parse_column(columns[key], pd.concat(values, ignore_index=True), ctx)
+            for key, values in distinct.items()
+        }
+
+    def nips(self) -> set[str]:
+        """Every NIP the Pegawai tabs list (what ``roster_nips`` gives, for all units)."""
+        found = self.parsed.get(("pegawai", "nip"))
+        return set() if found is None else set(found[0].values.dropna())
+
+    def shares(self) -> Iterator[_Parsed]:
+        """Each unit's typed columns, in the order of the units given (see ``_Sheet.parse``)."""
+        for positions in self.positions:
+
+            def parsed(tab: Tab, col: Column, index: pd.Index, at: dict = positions) -> tuple:
+                return parse.spread(self.parsed[(tab.key, col.key)], at[(tab.key, col.key)], index)
+
+            yield parsed
+
+
 class _Typed:
     """A sheet's parsed columns, with cell problems and required/default rules applied."""
 
@@ -352,7 +422,7 @@ class _Typed:
         for col in sheet.tab.columns:
             if col.is_system:
                 continue
-            parsed[col.key], extras = _parse_column(col, sheet.raw[col.key], sheet.ctx)
+            parsed[col.key], extras = sheet.parse(col)
             self.values[col.key] = parsed[col.key].values
             self.blank[col.key] = parsed[col.key].blank
             self.values.update(extras)
@@ -410,7 +480,9 @@ class _Typed:
 def _none_for_missing(series: pd.Series) -> pd.Series:
     """Object column with ``None`` (not NaN) where a value is missing, as the contract says."""
     out = series.astype(object)
-    out[out.isna()] = None
+    missing = out.isna().to_numpy()
+    if missing.any():
+        out[missing] = None
     return out
 
 
@@ -508,7 +580,17 @@ def _emit_repeats(sheet: _Sheet, key: str, keys: pd.Series, code: str) -> pd.Ser
 
 
 def _fold_id(ids: pd.Series) -> pd.Series:
+    return _per_value(ids, _fold_distinct)
+
+
+def _fold_distinct(ids: pd.Series) -> pd.Series:
     return ids.astype(object).str.replace(r"\s+", "", regex=True).str.casefold()
+
+
+def _per_value(series: pd.Series, function: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``function`` of each row's value, computed once per distinct value (missing included)."""
+    positions, values = parse.distinct(series)
+    return pd.Series(function(values).to_numpy()[positions], index=series.index)
 
 
 @declares(
@@ -524,7 +606,7 @@ def _fold_id(ids: pd.Series) -> pd.Series:
 )
 def _emit_unknown_nips(sheet: _Sheet, nip: pd.Series, roster: _Roster) -> None:
     """A NIP that this unit's roster does not hold is an ``unknown-nip`` error."""
-    unknown = nip.notna() & ~nip.isin(roster.status.index)
+    unknown = _per_value(nip, lambda nips: nips.notna() & ~nips.isin(roster.status.index))
     sheet.emit("nip", _code("unknown-nip", unknown), value=nip)
 
 
@@ -567,6 +649,18 @@ def _check_indikator(sheet: _Sheet, roster: _Roster) -> tuple[pd.DataFrame, pd.D
     return typed.table(typed.present), catalogue
 
 
+def _indicator_facts(found: pd.DataFrame, settings: Validation) -> pd.DataFrame:
+    """Catalogue rows with what the Realisasi checks ask of each: whether the ID is known, its
+    unit is a percentage, its realisation is computed from records."""
+    unit = found["satuan"].astype(object).str.strip().str.casefold()
+    computed = found["sumber"].map(lambda s: isinstance(s, outcomes.Source) and s.computed)
+    return found.assign(
+        known=found["id"].notna(),
+        percent=unit.isin(settings.percent_units),
+        computed=computed.eq(True),
+    )
+
+
 def _check_realisasi(
     sheet: _Sheet, roster: _Roster, catalogue: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -577,10 +671,14 @@ def _check_realisasi(
     _emit_outside_period(sheet, "tanggal", day.mask(future), earliest=pd.Timestamp(sheet.ctx.start))
     _emit_unknown_nips(sheet, nip, roster)
     _check_active(sheet, nip, roster)
-    folded = _fold_id(typed["id_indikator"])
-    # Each row's indicator (NaN where the ID is unknown), aligned to the sheet's rows.
-    indicator = catalogue.reindex(folded.to_numpy()).set_axis(sheet.index)
-    known = folded.notna() & folded.isin(catalogue.index)
+    # Each row's indicator (NaN where the ID is unknown), aligned to the sheet's rows: looked
+    # up once per distinct ID as typed, then laid out by position.
+    positions, ids = parse.distinct(typed["id_indikator"])
+    folded = _fold_distinct(ids)
+    found = _indicator_facts(catalogue.reindex(folded.to_numpy()), sheet.ctx.settings)
+    indicator = found.iloc[positions].set_axis(sheet.index)
+    folded = pd.Series(folded.to_numpy()[positions], index=sheet.index)
+    known = indicator["known"]
     own = _check_indicator_refs(sheet, nip, folded, known, indicator, catalogue)
     _check_evidence(sheet, typed, own & indicator["wajib_bukti"].eq(True), indicator["id"])
     _check_plausible(sheet, typed, indicator)
@@ -661,7 +759,8 @@ def _emit_outside_period(
     )
 )
 def _check_active(sheet: _Sheet, nip: pd.Series, roster: _Roster) -> None:
-    sheet.emit("nip", _code("inactive-nip", nip.map(roster.status).eq("Nonaktif")), value=nip)
+    inactive = _per_value(nip, lambda nips: nips.map(roster.status).eq("Nonaktif"))
+    sheet.emit("nip", _code("inactive-nip", inactive.astype(bool)), value=nip)
 
 
 @declares(
@@ -768,8 +867,7 @@ def _check_plausible(sheet: _Sheet, typed: _Typed, indicator: pd.DataFrame) -> N
         target=target[implausible].map(_number_text),
         indicator=indicator["id"],
     )
-    unit = indicator["satuan"].astype(object).str.strip().str.casefold()
-    percent = unit.isin(sheet.ctx.settings.percent_units)
+    percent = indicator["percent"]
     sheet.emit("realisasi", _code("percent-over-100", ok & percent & value.gt(100)))
 
 
@@ -809,8 +907,7 @@ def _check_computed_entries(
     sheet: _Sheet, typed: _Typed, own: pd.Series, indicator: pd.DataFrame
 ) -> None:
     """An entry typed for an indicator computed from records does not count: say so."""
-    computed = indicator["sumber"].map(lambda s: isinstance(s, outcomes.Source) and s.computed)
-    ignored = typed.ok & own & computed.eq(True)
+    ignored = typed.ok & own & indicator["computed"]
     source = indicator["sumber"][ignored].map(lambda s: s.text)
     sheet.emit(
         "realisasi",
@@ -837,14 +934,13 @@ def _collapse_repeats(
     """An exact repeat counts once: the row furthest down wins, the rows above it are warned.
 
     Returns the mask of the rows left out."""
-    ok = typed.ok
-    keys = pd.DataFrame({"n": nip, "i": indicator, "t": day, "v": typed["realisasi"]})[ok]
+    ok = typed.ok.to_numpy()
+    # Integer codes (a NIP, an ID, a day, a value each have one), so no string is hashed twice.
+    codes = [pd.factorize(column.to_numpy()[ok])[0] for column in (nip, indicator, day)]
+    value = typed["realisasi"].to_numpy()[ok]
+    keys = pd.DataFrame(dict(enumerate([*codes, value])), index=sheet.index[ok])
     repeated = keys.duplicated(keep="last").reindex(sheet.index, fill_value=False)
-    last = (
-        pd.Series(keys.index, index=keys.index)
-        .groupby([keys["n"], keys["i"], keys["t"], keys["v"]])
-        .transform("max")
-    )
+    last = pd.Series(keys.index, index=keys.index).groupby([keys[k] for k in keys]).transform("max")
     sheet.emit("realisasi", _code("duplicate-entry", repeated), other_row=last, value="")
     return repeated
 
@@ -1085,11 +1181,21 @@ def validate_unit(
     in no roster is not reported. ``settings`` is ``config.validation``.
     """
     ctx = _Context(unit, workbook, today, period.start, period.end, check_nip_structure, settings)
-    sheets = {t.key: _Sheet(t, _tab_rows(raw, t.name), ctx) for t in unit_tabs()}
+    return _validate(raw, ctx, (known_nips or set()) if rosters_complete else None)
+
+
+def _validate(
+    raw: Mapping[str, TabValues | None],
+    ctx: _Context,
+    supervisors: set[str] | None,
+    parsed: _Parsed | None = None,
+) -> UnitData:
+    """``validate_unit`` once its context is set; ``parsed`` is the unit's share of a run's parse."""
+    unit, workbook = ctx.unit, ctx.workbook
+    sheets = {t.key: _Sheet(t, _tab_rows(raw, t.name), ctx, parsed) for t in unit_tabs()}
     if any(s.failed for s in sheets.values()):
         findings = [f for s in sheets.values() for f in s.findings]
         return UnitData(unit, workbook, empty_tables(), findings, failed=True)
-    supervisors = (known_nips or set()) if rosters_complete else None
     pegawai, roster = _check_pegawai(sheets["pegawai"], supervisors)
     indikator, catalogue = _check_indikator(sheets["indikator"], roster)
     realisasi, rejected = _check_realisasi(sheets["realisasi"], roster, catalogue)
@@ -1132,20 +1238,12 @@ def validate_units(
     unit's workbook could not be read: a supervisor may sit there, so a ``NIP Atasan`` found in
     no roster is then not reported.
     """
-    known = set(extra_nips).union(*(roster_nips(raw) for _, _, raw in raws))
+    ctx = _Context("", "", today, period.start, period.end, check_nip_structure, settings)
+    together = _ParsedTogether([raw for _, _, raw in raws], ctx)
+    supervisors = set(extra_nips) | together.nips() if rosters_complete else None
     return [
-        validate_unit(
-            raw,
-            unit=unit,
-            workbook=workbook,
-            today=today,
-            period=period,
-            known_nips=known,
-            rosters_complete=rosters_complete,
-            check_nip_structure=check_nip_structure,
-            settings=settings,
-        )
-        for unit, workbook, raw in raws
+        _validate(raw, dataclasses.replace(ctx, unit=unit, workbook=workbook), supervisors, share)
+        for (unit, workbook, raw), share in zip(raws, together.shares(), strict=True)
     ]
 
 
