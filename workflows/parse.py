@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import re
 from collections.abc import Callable
 from typing import NamedTuple, TypeVar
 
@@ -63,9 +64,11 @@ class _Cells(NamedTuple):
 
 def _classify(raw: pd.Series) -> _Cells:
     """Each cell's kind, with formula errors and blank text told apart, plus the stripped text."""
-    kind = raw.map(type).map(_KIND_OF_TYPE).fillna("other").astype(object)
+    kinds = [_KIND_OF_TYPE.get(type(v), "other") for v in raw.to_numpy(dtype=object)]
+    kind = pd.Series(kinds, index=raw.index, dtype=object)
     is_text = kind.eq("text")
-    text = raw[is_text].astype(object).str.strip()
+    cells = raw[is_text]
+    text = pd.Series([v.strip() for v in cells], index=cells.index, dtype=object)
     kind[text.index[text.eq("")]] = "blank"
     kind[text.index[text.isin(FORMULA_ERRORS)]] = "error"
     kind[raw.isna()] = "blank"  # NaN floats from pandas and numpy
@@ -236,7 +239,8 @@ def _parse_pattern(raw: pd.Series, pattern: str, code: str) -> Parsed:
     problems = _new_problems(raw.index, cells)
     values = pd.Series(None, index=raw.index, dtype=object)
     text = _texts(raw, cells, ("number", "bool", "date", "other"))
-    ok = text.str.fullmatch(pattern).astype(bool)
+    matches = re.compile(pattern).fullmatch
+    ok = pd.Series([matches(t) is not None for t in text], index=text.index, dtype=bool)
     values[text.index[ok]] = text[ok]
     problems[text.index[~ok]] = code
     return Parsed(values, problems, cells.kind.eq("blank"))

@@ -187,7 +187,7 @@ class _Sheet:
         positions = self._match_header(columns.header)
         for col in tab.columns:
             cells = _column_cells(columns, positions.get(col.key))
-            self.raw[col.key] = pd.Series(cells, index=self.index, copy=False)
+            self.raw[col.key] = pd.Series(cells, index=self.index, dtype=object, copy=False)
 
     def parse(self, col: Column) -> tuple[parse.Parsed, dict]:
         """The column's typed values, from the run's parse of every unit at once when given."""
@@ -479,7 +479,7 @@ class _Typed:
 
 def _none_for_missing(series: pd.Series) -> pd.Series:
     """Object column with ``None`` (not NaN) where a value is missing, as the contract says."""
-    out = series.astype(object)
+    out = series if series.dtype == object else series.astype(object)
     missing = out.isna().to_numpy()
     if missing.any():
         out[missing] = None
@@ -590,7 +590,8 @@ def _fold_distinct(ids: pd.Series) -> pd.Series:
 def _per_value(series: pd.Series, function: Callable[[pd.Series], pd.Series]) -> pd.Series:
     """``function`` of each row's value, computed once per distinct value (missing included)."""
     positions, values = parse.distinct(series)
-    return pd.Series(function(values).to_numpy()[positions], index=series.index)
+    out = function(values)
+    return pd.Series(out.to_numpy()[positions], index=series.index, dtype=out.dtype)
 
 
 @declares(
@@ -677,7 +678,7 @@ def _check_realisasi(
     folded = _fold_distinct(ids)
     found = _indicator_facts(catalogue.reindex(folded.to_numpy()), sheet.ctx.settings)
     indicator = found.iloc[positions].set_axis(sheet.index)
-    folded = pd.Series(folded.to_numpy()[positions], index=sheet.index)
+    folded = pd.Series(folded.to_numpy()[positions], index=sheet.index, dtype=folded.dtype)
     known = indicator["known"]
     own = _check_indicator_refs(sheet, nip, folded, known, indicator, catalogue)
     _check_evidence(sheet, typed, own & indicator["wajib_bukti"].eq(True), indicator["id"])
@@ -935,12 +936,15 @@ def _collapse_repeats(
 
     Returns the mask of the rows left out."""
     ok = typed.ok.to_numpy()
-    # Integer codes (a NIP, an ID, a day, a value each have one), so no string is hashed twice.
-    codes = [pd.factorize(column.to_numpy()[ok])[0] for column in (nip, indicator, day)]
-    value = typed["realisasi"].to_numpy()[ok]
-    keys = pd.DataFrame(dict(enumerate([*codes, value])), index=sheet.index[ok])
+    # One integer per distinct (NIP, indicator, day, value), so no string is hashed twice.
+    key = np.zeros(ok.sum(), dtype=np.int64)
+    for column in (nip, indicator, day, typed["realisasi"]):
+        codes, uniques = pd.factorize(column.to_numpy()[ok])
+        key = pd.factorize(key * (len(uniques) + 1) + codes)[0]
+    keys = pd.Series(key, index=sheet.index[ok])
     repeated = keys.duplicated(keep="last").reindex(sheet.index, fill_value=False)
-    last = pd.Series(keys.index, index=keys.index).groupby([keys[k] for k in keys]).transform("max")
+    again = keys[keys.duplicated(keep=False)]  # the rows of a repeated entry, the last included
+    last = pd.Series(again.index, index=again.index).groupby(again.to_numpy()).transform("max")
     sheet.emit("realisasi", _code("duplicate-entry", repeated), other_row=last, value="")
     return repeated
 
