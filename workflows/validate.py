@@ -997,18 +997,21 @@ def _check_people_tab(sheet: _Sheet, roster: _Roster) -> pd.DataFrame:
 # -- the record tabs (Survei, Layanan) ------------------------------------------------------------
 
 
-def _survey_rows(survei: Tab, rows: list | None) -> tuple[list | None, outcomes.HeaderMatch]:
-    """The rows with a Google Form's question headers renamed to the elements they name."""
-    if not rows:
-        return rows, outcomes.HeaderMatch({}, [], [])
-    header = list(rows[0])
+def _survey_rows(
+    survei: Tab, values: TabValues | None
+) -> tuple[TabValues | None, outcomes.HeaderMatch]:
+    """The tab with a Google Form's question headers renamed to the elements they name."""
+    if not values:
+        return values, outcomes.HeaderMatch({}, [], [])
+    tab_columns = _columns(values)
+    header = list(tab_columns.header)
     columns = {i: survei.match_header(h) for i, h in enumerate(header) if str(h or "").strip()}
     unknown = {i: str(header[i]).strip() for i, c in columns.items() if c is None}
     named = {c.key for c in columns.values() if c is not None}
     match = outcomes.match_form_headers(unknown, named)
     for i, key in match.positions.items():
         header[i] = survei.column(key).name
-    return [header, *rows[1:]], match
+    return dataclasses.replace(tab_columns, header=header), match
 
 
 @declares(
@@ -1114,7 +1117,7 @@ def _check_services(sheet: _Sheet) -> pd.DataFrame:
     )
 )
 def _check_record_tabs(
-    raw: Mapping[str, list | None], ctx: _Context, indikator: pd.DataFrame
+    raw: Mapping[str, TabValues | None], ctx: _Context, indikator: pd.DataFrame
 ) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
     """The Survei and Layanan tables (empty where a tab is absent: they are optional)."""
     tables, findings = empty_tables(), []
@@ -1150,12 +1153,12 @@ def _check_record_tabs(
 # -- entry points --------------------------------------------------------------------------------
 
 
-def _tab_rows(raw: Mapping[str, list | None], name: str) -> list | None:
+def _tab_rows(raw: Mapping[str, TabValues | None], name: str) -> TabValues | None:
     title = find_tab_title(list(raw), name)
     return None if title is None else raw[title]
 
 
-def roster_nips(raw: Mapping[str, list | None]) -> set[str]:
+def roster_nips(raw: Mapping[str, TabValues | None]) -> set[str]:
     """The NIPs a unit's Pegawai tab lists (first pass of the cross-unit supervisor check)."""
     ctx = _Context("", "", dt.date.min, dt.date.min, dt.date.max, False, DEFAULT_SETTINGS)
     pegawai = tab("pegawai")
@@ -1166,7 +1169,7 @@ def roster_nips(raw: Mapping[str, list | None]) -> set[str]:
 
 
 def validate_unit(
-    raw: Mapping[str, list | None],
+    raw: Mapping[str, TabValues | None],
     *,
     unit: str,
     workbook: str,
@@ -1226,7 +1229,7 @@ def _in_sheet_order(sheet: _Sheet) -> list[Finding]:
 
 
 def validate_units(
-    raws: Sequence[tuple[str, str, Mapping[str, list | None]]],
+    raws: Sequence[tuple[str, str, Mapping[str, TabValues | None]]],
     *,
     today: dt.date,
     period: Period,
