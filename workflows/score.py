@@ -111,16 +111,17 @@ def target_to_date(
     return target.where(agregasi != JUMLAH, target * share).astype(float)
 
 
-def realisation(entries: pd.DataFrame) -> pd.DataFrame:
-    """Per (nip, id_indikator): ``sum``, ``mean``, ``latest`` and ``count`` of the entries.
+def realisation(entries: pd.DataFrame, where: np.ndarray | None = None) -> pd.DataFrame:
+    """Per (nip, id_indikator): ``sum``, ``mean``, ``latest`` and ``count`` of the entries (of
+    those where ``where`` holds, if given: only the three columns needed are ever copied).
 
     ``latest`` is the value of the latest date; on the same date the row further down wins.
     """
-    order = entries["tanggal"].to_numpy("datetime64[D]").astype(np.int64) * 2**32 + entries[
-        "row"
-    ].to_numpy(np.int64)
+    chosen = np.arange(len(entries)) if where is None else np.flatnonzero(where)
+    day = entries["tanggal"].to_numpy("datetime64[D]")[chosen].astype(np.int64)
+    order = day * 2**32 + entries["row"].to_numpy(np.int64)[chosen]
     needed = entries[["nip", "id_indikator", "realisasi"]]
-    ordered = needed.iloc[np.argsort(order, kind="stable")]
+    ordered = needed.take(chosen[np.argsort(order, kind="stable")])
     grouped = ordered.groupby(["nip", "id_indikator"], sort=False, observed=True)["realisasi"]
     return grouped.agg(sum="sum", mean="mean", latest="last", count="count")
 
@@ -361,8 +362,7 @@ def _score_indicators(
     in_period = (entries["tanggal"] >= pd.Timestamp(period.start)) & (
         entries["tanggal"] <= pd.Timestamp(week.cut_off)
     )
-    counted = entries.loc[in_period, ["nip", "id_indikator", "tanggal", "row", "realisasi"]]
-    aggregates = realisation(counted)
+    aggregates = realisation(entries, in_period.to_numpy())
     ind = indicators.rename(columns={"id": "id_indikator"})
     ind = ind.join(aggregates, on=["nip", "id_indikator"])
     low = target_to_date(ind["target_low"], ind["agregasi"], period=period, cut_off=week.cut_off)
@@ -504,8 +504,9 @@ def _reporting(nips: pd.Index, entries: pd.DataFrame, *, week: RunWeek) -> pd.Da
     """Per NIP: ``melapor_minggu_ini``, ``terakhir_melapor`` (the latest valid entry's date up to
     the cut-off) and ``minggu_tanpa_laporan`` (run-weeks since the one holding that entry; never
     reported counts every week of the period so far, this one included)."""
-    counted = entries[entries["tanggal"] <= pd.Timestamp(week.cut_off)]
-    last = pd.to_datetime(counted.groupby("nip")["tanggal"].max().reindex(nips))
+    day = entries["tanggal"]
+    counted = (day <= pd.Timestamp(week.cut_off)).to_numpy()  # two columns taken, not the table
+    last = pd.to_datetime(day[counted].groupby(entries["nip"][counted]).max().reindex(nips))
     in_period = last >= pd.Timestamp(week.period.start)
     start = np.full(len(nips), np.datetime64(week.period.start, "D"))
     days = last.to_numpy("datetime64[D]")

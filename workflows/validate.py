@@ -387,12 +387,13 @@ class _ParsedTogether:
 
     def shares(self) -> Iterator[_Parsed]:
         """Each unit's typed columns, in the order of the units given (see ``_Sheet.parse``)."""
-        for positions in self.positions:
+        for i, positions in enumerate(self.positions):
 
             def parsed(tab: Tab, col: Column, index: pd.Index, at: dict = positions) -> tuple:
                 return parse.spread(self.parsed[(tab.key, col.key)], at[(tab.key, col.key)], index)
 
             yield parsed
+            self.positions[i] = {}  # that unit is done: its positions can go
 
 
 class _Typed:
