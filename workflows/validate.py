@@ -1258,14 +1258,17 @@ def validate_units(
 def combine(units: Sequence[UnitData]) -> dict[str, pd.DataFrame]:
     """Every unit's tables concatenated (failed units add nothing), plus ``rejected``.
 
-    Pure: new frames, the units are left as they were; one concatenation per table, so compute
-    it once per run.
+    New frames; each unit keeps equal tables, but as slices of the combined ones (``_share``),
+    so a city's rows are held once, not twice. One concatenation per table, so compute it once
+    per run.
     """
     out: dict[str, pd.DataFrame] = {}
     empty = empty_tables()
     for key in TABLE_KEYS:
-        frames = [u.tables[key] for u in units if not u.failed and len(u.tables[key])]
+        members = [u for u in units if not u.failed and len(u.tables[key])]
+        frames = [u.tables[key] for u in members]
         out[key] = pd.concat(frames, ignore_index=True) if frames else empty[key]
+        _share(members, key, out[key])
     rejected = [u.rejected.assign(unit=u.unit) for u in units if len(u.rejected)]
     out["rejected"] = (
         pd.concat(rejected, ignore_index=True)
@@ -1273,6 +1276,18 @@ def combine(units: Sequence[UnitData]) -> dict[str, pd.DataFrame]:
         else pd.DataFrame(columns=[*REJECTED_COLUMNS, "unit"])
     )
     return out
+
+
+def _share(units: Sequence[UnitData], key: str, combined: pd.DataFrame) -> None:
+    """Each unit's ``key`` table becomes its rows of ``combined``: equal values, dtypes and
+    index, sharing the combined table's memory (a slice, copied only if written to)."""
+    start = 0
+    for u in units:
+        table = u.tables[key]
+        part = combined.iloc[start : start + len(table)].reset_index(drop=True)
+        start += len(table)
+        if part.dtypes.equals(table.dtypes) and part.index.equals(table.index):
+            u.tables[key] = part
 
 
 def realisasi_statuses(unit_data: UnitData) -> dict[int, tuple[str, str]]:
