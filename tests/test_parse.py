@@ -242,6 +242,18 @@ def test_weeks(cell, value, code):
 def test_true_and_one_are_not_merged_by_the_per_unique_path():
     out = parse.parse_number(pd.Series([1, True, 1, True, 1, True], dtype=object))
     assert list(out.problems) == [None, "not-a-number"] * 3
+    # a column long enough to be parsed per distinct value: 1 and True, 0.0 and False apart
+    cells = pd.Series([1, True, 0.0, False, "1", None] * 100, dtype=object)
+    out = parse.parse_number(cells)
+    assert list(out.problems[:6]) == [None, "not-a-number", None, "not-a-number", None, None]
+    assert list(out.values[:6].fillna(-1)) == [1.0, -1, 0.0, -1, 1.0, -1]
+    assert list(out.blank[:6]) == [False, False, False, False, False, True]
+
+
+def test_distinct_values_and_positions():
+    positions, values = parse.distinct(pd.Series(["b", None, "a", "b", 1, True], dtype=object))
+    assert values.tolist() == ["b", "a", 1, "TRUE", None]
+    assert positions.tolist() == [0, 4, 1, 0, 2, 3]
 
 
 def test_cell_text_shows_values_as_the_user_sees_them():

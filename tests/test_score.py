@@ -107,6 +107,11 @@ def test_realisation_per_aggregation_latest_date_then_lower_row_wins():
         agg.loc[[(NIP_A, "X")] * 3].reset_index(drop=True),
     )
     assert picked.tolist() == [116.0, pytest.approx(116 / 3), 7.0]
+    # only the chosen entries count: without row 5 (the latest, 7.0) row 2 is the latest
+    chosen = score.realisation(entries, (entries["row"] != 5).to_numpy())
+    x = chosen.loc[(NIP_A, "X")]
+    assert (x["sum"], x["latest"], x["count"]) == (109.0, 9.0, 2)
+    assert chosen.loc[(NIP_A, "Y"), "sum"] == 1.0
 
 
 # -- Nilai Capaian, bands, ratings ---------------------------------------------------------------
