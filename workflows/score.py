@@ -120,10 +120,25 @@ def realisation(entries: pd.DataFrame, where: np.ndarray | None = None) -> pd.Da
     chosen = np.arange(len(entries)) if where is None else np.flatnonzero(where)
     day = entries["tanggal"].to_numpy("datetime64[D]")[chosen].astype(np.int64)
     order = day * 2**32 + entries["row"].to_numpy(np.int64)[chosen]
-    needed = entries[["nip", "id_indikator", "realisasi"]]
-    ordered = needed.take(chosen[np.argsort(order, kind="stable")])
-    grouped = ordered.groupby(["nip", "id_indikator"], sort=False, observed=True)["realisasi"]
-    return grouped.agg(sum="sum", mean="mean", latest="last", count="count")
+    taken = chosen[np.argsort(order, kind="stable")]
+    groups, keys = _group_codes(
+        entries["nip"].to_numpy()[taken], entries["id_indikator"].to_numpy()[taken]
+    )
+    values = pd.Series(entries["realisasi"].to_numpy(float)[taken][groups >= 0])
+    grouped = values.groupby(groups[groups >= 0], sort=False)
+    return grouped.agg(sum="sum", mean="mean", latest="last", count="count").set_axis(keys)
+
+
+def _group_codes(nip: np.ndarray, indicator: np.ndarray) -> tuple[np.ndarray, pd.MultiIndex]:
+    """One integer per (nip, id_indikator) in order of first appearance (-1 where either is
+    missing), and those pairs: grouping by integers hashes each string once, not per key."""
+    nips, nip_values = pd.factorize(nip)
+    ids, id_values = pd.factorize(indicator)
+    valid = (nips >= 0) & (ids >= 0)
+    groups = np.full(len(nips), -1, dtype=np.int64)
+    groups[valid], pairs = pd.factorize(nips[valid] * len(id_values) + ids[valid])
+    index = [nip_values[pairs // len(id_values)], id_values[pairs % len(id_values)]]
+    return groups, pd.MultiIndex.from_arrays(index, names=["nip", "id_indikator"])
 
 
 def pick_realisation(agregasi: pd.Series, aggregates: pd.DataFrame) -> pd.Series:
