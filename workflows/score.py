@@ -117,26 +117,37 @@ def realisation(entries: pd.DataFrame, where: np.ndarray | None = None) -> pd.Da
 
     ``latest`` is the value of the latest date; on the same date the row further down wins.
     """
-    chosen = np.arange(len(entries)) if where is None else np.flatnonzero(where)
-    day = entries["tanggal"].to_numpy("datetime64[D]")[chosen].astype(np.int64)
-    order = day * 2**32 + entries["row"].to_numpy(np.int64)[chosen]
-    taken = chosen[np.argsort(order, kind="stable")]
-    groups, keys = _group_codes(
-        entries["nip"].to_numpy()[taken], entries["id_indikator"].to_numpy()[taken]
-    )
-    values = pd.Series(entries["realisasi"].to_numpy(float)[taken][groups >= 0])
-    grouped = values.groupby(groups[groups >= 0], sort=False)
+    taken = _in_time_order(entries, where)
+    groups, keys = _group_codes(entries["nip"], entries["id_indikator"], taken)
+    values = entries["realisasi"].to_numpy(float)[taken]
+    del taken  # a city-year's arrays are large: each goes as soon as it is used
+    grouped = pd.Series(values[groups >= 0]).groupby(groups[groups >= 0], sort=False)
     return grouped.agg(sum="sum", mean="mean", latest="last", count="count").set_axis(keys)
 
 
-def _group_codes(nip: np.ndarray, indicator: np.ndarray) -> tuple[np.ndarray, pd.MultiIndex]:
-    """One integer per (nip, id_indikator) in order of first appearance (-1 where either is
-    missing), and those pairs: grouping by integers hashes each string once, not per key."""
-    nips, nip_values = pd.factorize(nip)
-    ids, id_values = pd.factorize(indicator)
+def _in_time_order(entries: pd.DataFrame, where: np.ndarray | None) -> np.ndarray:
+    """Positions of the entries (where ``where`` holds) by date, then sheet row."""
+    chosen = np.arange(len(entries)) if where is None else np.flatnonzero(where)
+    order = entries["tanggal"].to_numpy("datetime64[D]")[chosen].astype(np.int64)
+    order *= 2**32
+    order += entries["row"].to_numpy(np.int64)[chosen]
+    return chosen[np.argsort(order, kind="stable")]
+
+
+def _group_codes(
+    nip: pd.Series, indicator: pd.Series, taken: np.ndarray
+) -> tuple[np.ndarray, pd.MultiIndex]:
+    """For the rows at ``taken``: one integer per (nip, id_indikator) in order of first
+    appearance (-1 where either is missing), and those pairs. Grouping by integers hashes each
+    string once, not once per key."""
+    nips, nip_values = pd.factorize(nip.to_numpy()[taken])
+    ids, id_values = pd.factorize(indicator.to_numpy()[taken])
     valid = (nips >= 0) & (ids >= 0)
+    nips *= len(id_values)
+    nips += ids
+    del ids
     groups = np.full(len(nips), -1, dtype=np.int64)
-    groups[valid], pairs = pd.factorize(nips[valid] * len(id_values) + ids[valid])
+    groups[valid], pairs = pd.factorize(nips[valid])
     index = [nip_values[pairs // len(id_values)], id_values[pairs % len(id_values)]]
     return groups, pd.MultiIndex.from_arrays(index, names=["nip", "id_indikator"])
 
@@ -520,8 +531,8 @@ def _reporting(nips: pd.Index, entries: pd.DataFrame, *, week: RunWeek) -> pd.Da
     the cut-off) and ``minggu_tanpa_laporan`` (run-weeks since the one holding that entry; never
     reported counts every week of the period so far, this one included)."""
     day = entries["tanggal"]
-    counted = (day <= pd.Timestamp(week.cut_off)).to_numpy()  # two columns taken, not the table
-    last = pd.to_datetime(day[counted].groupby(entries["nip"][counted]).max().reindex(nips))
+    counted = day.where(day <= pd.Timestamp(week.cut_off))  # NaT after it: max() skips those
+    last = pd.to_datetime(counted.groupby(entries["nip"]).max().reindex(nips))
     in_period = last >= pd.Timestamp(week.period.start)
     start = np.full(len(nips), np.datetime64(week.period.start, "D"))
     days = last.to_numpy("datetime64[D]")
