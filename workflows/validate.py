@@ -358,27 +358,33 @@ class _ParsedTogether:
 
     def __init__(self, raws: Sequence[Mapping[str, TabValues | None]], ctx: _Context) -> None:
         self.positions: list[dict[tuple[str, str], np.ndarray]] = []
-        distinct: dict[tuple[str, str], list[pd.Series]] = {}
-        columns: dict[tuple[str, str], Column] = {}
-        sizes: dict[tuple[str, str], int] = {}
+        self.tabs: list[dict[str, Columns]] = []  # each unit's tabs turned into columns once
+        self._distinct: dict[tuple[str, str], list[pd.Series]] = {}
+        self._columns: dict[tuple[str, str], Column] = {}
         for raw in raws:
-            unit: dict[tuple[str, str], np.ndarray] = {}
-            for t in unit_tabs():
-                sheet = _Sheet(t, _tab_rows(raw, t.name), ctx)
-                for col in t.columns if not sheet.failed else ():
-                    if col.is_system:
-                        continue
-                    key = (t.key, col.key)
-                    positions, values = parse.distinct(sheet.raw[col.key])
-                    unit[key] = (positions + sizes.get(key, 0)).astype(np.int32)
-                    sizes[key] = sizes.get(key, 0) + len(values)
-                    distinct.setdefault(key, []).append(values)
-                    columns[key] = col
-            self.positions.append(unit)
+            titles = [find_tab_title(list(raw), t.name) for t in unit_tabs()]
+            self.tabs.append({t: _columns(raw[t]) for t in titles if t and raw[t] is not None})
+            self.positions.append(self._add(self.tabs[-1], ctx))
         self.parsed = {
-            key: _parse_column(columns[key], pd.concat(values, ignore_index=True), ctx)
-            for key, values in distinct.items()
+            key: _parse_column(self._columns[key], pd.concat(values, ignore_index=True), ctx)
+            for key, values in self._distinct.items()
         }
+
+    def _add(self, tabs: Mapping[str, Columns], ctx: _Context) -> dict[tuple[str, str], np.ndarray]:
+        """A unit's distinct values, added to the run's; its cells' positions among them."""
+        positions: dict[tuple[str, str], np.ndarray] = {}
+        for t in unit_tabs():
+            sheet = _Sheet(t, _tab_rows(tabs, t.name), ctx)
+            for col in t.columns if not sheet.failed else ():
+                if col.is_system:
+                    continue
+                key = (t.key, col.key)
+                at, values = parse.distinct(sheet.raw[col.key])
+                before = sum(map(len, self._distinct.setdefault(key, [])))
+                positions[key] = (at + before).astype(np.int32)
+                self._distinct[key].append(values)
+                self._columns[key] = col
+        return positions
 
     def nips(self) -> set[str]:
         """Every NIP the Pegawai tabs list (what ``roster_nips`` gives, for all units)."""
@@ -436,17 +442,25 @@ class _Typed:
     def _emit_problems(
         self, col: Column, p: parse.Parsed, remap: Mapping[str, Mapping[str, str]] | None
     ) -> None:
-        """A column's cell problems, and blank cells that are required (or take a default)."""
-        missing = p.blank & self.present
-        flagged = self.present & (p.problems.notna() | (missing if col.required else False))
-        codes = p.problems[flagged]  # only the rows with something to say
-        if remap and col.key in remap:
-            codes = codes.replace(dict(remap[col.key]))
-        if col.required:
-            codes = codes.mask(missing[flagged], "required-missing")
-        elif col.default is not None and missing.any():
+        """A column's cell problems, and blank cells that are required (or take a default).
+
+        Plain numpy masks: most columns have nothing to say, and then this costs next to nothing.
+        """
+        present = self.present.to_numpy()
+        missing = p.blank.to_numpy(dtype=bool) & present
+        problems = p.problems.to_numpy()
+        flagged = present & (pd.notna(problems) | (missing if col.required else False))
+        if col.default is not None and not col.required and missing.any():
             default = col.canonical_choice(col.default) or col.default
             self.values[col.key] = p.values.mask(missing, default)
+        if not flagged.any():
+            return
+        codes = problems[flagged]
+        if col.required:
+            codes = np.where(missing[flagged], "required-missing", codes).astype(object)
+        codes = pd.Series(codes, index=self.sheet.index[flagged], dtype=object)
+        if remap and col.key in remap:
+            codes = codes.replace(dict(remap[col.key]))
         structure = p.values[codes.index[codes.eq("nip-structure").to_numpy()]]
         self.sheet.emit(col.key, codes, detail=structure.map(parse.nip_structure_problem))
 
@@ -1250,8 +1264,15 @@ def validate_units(
     together = _ParsedTogether([raw for _, _, raw in raws], ctx)
     supervisors = set(extra_nips) | together.nips() if rosters_complete else None
     return [
-        _validate(raw, dataclasses.replace(ctx, unit=unit, workbook=workbook), supervisors, share)
-        for (unit, workbook, raw), share in zip(raws, together.shares(), strict=True)
+        _validate(
+            {**raw, **tabs},
+            dataclasses.replace(ctx, unit=unit, workbook=workbook),
+            supervisors,
+            share,
+        )
+        for (unit, workbook, raw), tabs, share in zip(
+            raws, together.tabs, together.shares(), strict=True
+        )
     ]
 
 
