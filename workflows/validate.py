@@ -901,7 +901,8 @@ def _check_plausible(sheet: _Sheet, typed: _Typed, indicator: pd.DataFrame) -> N
 )
 def _check_source(sheet: _Sheet, typed: _Typed) -> pd.Series:
     """Each indicator's ``Sumber`` parsed (``outcomes.Source``; None where it names none)."""
-    source = typed["sumber"].map(outcomes.parse_source).where(typed.present, None)
+    sources = _per_value(typed["sumber"], lambda texts: texts.map(outcomes.parse_source))
+    source = sources.where(typed.present, None)
     unknown = typed.present & source.isna()
     sheet.emit("sumber", _code("unknown-source", unknown), sources=", ".join(outcomes.SOURCES[1:]))
     return source
