@@ -473,23 +473,27 @@ class _Typed:
         return self.present & ~self.sheet.rejected
 
     def table(self, keep: pd.Series, **computed: pd.Series) -> pd.DataFrame:
-        """The clean table of the rows in ``keep``: schema keys, derived columns, unit, row."""
+        """The clean table of the rows in ``keep``: schema keys, derived columns, unit, row.
+
+        Each column is made ready on its own, then the frame built once (setting columns of a
+        built frame one by one copies them)."""
         keep = keep & self.present & ~self.sheet.rejected
+        rows = keep.index[keep.to_numpy()]
         data = {**self.values, **computed}
-        frame = pd.DataFrame(
-            {k: data[k][keep] if k in data else None for k in table_columns(self.sheet.tab)[:-2]}
-        )
-        for col in self.sheet.tab.columns:
-            if col.type == "bool":
-                frame[col.key] = frame[col.key].eq(next(iter(col.choices))).astype(bool)
-        for key in frame.columns:
-            if not (is_float_dtype(frame[key]) or is_bool_dtype(frame[key])) and not (
-                is_datetime64_any_dtype(frame[key])
+        bools = {c.key: next(iter(c.choices)) for c in self.sheet.tab.columns if c.type == "bool"}
+        columns = {}
+        for key in table_columns(self.sheet.tab)[:-2]:
+            column = data[key][keep] if key in data else pd.Series(None, rows, dtype=object)
+            if key in bools:
+                column = column.eq(bools[key]).astype(bool)
+            elif not (is_float_dtype(column) or is_bool_dtype(column)) and not (
+                is_datetime64_any_dtype(column)
             ):
-                frame[key] = _none_for_missing(frame[key])
-        frame["unit"] = pd.Series(self.sheet.ctx.unit, index=frame.index, dtype=object)
-        frame["row"] = frame.index.astype("int64")
-        return frame.reset_index(drop=True)
+                column = _none_for_missing(column)
+            columns[key] = column
+        columns["unit"] = pd.Series(self.sheet.ctx.unit, index=rows, dtype=object)
+        columns["row"] = pd.Series(rows.astype("int64"), index=rows)
+        return pd.DataFrame(columns, index=rows).reset_index(drop=True)
 
 
 def _none_for_missing(series: pd.Series) -> pd.Series:
