@@ -361,6 +361,7 @@ class _ParsedTogether:
         self.tabs: list[dict[str, Columns]] = []  # each unit's tabs turned into columns once
         self._distinct: dict[tuple[str, str], list[pd.Series]] = {}
         self._columns: dict[tuple[str, str], Column] = {}
+        self._sizes: dict[tuple[str, str], int] = {}
         for raw in raws:
             titles = [find_tab_title(list(raw), t.name) for t in unit_tabs()]
             self.tabs.append({t: _columns(raw[t]) for t in titles if t and raw[t] is not None})
@@ -380,9 +381,10 @@ class _ParsedTogether:
                     continue
                 key = (t.key, col.key)
                 at, values = parse.distinct(sheet.raw[col.key])
-                before = sum(map(len, self._distinct.setdefault(key, [])))
+                before = self._sizes.get(key, 0)
                 positions[key] = (at + before).astype(np.int32)
-                self._distinct[key].append(values)
+                self._sizes[key] = before + len(values)
+                self._distinct.setdefault(key, []).append(values)
                 self._columns[key] = col
         return positions
 
