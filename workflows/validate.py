@@ -192,6 +192,8 @@ class _Sheet:
             return
         positions = self._match_header(columns.header)
         for col in tab.columns:
+            if col.is_system:  # Status and Pesan Validasi are written, never read
+                continue
             cells = _column_cells(columns, positions.get(col.key))
             self.raw[col.key] = pd.Series(cells, index=self.index, dtype=object, copy=False)
 
