@@ -62,6 +62,8 @@ MESSAGES = {
     500: "Internal error encountered.",
     503: "The service is currently unavailable.",
 }
+ERROR_TYPES = {"#REF!": "REF", "#N/A": "N_A", "#VALUE!": "VALUE", "#DIV/0!": "DIVIDE_BY_ZERO"}
+ERROR_TYPES |= {"#NAME?": "NAME", "#NUM!": "NUM", "#NULL!": "NULL_VALUE", "#ERROR!": "ERROR"}
 _CELL = re.compile(r"^([A-Za-z]*)(\d*)$")
 _PLAIN_TITLE = re.compile(r"^[A-Za-z0-9_]+$")
 
@@ -393,7 +395,16 @@ class SheetsFake(BaseAdapter):
         work = copy.deepcopy(book)
         replies = [_apply(work, request, i) for i, request in enumerate(body.get("requests", []))]
         self.spreadsheets[book.spreadsheet_id] = work
-        return {"spreadsheetId": book.spreadsheet_id, "replies": replies}
+        out: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id, "replies": replies}
+        if body.get("includeSpreadsheetInResponse"):
+            updated = self._metadata(work, method, params, body, a1)
+            if body.get("responseIncludeGridData"):
+                for ranged in body.get("responseRanges", []):
+                    area = _area(work, ranged)
+                    entry = updated["sheets"][work.sheets.index(area.sheet)]
+                    entry.setdefault("data", []).append(_grid_data(area))
+            out["updatedSpreadsheet"] = updated
+        return out
 
 
 def fake_session(fake: SheetsFake) -> requests.Session:
@@ -703,6 +714,43 @@ def _value_range(area: Area, params: dict[str, list[str]]) -> dict[str, Any]:
     if rows:
         out["values"] = rows
     return out
+
+
+def _grid_data(area: Area) -> dict[str, Any]:
+    """A GridData of ``area`` as ``spreadsheets.get`` with grid data answers: start row and
+    column (left out when 0), a ``rowData`` per row whose ``values`` hold each cell's
+    ``userEnteredValue`` and ``effectiveValue`` (an empty cell is ``{}``; trailing blanks left
+    out)."""
+    out: dict[str, Any] = {}
+    if area.top:
+        out["startRow"] = area.top
+    if area.left:
+        out["startColumn"] = area.left
+    out["rowData"] = [
+        {"values": [_cell_data(value) for value in row]} if row else {}
+        for row in _read(area, lambda cell: cell)
+    ]
+    return out
+
+
+def _cell_data(value: Any) -> dict[str, Any]:
+    """A cell of grid data; error text (as tests store a formula's error) is an ``errorValue``."""
+    if value == "":
+        return {}
+    formula = isinstance(value, Formula)
+    effective = value.value() if formula else value
+    entered = {"formulaValue": value.text} if formula else {_value_kind(value): value}
+    if isinstance(effective, str) and effective in ERROR_TYPES:
+        shown: dict[str, Any] = {"errorValue": {"type": ERROR_TYPES[effective]}}
+    else:
+        shown = {_value_kind(effective): effective}
+    return {"userEnteredValue": entered, "effectiveValue": shown}
+
+
+def _value_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolValue"
+    return "numberValue" if isinstance(value, (int, float)) else "stringValue"
 
 
 def _strip(cells: list[Any]) -> list[Any]:

@@ -39,6 +39,7 @@ import requests
 from google.oauth2.service_account import Credentials
 from gspread.exceptions import APIError, GSpreadException
 from gspread.http_client import HTTPClient
+from gspread.urls import SPREADSHEET_BATCH_UPDATE_URL
 from gspread.utils import a1_to_rowcol, absolute_range_name, rowcol_to_a1
 
 from . import schema
@@ -53,6 +54,7 @@ from .presentation import (
     unit_looks,
 )
 from .workbook import (
+    Columns,
     RangeUpdate,
     Rows,
     TabValues,
@@ -71,6 +73,22 @@ READ_PARAMS = {
     "valueRenderOption": "UNFORMATTED_VALUE",
     "dateTimeRenderOption": "SERIAL_NUMBER",
     "majorDimension": "ROWS",
+}
+# The tab a status write reads back in its own answer: only the cells' effective values.
+READ_BACK_FIELDS = {
+    "fields": "updatedSpreadsheet(sheets(properties(sheetId),"
+    "data(startRow,startColumn,rowData(values(effectiveValue)))))"
+}
+# Formula errors as a values read renders them (ErrorValue.type in grid data).
+ERROR_TEXT = {
+    "ERROR": "#ERROR!",
+    "NULL_VALUE": "#NULL!",
+    "DIVIDE_BY_ZERO": "#DIV/0!",
+    "VALUE": "#VALUE!",
+    "REF": "#REF!",
+    "NAME": "#NAME?",
+    "NUM": "#NUM!",
+    "N_A": "#N/A",
 }
 SERIAL_EPOCH = dt.datetime(1899, 12, 30)
 RETRYABLE = frozenset({408, 429, 500, 502, 503, 504})
@@ -175,18 +193,33 @@ class GoogleWorkbook:
     def read_tabs(
         self, tabs: Sequence[str], *, by_column: Collection[str] = ()
     ) -> dict[str, TabValues | None]:
+        """One ``values.batchGet``; with ``by_column``, the whole request is column by column
+        (``majorDimension`` is per request) and the other tabs are turned back into rows."""
         titles = {wanted: find_tab_title(list(self._metadata()), wanted) for wanted in tabs}
         present = list(dict.fromkeys(t for t in titles.values() if t is not None))
-        values = self._batch_get([absolute_range_name(t) for t in present])
-        by_title = dict(zip(present, values, strict=True))
+        columnar = any(titles.get(wanted) for wanted in by_column)
+        ranges = [absolute_range_name(t) for t in present]
+        values = self._batch_get(ranges, by_column=columnar)
+        tables = {
+            title: _columns(lines) if columnar else lines
+            for title, lines in zip(present, values, strict=True)
+        }
         return {
-            wanted: as_requested(by_title.get(title), columnar=wanted in by_column)
+            wanted: _in_form(tables.get(title), columnar=wanted in by_column)
             for wanted, title in titles.items()
         }
 
     # -- writing -------------------------------------------------------------------------------
 
-    def write_ranges(self, updates: Sequence[RangeUpdate]) -> None:
+    def write_ranges(
+        self, updates: Sequence[RangeUpdate], *, read_back: str | None = None
+    ) -> Columns | None:
+        """The ranges written in one request. With ``read_back`` (a tab), the write is one
+        ``spreadsheets.batchUpdate`` whose answer holds that tab as it stands right after the
+        write (``includeSpreadsheetInResponse``), returned as ``Columns``: the check for a
+        concurrent edit costs no request of its own."""
+        if read_back is not None:
+            return self._write_and_read(updates, read_back)
         data = [
             _value_range(self._title(u.tab), u.row, u.col, u.values) for u in updates if u.values
         ]
@@ -196,6 +229,35 @@ class GoogleWorkbook:
                 self.key,
                 body={"valueInputOption": "RAW", "data": data},
             )
+        return None
+
+    def _write_and_read(self, updates: Sequence[RangeUpdate], tab: str) -> Columns | None:
+        sheets = self._metadata()
+        requests_ = [
+            {
+                "updateCells": {
+                    "start": {
+                        "sheetId": sheets[self._title(u.tab)]["sheetId"],
+                        "rowIndex": u.row - 1,
+                        "columnIndex": u.col - 1,
+                    },
+                    "rows": [{"values": [_cell_data(v) for v in row]} for row in u.values],
+                    "fields": "userEnteredValue",
+                }
+            }
+            for u in updates
+            if u.values
+        ]
+        title = self._title(tab)
+        body = {
+            "requests": requests_,
+            "includeSpreadsheetInResponse": True,
+            "responseRanges": [absolute_range_name(title)],
+            "responseIncludeGridData": True,
+        }
+        url = SPREADSHEET_BATCH_UPDATE_URL % self.key
+        reply = self._call(self.http.request, "post", url, json=body, params=READ_BACK_FIELDS)
+        return _grid_columns(reply.json(), sheets[title]["sheetId"])
 
     def append_rows(self, tab: str, rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
@@ -381,15 +443,18 @@ class GoogleWorkbook:
             )
         return title
 
-    def _batch_get(self, ranges: list[str]) -> list[Rows]:
-        """The values of ``ranges`` in one request, trimmed, empty cells as None."""
+    def _batch_get(self, ranges: list[str], *, by_column: bool = False) -> list[Rows]:
+        """The values of ``ranges`` in one request, empty cells as None: rows (trimmed), or with
+        ``by_column`` each range's columns as Google sends them (trailing blanks left out)."""
         if not ranges:
             return []
-        reply = self._call(self.http.values_batch_get, self.key, ranges, dict(READ_PARAMS))
-        return [
-            trim_rows([[None if v == "" else v for v in row] for row in vr.get("values", [])])
+        params = {**READ_PARAMS, "majorDimension": "COLUMNS" if by_column else "ROWS"}
+        reply = self._call(self.http.values_batch_get, self.key, ranges, params)
+        lists = [
+            [[None if v == "" else v for v in line] for line in vr.get("values", [])]
             for vr in reply.get("valueRanges", [])
         ]
+        return lists if by_column else [trim_rows(rows) for rows in lists]
 
     def _set_up(
         self, sheet_id: int, tab: schema.Tab, *, header: Sequence[Any], new_names: Sequence[str]
@@ -968,6 +1033,45 @@ def _value_range(title: str, row: int, col: int, values: Sequence[Sequence[Any]]
         "majorDimension": "ROWS",
         "values": [[to_json_value(v) for v in r] for r in values],
     }
+
+
+def _columns(lines: Rows) -> Columns:
+    """A tab read with ``majorDimension=COLUMNS`` (each column's header cell first)."""
+    header = (trim_rows([[line[0] if line else None for line in lines]]) or [[]])[0]
+    columns = trim_rows([line[1:] for line in lines])
+    return Columns(header, columns, max(map(len, columns), default=0))
+
+
+def _in_form(table: TabValues | None, *, columnar: bool) -> TabValues | None:
+    """A tab as read, in the form asked for (rows, or ``Columns``)."""
+    if isinstance(table, Columns):
+        return table if columnar else table.to_rows()
+    return as_requested(table, columnar=columnar)
+
+
+def _grid_columns(reply: Mapping[str, Any], sheet_id: int) -> Columns | None:
+    """The tab ``sheet_id`` in a batchUpdate's ``updatedSpreadsheet`` (grid data, effective
+    values as ``UNFORMATTED_VALUE`` reads them), as ``Columns``; None when it is gone."""
+    for sheet in reply.get("updatedSpreadsheet", {}).get("sheets", []):
+        if sheet.get("properties", {}).get("sheetId") != sheet_id:
+            continue
+        grid = (sheet.get("data") or [{}])[0]
+        rows = [
+            [_effective(cell) for cell in row.get("values", [])] for row in grid.get("rowData", [])
+        ]
+        return Columns.from_rows(trim_rows(rows))
+    return None
+
+
+def _effective(cell: Mapping[str, Any]) -> Any:
+    """A cell's effective value as a values read renders it (errors as ``#REF!`` ...)."""
+    value = cell.get("effectiveValue")
+    if not value:
+        return None
+    ((kind, raw),) = value.items()
+    if kind == "errorValue":
+        return ERROR_TEXT.get(raw.get("type"), "#ERROR!")
+    return None if raw == "" else raw
 
 
 def to_json_value(value: Any) -> Any:
