@@ -178,10 +178,10 @@ def test_a_clean_week_grows_the_trimmed_grids_and_keeps_every_week(world, week_1
     assert (len(week_1[RIWAYAT]), len(shown[RIWAYAT])) == (1 + 8 * 9, 1 + 9 * 9)
     assert world.fake.sheet(SUMMARY_KEY, RIWAYAT).rows == 82  # grown from the trimmed 73
     assert rows_of(week_1, RIWAYAT) <= rows_of(shown, RIWAYAT)
-    # per unit: metadata, one read, one re-read (statuses already right: nothing written);
+    # per unit: metadata, one read (statuses already right: nothing written, nothing re-read);
     # summary: metadata, header rows, Riwayat, the one write, Log Surat, Log Proses
-    assert requests == 2 * 3 + 6
-    assert write == 2 * 3 + 3
+    assert requests == 2 * 2 + 6
+    assert write == 2 * 2 + 3
 
 
 @pytest.mark.parametrize("status", [429, 503])
