@@ -175,6 +175,7 @@ class GoogleWorkbook:
         label: str,
         account: str | None = None,
         backoff: Backoff | None = None,
+        read_ahead: Sequence[str] = (),
     ) -> None:
         self.http: HTTPClient = client.http_client
         self.key = key
@@ -187,6 +188,9 @@ class GoogleWorkbook:
         self._protected: dict[int, set[str]] = {}  # sheetId -> protected-range descriptions
         # sheetId -> the look Google holds: conditionalFormats, basicFilter, charts (metadata)
         self._looks: dict[int, dict[str, Any]] = {}
+        # Tabs read whole with ensure_tabs' header rows, kept until a read asks for them
+        self.read_ahead = tuple(read_ahead)
+        self._ahead: dict[str, Rows] = {}  # title -> rows read ahead
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -197,6 +201,9 @@ class GoogleWorkbook:
         (``majorDimension`` is per request) and the other tabs are turned back into rows."""
         titles = {wanted: find_tab_title(list(self._metadata()), wanted) for wanted in tabs}
         present = list(dict.fromkeys(t for t in titles.values() if t is not None))
+        if present and not by_column and all(t in self._ahead for t in present):
+            ahead = {title: self._ahead.pop(title) for title in present}
+            return {wanted: ahead.get(title) for wanted, title in titles.items()}  # type: ignore[arg-type]
         columnar = any(titles.get(wanted) for wanted in by_column)
         ranges = [absolute_range_name(t) for t in present]
         values = self._batch_get(ranges, by_column=columnar)
@@ -263,6 +270,7 @@ class GoogleWorkbook:
         if not rows:
             return
         title = self._title(tab)
+        self._ahead.pop(title, None)
         self._call(
             self.http.values_append,
             self.key,
@@ -293,6 +301,7 @@ class GoogleWorkbook:
         requests_: list[dict[str, Any]] = []
         for tab, rows in contents.items():
             title = find_tab_title(list(sheets), tab)
+            self._ahead.pop(title or tab, None)
             if title is None:
                 props = _new_sheet(next(new_ids), tab, _place(order, tab), rows=len(rows))
                 requests_ += [{"addSheet": {"properties": props}}, *_header_look(props, rows)]
@@ -322,13 +331,12 @@ class GoogleWorkbook:
         write it makes anyway (``replace_tabs``) rather than in a write of its own.
 
         Everything is one ``batchUpdate`` request, which Google applies atomically: a failure
-        leaves the spreadsheet as it was. Existing header rows are read in one batch first.
+        leaves the spreadsheet as it was. Existing header rows are read in one batch first
+        (with the ``read_ahead`` tabs whole).
         """
         sheets = self._metadata()
         existing = {tab.name: find_tab_title(list(sheets), tab.name) for tab in tabs}
-        present = [title for title in existing.values() if title is not None]
-        header_rows = self._batch_get([absolute_range_name(t, "1:1") for t in present])
-        headers = {t: rows[0] if rows else [] for t, rows in zip(present, header_rows, strict=True)}
+        headers = self._header_rows([title for title in existing.values() if title is not None])
         requests_: list[dict[str, Any]] = []
         changes: list[str] = []
         new_ids = iter(_free_sheet_ids({p["sheetId"] for p in sheets.values()}))
@@ -340,9 +348,12 @@ class GoogleWorkbook:
                 requests_ += self._set_up(props["sheetId"], tab, header=[], new_names=tab.headers)
                 requests_ += self._look_requests(tab.name, props, tab.headers, fresh=True)
                 changes.append(tab_created(self.label, tab.name))
+                if any(find_tab_title([tab.name], name) for name in self.read_ahead):
+                    self._ahead[tab.name] = [list(tab.headers)]  # as a read would find it
                 continue
             missing = missing_headers(tab, headers[title])
             if missing:
+                self._ahead.pop(title, None)  # its header is about to change: read it again
                 sheet_id = sheets[title]["sheetId"]
                 requests_ += _grow_requests(sheets[title], [[*headers[title], *missing]])
                 requests_ += self._set_up(sheet_id, tab, header=headers[title], new_names=missing)
@@ -359,6 +370,18 @@ class GoogleWorkbook:
         return changes
 
     # -- internals -----------------------------------------------------------------------------
+
+    def _header_rows(self, present: list[str]) -> dict[str, list[Any]]:
+        """The header row of each tab in ``present`` in one read; the ``read_ahead`` tabs are
+        read whole in the same request and kept for the read that follows (the summary's
+        Riwayat: its publish then costs no read of its own)."""
+        whole = {t for t in present if any(find_tab_title([t], n) for n in self.read_ahead)}
+        ranges = [
+            absolute_range_name(t) if t in whole else absolute_range_name(t, "1:1") for t in present
+        ]
+        rows = dict(zip(present, self._batch_get(ranges), strict=True))
+        self._ahead = {t: rows[t] for t in whole}
+        return {t: r[0] if r else [] for t, r in rows.items()}
 
     def _call(self, method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """One API call, tried again on 429/5xx as ``backoff`` says; its gspread/requests errors
@@ -1097,14 +1120,18 @@ def to_json_value(value: Any) -> Any:
 # -- opening ---------------------------------------------------------------------------------
 
 
-def open_google_workbook(config: Config, key: str, *, label: str) -> GoogleWorkbook:
+def open_google_workbook(
+    config: Config, key: str, *, label: str, read_ahead: Sequence[str] = ()
+) -> GoogleWorkbook:
     """The spreadsheet ``key``, opened with the service account named in config.
 
     No request is made here; the first read or write contacts Google.
     """
     client, account = _client_for(*_credentials_source(config))
     backoff = Backoff(config.google.retry)
-    return GoogleWorkbook(client, key, label=label, account=account, backoff=backoff)
+    return GoogleWorkbook(
+        client, key, label=label, account=account, backoff=backoff, read_ahead=read_ahead
+    )
 
 
 def _credentials_source(config: Config) -> tuple[str, str]:
