@@ -95,6 +95,7 @@ def world(_demo_master: Path, tmp_path_factory: pytest.TempPathFactory):
     )
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(google, "_client_for", lambda path, source: (client, "sa@x.iam.test"))
+        patch.setattr(google, "_pacer_for", lambda path, settings: None)  # no real waiting
         config = str(folder / "config.yaml")
         assert main(["weekly", "--config", config, "--date", "2026-11-23"]) == 0
         for name in SHOWN:

@@ -41,6 +41,7 @@ def google_config(demo_config: Config, monkeypatch, tmp_path) -> tuple[Config, S
     fake.add_spreadsheet(SUMMARY_KEY, title="Ringkasan Kinerja Kecamatan Asemrowo")
     client = gspread.Client(auth=None, session=fake_session(fake))
     monkeypatch.setattr(google, "_client_for", lambda path, source: (client, ACCOUNT))
+    monkeypatch.setattr(google, "_pacer_for", lambda path, settings: None)  # no real waiting
     units = [{"name": u.name, "workbook": unit_key(i)} for i, u in enumerate(demo_config.units)]
     folder = tmp_path / "google"
     folder.mkdir()
@@ -99,6 +100,7 @@ def test_weekly_on_google_gives_the_local_scores_in_batch_calls(google_config, d
         "values:append",
         "values:append",
     ]
+
 
 def test_a_week_with_nothing_new_to_write_reads_each_unit_in_two_requests(google_config):
     config, fake = google_config

@@ -43,7 +43,7 @@ from gspread.urls import SPREADSHEET_BATCH_UPDATE_URL
 from gspread.utils import a1_to_rowcol, absolute_range_name, rowcol_to_a1
 
 from . import schema
-from .config import Config, GoogleRetry
+from .config import Config, GoogleBackend, GoogleRetry
 from .presentation import (
     Chart,
     ColourRule,
@@ -79,6 +79,8 @@ READ_BACK_FIELDS = {
     "fields": "updatedSpreadsheet(sheets(properties(sheetId),"
     "data(startRow,startColumn,rowData(values(effectiveValue)))))"
 }
+# The HTTP client's methods Google counts as read requests (the others are writes).
+READ_METHODS = frozenset({"fetch_sheet_metadata", "values_batch_get", "values_get"})
 # Formula errors as a values read renders them (ErrorValue.type in grid data).
 ERROR_TEXT = {
     "ERROR": "#ERROR!",
@@ -156,6 +158,56 @@ class Backoff:
         return min(wait, cap)
 
 
+class TokenBucket:
+    """At most ``burst`` requests at once, refilled at ``per_minute`` a minute: in any minute no
+    more than ``per_minute + burst`` go out."""
+
+    def __init__(self, per_minute: int, burst: int) -> None:
+        self.rate = per_minute / 60
+        self.capacity = float(burst)
+        self.tokens = float(burst)
+        self.stamp: float | None = None
+
+    def take(self, now: float) -> float:
+        """Take a token at time ``now``; returns the seconds to wait before sending."""
+        tokens = self.tokens
+        if self.stamp is not None:
+            tokens = min(self.capacity, tokens + (now - self.stamp) * self.rate)
+        wait = max(0.0, (1 - tokens) / self.rate)
+        self.tokens = tokens + wait * self.rate - 1
+        self.stamp = now + wait
+        return wait
+
+
+class Pacer:
+    """Keeps a run's requests under Google's per-user quota (reads and writes counted apart, as
+    Google counts them) by waiting before a request instead of collecting 429 answers. One pacer
+    serves every workbook opened with the same service account. ``clock`` and ``sleep`` are
+    injectable so tests never wait; ``waited`` adds up the seconds spent waiting."""
+
+    def __init__(
+        self,
+        settings: GoogleBackend,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.buckets = {
+            "read": TokenBucket(settings.reads_per_minute, settings.burst),
+            "write": TokenBucket(settings.writes_per_minute, settings.burst),
+        }
+        self.clock = clock
+        self.sleep = sleep
+        self.waited = 0.0
+
+    def wait(self, kind: str) -> None:
+        """Wait until request of ``kind`` (``read`` or ``write``) may go out."""
+        seconds = self.buckets[kind].take(self.clock())
+        if seconds > 0:
+            self.waited += seconds
+            self.sleep(seconds)
+
+
 class GoogleWorkbook:
     """One Google spreadsheet, read and written in batches.
 
@@ -176,8 +228,10 @@ class GoogleWorkbook:
         account: str | None = None,
         backoff: Backoff | None = None,
         read_ahead: Sequence[str] = (),
+        pacer: Pacer | None = None,
     ) -> None:
         self.http: HTTPClient = client.http_client
+        self.pacer = pacer
         self.key = key
         self.label = label
         self.account = account
@@ -388,8 +442,11 @@ class GoogleWorkbook:
         turned into an Indonesian WorkbookError."""
         self.api_calls += 1
         attempt = 1
+        kind = "read" if getattr(method, "__name__", "") in READ_METHODS else "write"
         while True:
             self.requests_sent += 1
+            if self.pacer is not None:
+                self.pacer.wait(kind)
             try:
                 return method(*args, **kwargs)
             except APIError as err:
@@ -1127,11 +1184,23 @@ def open_google_workbook(
 
     No request is made here; the first read or write contacts Google.
     """
-    client, account = _client_for(*_credentials_source(config))
-    backoff = Backoff(config.google.retry)
+    source = _credentials_source(config)
+    client, account = _client_for(*source)
     return GoogleWorkbook(
-        client, key, label=label, account=account, backoff=backoff, read_ahead=read_ahead
+        client,
+        key,
+        label=label,
+        account=account,
+        backoff=Backoff(config.google.retry),
+        read_ahead=read_ahead,
+        pacer=_pacer_for(source[0], config.google),
     )
+
+
+@cache
+def _pacer_for(path: str, settings: GoogleBackend) -> Pacer:
+    """One pacer per service account (Google's quota is per user) for the whole process."""
+    return Pacer(settings)
 
 
 def _credentials_source(config: Config) -> tuple[str, str]:
