@@ -357,7 +357,7 @@ class GoogleWorkbook:
             title = find_tab_title(list(sheets), tab)
             self._ahead.pop(title or tab, None)
             if title is None:
-                props = _new_sheet(next(new_ids), tab, _place(order, tab), rows=len(rows))
+                props = _new_sheet(next(new_ids), tab, _place(order, tab), rows=rows)
                 requests_ += [{"addSheet": {"properties": props}}, *_header_look(props, rows)]
             else:
                 props = sheets[title]
@@ -397,7 +397,7 @@ class GoogleWorkbook:
         for tab in tabs:
             title = existing[tab.name]
             if title is None:
-                props = _new_sheet(next(new_ids), tab.name, None, rows=1)
+                props = _new_sheet(next(new_ids), tab.name, None, rows=[tab.headers])
                 requests_.append({"addSheet": {"properties": props}})
                 requests_ += self._set_up(props["sheetId"], tab, header=[], new_names=tab.headers)
                 requests_ += self._look_requests(tab.name, props, tab.headers, fresh=True)
@@ -900,13 +900,18 @@ def _header_look(props: Mapping[str, Any], rows: Sequence[Sequence[Any]]) -> lis
     ]
 
 
-def _new_sheet(sheet_id: int, title: str, index: int | None, *, rows: int) -> dict[str, Any]:
+def _new_sheet(
+    sheet_id: int, title: str, index: int | None, *, rows: Sequence[Sequence[Any]]
+) -> dict[str, Any]:
     """The properties of a tab to add, with the grid Google would give it (1000 x 26) or a
-    taller one for ``rows``."""
+    taller or wider one for ``rows`` (Tren has a column per unit)."""
     props: dict[str, Any] = {"sheetId": sheet_id, "title": title}
     if index is not None:
         props["index"] = index
-    props["gridProperties"] = {"rowCount": max(DEFAULT_ROWS, rows), "columnCount": DEFAULT_COLUMNS}
+    props["gridProperties"] = {
+        "rowCount": max(DEFAULT_ROWS, len(rows)),
+        "columnCount": max(DEFAULT_COLUMNS, _width(rows)),
+    }
     return props
 
 
