@@ -23,7 +23,8 @@ tab's rows or columns is refused with a 400 in Google's words (``Range (Tab!A100
 limits. Max rows: 1000, max columns: 26``; ``Requested writing within range [...], but tried
 writing to row [N]`` when it starts inside the grid and runs past it), and a read or clear that
 starts past the grid too. A batch (``values:batchUpdate`` or ``:batchUpdate``) applies all or
-nothing. Every request is recorded in ``fake.calls``; failures can be injected with
+nothing. A spreadsheet never grows past Google's 10 million cells (every tab's grid counted):
+the request that would is refused with Google's sentence. Every request is recorded in ``fake.calls``; failures can be injected with
 ``fail_next`` or at a given request number with ``fail_at``. Errors have Google's JSON shape so
 gspread raises ``APIError``. The shapes are checked against Google's recordings in
 ``test_sheets_fake_contract.py``; the wording of grid errors inside ``:batchUpdate`` follows
@@ -46,6 +47,7 @@ from requests.structures import CaseInsensitiveDict
 
 HOST = "sheets.googleapis.com"
 DEFAULT_ROWS, DEFAULT_COLUMNS = 1000, 26
+CELL_LIMIT = 10_000_000  # cells in a spreadsheet, every tab's grid counted
 STATUS = {
     400: ("INVALID_ARGUMENT", "Bad Request"),
     403: ("PERMISSION_DENIED", "Forbidden"),
@@ -369,10 +371,16 @@ class SheetsFake(BaseAdapter):
             width = max(c for (_, c) in sheet.cells) + 1
             out["tableRange"] = Area(sheet, 0, area.left, last + 1, max(width, area.left + 1)).a1()
         # Appending is the one write that grows the grid: by the rows inserted, or to fit.
+        before = (sheet.rows, sheet.columns)
         if params.get("insertDataOption", ["OVERWRITE"])[0] == "INSERT_ROWS":
             sheet.rows += len(values)
         sheet.rows = max(sheet.rows, last + 1 + len(values))
         sheet.columns = max(sheet.columns, area.left + max((len(r) for r in values), default=0))
+        try:
+            _within_cell_limit(book, {}, "")
+        except FakeError:
+            sheet.rows, sheet.columns = before
+            raise
         start = f"{_quote_title(sheet.title)}!{_a1(last + 1, area.left)}"
         write = _plan_write(book, start, values, None)
         out["updates"] = {"spreadsheetId": book.spreadsheet_id, **write.apply(option)}
@@ -393,7 +401,12 @@ class SheetsFake(BaseAdapter):
         # Requests build on each other (a grid grown, then written), so they are applied in
         # order to a copy that replaces the spreadsheet only when every one succeeded.
         work = copy.deepcopy(book)
-        replies = [_apply(work, request, i) for i, request in enumerate(body.get("requests", []))]
+        replies = [
+            _within_cell_limit(
+                work, _apply(work, request, i), f"requests[{i}].{next(iter(request))}"
+            )
+            for i, request in enumerate(body.get("requests", []))
+        ]
         self.spreadsheets[book.spreadsheet_id] = work
         out: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id, "replies": replies}
         if body.get("includeSpreadsheetInResponse"):
@@ -912,6 +925,18 @@ def _apply(book: Spreadsheet, request: dict[str, Any], index: int) -> dict[str, 
     if kind in LOOK_REQUESTS:
         return LOOK_REQUESTS[kind](book, spec, where)
     raise FakeError(400, f"Invalid requests[{index}]: the fake does not support {kind}")
+
+
+def _within_cell_limit(book: Spreadsheet, reply: dict[str, Any], where: str) -> dict[str, Any]:
+    """Google refuses to grow a spreadsheet past 10 million cells (all tabs together)."""
+    if sum(sheet.rows * sheet.columns for sheet in book.sheets) > CELL_LIMIT:
+        prefix = f"Invalid {where}: " if where else ""
+        raise FakeError(
+            400,
+            f"{prefix}This action would increase the number of cells in the workbook above the "
+            f"limit of {CELL_LIMIT} cells.",
+        )
+    return reply
 
 
 def _entered_value(value: dict[str, Any] | None) -> Any:

@@ -147,3 +147,27 @@ def test_at_most_rate_plus_burst_requests_go_out_in_any_minute():
         sent.append(clock.now)
     assert max(sum(t <= s < t + 60 for s in sent) for t in sent) <= 60
     assert clock.now == pytest.approx((300 - 5) * 60 / 55)
+
+
+def test_the_fake_refuses_to_grow_a_spreadsheet_past_ten_million_cells(fake):
+    session = fake_session(fake)
+    url = f"https://sheets.googleapis.com/v4/spreadsheets/{KEY}:batchUpdate"
+    sheet = fake.sheet(KEY, "Realisasi")
+    grow = {"appendDimension": {"sheetId": sheet.sheet_id, "dimension": "ROWS", "length": 0}}
+    # two tabs of 1000 x 26 (26,000 cells each): Realisasi may grow by 9,948,000 cells at most
+    grow["appendDimension"]["length"] = 9_948_000 // 26 + 1
+    answer = session.post(url, json={"requests": [grow]})
+    assert answer.status_code == 400
+    assert "above the limit of 10000000 cells" in answer.json()["error"]["message"]
+    assert sheet.rows == 1000
+    grow["appendDimension"]["length"] = 9_948_000 // 26
+    assert session.post(url, json={"requests": [grow]}).status_code == 200
+    assert fake.sheet(KEY, "Realisasi").rows == 1000 + 382_615
+
+
+def test_a_new_tab_is_as_wide_as_its_rows(fake):
+    book = book_on(fake)
+    wide = [[f"Unit {i}" for i in range(40)], list(range(40))]
+    book.replace_tabs({"Tren": wide})
+    assert fake.values(KEY, "Tren") == wide
+    assert fake.sheet(KEY, "Tren").columns == 40
