@@ -171,3 +171,22 @@ def test_a_new_tab_is_as_wide_as_its_rows(fake):
     book.replace_tabs({"Tren": wide})
     assert fake.values(KEY, "Tren") == wide
     assert fake.sheet(KEY, "Tren").columns == 40
+
+
+def test_a_tab_read_whole_is_rewritten_only_from_its_first_changed_row(fake):
+    header = tab("riwayat").headers
+    weeks = [header, ["2026-W46", "1", "Ani"], ["2026-W47", "1", "Ani"], ["2026-W47", "2", "Budi"]]
+    fake.add_spreadsheet("summary", tabs={"Riwayat": weeks})
+    book = book_on(fake, "summary", read_ahead=("Riwayat",))
+    book.ensure_tabs([tab("riwayat")])
+    history = book.read_tabs(["Riwayat"])["Riwayat"]
+    upserted = [*history[:3], ["2026-W47", "2", "Budi Santoso"], ["2026-W48", "1", "Ani"]]
+    book.replace_tabs({"Riwayat": upserted})
+    (update,) = [r["updateCells"] for r in fake.calls[-1].body["requests"] if "updateCells" in r]
+    assert update["range"] == {"sheetId": 0, "startRowIndex": 3}  # the rows above are kept
+    assert len(update["rows"]) == 2
+    assert fake.values("summary", "Riwayat") == upserted
+    # without a read of its own the next publish writes the tab whole again
+    book.replace_tabs({"Riwayat": upserted[:2]})
+    (update,) = [r["updateCells"] for r in fake.calls[-1].body["requests"] if "updateCells" in r]
+    assert update["range"] == {"sheetId": 0} and fake.values("summary", "Riwayat") == upserted[:2]

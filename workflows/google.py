@@ -245,6 +245,7 @@ class GoogleWorkbook:
         # Tabs read whole with ensure_tabs' header rows, kept until a read asks for them
         self.read_ahead = tuple(read_ahead)
         self._ahead: dict[str, Rows] = {}  # title -> rows read ahead
+        self._held: dict[str, Rows] = {}  # title -> rows as read (ahead), until rewritten
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -257,6 +258,7 @@ class GoogleWorkbook:
         present = list(dict.fromkeys(t for t in titles.values() if t is not None))
         if present and not by_column and all(t in self._ahead for t in present):
             ahead = {title: self._ahead.pop(title) for title in present}
+            self._held.update(ahead)
             return {wanted: ahead.get(title) for wanted, title in titles.items()}  # type: ignore[arg-type]
         columnar = any(titles.get(wanted) for wanted in by_column)
         ranges = [absolute_range_name(t) for t in present]
@@ -340,7 +342,9 @@ class GoogleWorkbook:
         Per tab: a missing tab is added (where ``summary_tab_titles`` places it), rows are added
         to the grid when the new content is longer (with the format of the grid's last row, so
         date columns stay dates), then one ``updateCells`` over the whole tab writes the values
-        and empties every other cell. Only values change: header formats, number formats and the
+        and empties every other cell; a tab this workbook read whole (Riwayat, read ahead) is
+        written only from its first changed row down, so a week's upsert sends that week's rows
+        however long the history. Only values change: header formats, number formats and the
         frozen row stay. After the values, what a tab lacks of its look (``presentation``: frozen
         rows, filter, colour rules) and the summary's charts ride in the same request, and only
         what it lacks. A failure (quota, server, a grid someone shrank meanwhile) leaves every
@@ -363,15 +367,9 @@ class GoogleWorkbook:
                 props = sheets[title]
                 requests_ += _grow_requests(props, rows)
             written[tab] = (props, rows)
-            requests_.append(
-                {
-                    "updateCells": {
-                        "range": {"sheetId": props["sheetId"]},
-                        "rows": [{"values": [_cell_data(v) for v in row]} for row in rows],
-                        "fields": "userEnteredValue",
-                    }
-                }
-            )
+            start = 0 if title is None else _first_change(self._held.pop(title, None), rows)
+            if start is not None:
+                requests_.append(_values_request(props["sheetId"], rows, start))
         for tab, (props, rows) in written.items():
             requests_ += self._look_requests(tab, props, _header(rows), rows=len(rows))
         requests_ += self._chart_requests(written)
@@ -1108,6 +1106,33 @@ def _cell_data(value: Any) -> dict[str, Any]:
     else:
         kind = "stringValue"
     return {"userEnteredValue": {kind: raw}}
+
+
+def _first_change(held: Rows | None, rows: Sequence[Sequence[Any]]) -> int | None:
+    """The first row (0-based) where ``rows`` differ from the ``held`` rows a read returned
+    (0 when nothing was read; None when they are the same)."""
+    if held is None:
+        return 0
+    new = trim_rows([[None if (x := to_json_value(v)) == "" else x for v in row] for row in rows])
+    for index in range(max(len(new), len(held))):
+        if (new[index] if index < len(new) else None) != (
+            held[index] if index < len(held) else None
+        ):
+            return index
+    return None
+
+
+def _values_request(sheet_id: int, rows: Sequence[Sequence[Any]], start: int) -> dict[str, Any]:
+    """``updateCells`` writing ``rows`` from row ``start`` down and emptying every cell below
+    and beside them (the rows above stay as they are)."""
+    grid = {"sheetId": sheet_id, **({"startRowIndex": start} if start else {})}
+    return {
+        "updateCells": {
+            "range": grid,
+            "rows": [{"values": [_cell_data(v) for v in row]} for row in rows[start:]],
+            "fields": "userEnteredValue",
+        }
+    }
 
 
 def _value_range(title: str, row: int, col: int, values: Sequence[Sequence[Any]]) -> dict[str, Any]:
