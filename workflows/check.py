@@ -4,8 +4,9 @@ The I/O edge around the pure ``validate`` module. Write-back touches only the tw
 of the Realisasi tab, in one batch write per workbook, and only when the staff's cells still hold
 what was read: if rows were inserted, sorted or deleted meanwhile, that workbook is skipped and
 reported, so a status never lands next to the wrong row. A backend that cannot refuse a save
-over a concurrent edit (Google Sheets) is re-read after the write, and a status that landed
-beside changed content is cleared again.
+over a concurrent edit (Google Sheets) reads the tab back in the write's own answer, and a status
+that landed beside changed content is cleared again. A week whose statuses are already right
+writes and re-reads nothing.
 """
 
 from __future__ import annotations

@@ -16,6 +16,13 @@ formulas leadership builds on the summary.
 The summary's system tabs are rewritten in one ``spreadsheets.batchUpdate`` (``replace_tabs``),
 which Google applies all or nothing: a failed write leaves every tab as it was, never a cleared tab.
 
+A unit costs 2 requests a week (metadata, one ``values.batchGet`` with Realisasi by column), 3
+when statuses are written: the write is a ``spreadsheets.batchUpdate`` whose answer carries
+Realisasi as it stands after it (the concurrent-edit check). The metadata stays: the optional
+record tabs may be absent or carry a Google Form's title, and a batchGet naming an absent tab fails
+whole. Requests are paced under Google's per-user quota (``Pacer``, one per service account)
+rather than answered 429 and retried.
+
 Google's errors become ``WorkbookError`` subclasses with an Indonesian sentence; quota (429) and
 server (5xx) errors are first retried with a capped, jittered exponential back-off whose limits
 come from ``google.retry`` in config, since gspread's own ``BackOffHTTPClient`` sleeps 2^n seconds
@@ -252,14 +259,15 @@ class GoogleWorkbook:
     def read_tabs(
         self, tabs: Sequence[str], *, by_column: Collection[str] = ()
     ) -> dict[str, TabValues | None]:
-        """One ``values.batchGet``; with ``by_column``, the whole request is column by column
-        (``majorDimension`` is per request) and the other tabs are turned back into rows."""
+        """One ``values.batchGet`` (none when every tab was read ahead); with ``by_column``, the
+        whole request is column by column (``majorDimension`` is per request) and the other tabs
+        are turned back into rows."""
         titles = {wanted: find_tab_title(list(self._metadata()), wanted) for wanted in tabs}
         present = list(dict.fromkeys(t for t in titles.values() if t is not None))
         if present and not by_column and all(t in self._ahead for t in present):
             ahead = {title: self._ahead.pop(title) for title in present}
             self._held.update(ahead)
-            return {wanted: ahead.get(title) for wanted, title in titles.items()}  # type: ignore[arg-type]
+            return {wanted: ahead[title] if title else None for wanted, title in titles.items()}
         columnar = any(titles.get(wanted) for wanted in by_column)
         ranges = [absolute_range_name(t) for t in present]
         values = self._batch_get(ranges, by_column=columnar)
