@@ -112,6 +112,8 @@ def test_the_summary_reads_its_history_with_the_header_rows_of_its_set_up(fake):
     assert len(fake.calls) == first  # served from the set-up's read
     assert read["Riwayat"][1] == ["2026-W47", "1"]
     assert read["Riwayat Unit"][0][:2] == ["Minggu", "Unit"]  # created with its header
+    # a created summary tab is as wide as its schema: no empty cells against the 10 M limit
+    assert fake.sheet("summary", "Riwayat Unit").columns == len(tab("riwayat_unit").headers)
     assert fake.kinds() == ["metadata", "values:batchGet", "batchUpdate"]
     book.read_tabs(["Riwayat"])  # read ahead once: a later read asks Google again
     assert fake.kinds()[-1] == "values:batchGet"

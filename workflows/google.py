@@ -404,6 +404,8 @@ class GoogleWorkbook:
             title = existing[tab.name]
             if title is None:
                 props = _new_sheet(next(new_ids), tab.name, None, rows=[tab.headers])
+                if tab.workbook == "summary":  # no empty columns counted against the cell limit
+                    props["gridProperties"]["columnCount"] = len(tab.headers)
                 requests_.append({"addSheet": {"properties": props}})
                 requests_ += self._set_up(props["sheetId"], tab, header=[], new_names=tab.headers)
                 requests_ += self._look_requests(tab.name, props, tab.headers, fresh=True)
