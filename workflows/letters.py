@@ -181,10 +181,33 @@ def _text(value: Any, fallback: str = "-") -> str:
     return fallback if _is_missing(value) or str(value).strip() == "" else str(value)
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(jinja2.Environment):
+    """Jinja's environment with a quicker ``row.key`` on the dicts letters are made of.
+
+    Jinja tries the attribute first and the key only after an ``AttributeError``; a dict's
+    attributes are its class's, so a name that is not one of them goes straight to the key
+    (the same value, without raising an exception for most lookups of a letter).
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 @cache
 def environment() -> jinja2.Environment:
-    env = jinja2.Environment(
+    # auto_reload off: a run renders from the templates it started with, without checking
+    # every template's modification time at each include of each letter.
+    env = _Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
+        auto_reload=False,
         autoescape=jinja2.select_autoescape(
             enabled_extensions=("html",),
             disabled_extensions=("txt",),
@@ -251,14 +274,29 @@ def group_by_nip(frame: pd.DataFrame | None) -> dict[str, list[dict[str, Any]]]:
 _UNCLAMPED = Scoring().model_copy(update={"cap": math.inf, "floor": -math.inf})
 
 
+_RAW = "_capaian_tanpa_batas"  # the unclamped capaian, when computed for a whole table at once
+
+
+def _unclamped(frame: pd.DataFrame) -> pd.Series:
+    real, low, high = (frame[k].astype(float) for k in ("realisasi", "target_low", "target_high"))
+    return capaian_of(real, low, high, frame["arah"], scoring=_UNCLAMPED)
+
+
+def with_unclamped(indicators: pd.DataFrame) -> pd.DataFrame:
+    """``indicators`` with each one's unclamped capaian in one pass over the table, so a letter's
+    ``formula`` does not compute it again for one indicator at a time."""
+    if indicators.empty:
+        return indicators
+    return indicators.assign(**{_RAW: _unclamped(indicators)})
+
+
 def unclamped_capaian(ind: Mapping[str, Any]) -> float:
     """The capaian before the cap and floor: ``score.capaian`` on this one indicator, unclamped,
     rounded to 9 decimals so binary noise (120.00000000000001) never reads as a cap that bit."""
-    real, low, high = (
-        pd.Series([ind[k]], dtype=float) for k in ("realisasi", "target_low", "target_high")
-    )
-    raw = capaian_of(real, low, high, pd.Series([ind["arah"]]), scoring=_UNCLAMPED)
-    return round(float(raw.iloc[0]), 9)
+    if _RAW in ind:
+        return round(float(ind[_RAW]), 9)
+    one = pd.DataFrame({k: [ind[k]] for k in ("realisasi", "target_low", "target_high", "arah")})
+    return round(float(_unclamped(one).iloc[0]), 9)
 
 
 def formula(ind: Mapping[str, Any], *, cap: float, floor: float) -> str:
@@ -657,7 +695,8 @@ def render_weekly_letters(
     links: Mapping[str, Link],
 ) -> Iterator[Rendered]:
     """One weekly letter per row of ``people``; ``links`` maps each unit name to its sheet."""
-    by_nip = [group_by_nip(frame) for frame in (indicators, rejected, refleksi, riwayat)]
+    tables = (with_unclamped(indicators), rejected, refleksi, riwayat)
+    by_nip = [group_by_nip(frame) for frame in tables]
     inds, rejects, reflections, history = by_nip
     persons = records(people)
     reports: dict[str, list[dict[str, Any]]] = defaultdict(list)
