@@ -17,7 +17,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -117,8 +117,17 @@ def _is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT
 
 
+_remembered = lru_cache(maxsize=1 << 16)(format_number)
+
+
+def _format(value: float, decimals: int = 2) -> str:
+    """``format_number``, remembered: a city's letters show the same few thousand numbers over
+    and over. Zero is not remembered: 0.0 == -0.0, and -0.0 prints as ``-0,00``."""
+    return format_number(value, decimals) if value == 0 else _remembered(value, decimals)
+
+
 def _number(value: Any, decimals: int = 2) -> str:
-    return "-" if _is_missing(value) else format_number(float(value), decimals)
+    return "-" if _is_missing(value) else _format(float(value), decimals)
 
 
 def _quantity(value: Any) -> str:
@@ -126,12 +135,12 @@ def _quantity(value: Any) -> str:
     if _is_missing(value):
         return "-"
     value = float(value)
-    return format_number(value, 0 if value.is_integer() else 2)
+    return _format(value, 0 if value.is_integer() else 2)
 
 
 def _percent(value: Any) -> str:
     """A share stored as a fraction (``0.875``) shown as ``87,50%``."""
-    return "-" if _is_missing(value) else f"{format_number(float(value) * 100)}%"
+    return "-" if _is_missing(value) else f"{_format(float(value) * 100)}%"
 
 
 def _with_unit(amount: str, unit: Any) -> str:
@@ -255,10 +264,14 @@ def records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
     """Rows as dicts with NaN/NaT turned into None, so templates test one kind of "empty"."""
     if frame is None or frame.empty:
         return []
-    return [
-        {k: (None if _is_missing(v) else v) for k, v in row.items()}
-        for row in frame.to_dict("records")
-    ]
+    rows = frame.to_dict("records")
+    # Only a column pandas sees a gap in can hold one: the others are left as they are.
+    gaps = [name for name in frame.columns if frame[name].isna().any()]
+    for row in rows:
+        for name in gaps:
+            if _is_missing(row[name]):
+                row[name] = None
+    return rows
 
 
 def group_by_nip(frame: pd.DataFrame | None) -> dict[str, list[dict[str, Any]]]:
@@ -396,7 +409,7 @@ def weekly_pace(ind: Mapping[str, Any], week: RunWeek, countable: Iterable[str])
         room = round((high - done) / weeks_left, 9)
         if room < 0:
             return f"Jumlahnya sudah melewati batas target periode {goal}."
-        pace = _quantity(math.floor(room)) if whole else format_number(room, 1)
+        pace = _quantity(math.floor(room)) if whole else _format(room, 1)
         return (
             f"Agar tetap dalam target periode {goal} sampai {end}, paling banyak sekitar "
             f"{_with_unit(pace, unit)} per minggu."
@@ -404,7 +417,7 @@ def weekly_pace(ind: Mapping[str, Any], week: RunWeek, countable: Iterable[str])
     needed = round((low - done) / weeks_left, 9)
     if needed <= 0:
         return f"Target periode {goal} sudah tercapai."
-    pace = _quantity(math.ceil(needed)) if whole else format_number(needed, 1)
+    pace = _quantity(math.ceil(needed)) if whole else _format(needed, 1)
     return (
         f"Untuk mencapai target periode {goal} sampai {end}, perlu sekitar "
         f"{_with_unit(pace, unit)} per minggu."

@@ -207,8 +207,10 @@ def _mailbox_header(name: str, display_name: str, address: str) -> str:
 def _text_body(text: str) -> bytes:
     """The UTF-8 bytes a text part decodes to: line ends made LF and a final one added, as
     ``EmailMessage.set_content`` does."""
-    lines = text.encode("utf-8").splitlines()
-    return b"\n".join(lines) + b"\n"
+    data = text.encode("utf-8")
+    if b"\r" not in data:  # the usual case, the same bytes without splitting every line
+        return data if data.endswith(b"\n") else data + b"\n"
+    return b"\n".join(data.splitlines()) + b"\n"
 
 
 def _quoted_printable(body: bytes) -> bytes:
