@@ -98,8 +98,8 @@ def _address(name: str, address: str, *, field: str) -> tuple[str, str]:
 def build_message(letter: Rendered, *, sender_name: str, sender_address: str) -> Message:
     """A multipart/alternative message (text first, HTML preferred) with a fresh Message-ID.
 
-    Assembled as bytes directly (below): the email package's ``EmailMessage`` took four times
-    as long as rendering the letter. Names with Indonesian titles and non-ASCII letters are
+    Assembled as bytes directly (below): the email package's ``EmailMessage`` took three times
+    as long as rendering the letter (issue 13). Names with Indonesian titles and non-ASCII letters are
     RFC 2047-encoded; ``UnsafeHeader`` is raised before anything is built if a value is unsafe.
     """
     sender = _address(sender_name, sender_address, field="pengirim")
