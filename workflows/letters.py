@@ -266,7 +266,7 @@ def records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
         return []
     rows = frame.to_dict("records")
     # Only a column pandas sees a gap in can hold one: the others are left as they are.
-    gaps = [name for name in frame.columns if frame[name].isna().any()]
+    gaps = frame.columns[frame.isna().any().to_numpy()]
     for row in rows:
         for name in gaps:
             if _is_missing(row[name]):
@@ -295,7 +295,7 @@ def _unclamped(frame: pd.DataFrame) -> pd.Series:
     return capaian_of(real, low, high, frame["arah"], scoring=_UNCLAMPED)
 
 
-def with_unclamped(indicators: pd.DataFrame) -> pd.DataFrame:
+def _with_unclamped(indicators: pd.DataFrame) -> pd.DataFrame:
     """``indicators`` with each one's unclamped capaian in one pass over the table, so a letter's
     ``formula`` does not compute it again for one indicator at a time."""
     if indicators.empty:
@@ -708,7 +708,7 @@ def render_weekly_letters(
     links: Mapping[str, Link],
 ) -> Iterator[Rendered]:
     """One weekly letter per row of ``people``; ``links`` maps each unit name to its sheet."""
-    tables = (with_unclamped(indicators), rejected, refleksi, riwayat)
+    tables = (_with_unclamped(indicators), rejected, refleksi, riwayat)
     by_nip = [group_by_nip(frame) for frame in tables]
     inds, rejects, reflections, history = by_nip
     persons = records(people)
