@@ -25,6 +25,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 import openpyxl
+import python_calamine
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.formatting.formatting import ConditionalFormattingList
@@ -51,6 +52,7 @@ from .presentation import (
     unit_looks,
 )
 from .workbook import (
+    Columns,
     RangeUpdate,
     Rows,
     TabValues,
@@ -58,7 +60,6 @@ from .workbook import (
     WorkbookLocked,
     WorkbookNotFound,
     WorkbookUnsafeToWrite,
-    as_requested,
     columns_added,
     find_tab_title,
     missing_headers,
@@ -77,6 +78,11 @@ _SHEET_DATA = re.compile(rb"<(?:\w+:)?sheetData[\s>].*</(?:\w+:)?sheetData>", re
 _WRITTEN_FORMULA = re.compile(
     rb'<c r="([A-Z]+[0-9]+)"((?: s="[0-9]+")?)>(<f(?: [^>]*)?>[^<]*</f>)(?:<v\s*/>|<v></v>)</c>'
 )
+# An error value (``<v>#DIV/0!</v>``) and a whole number written with a point or an exponent
+# (``<v>12.0</v>``, ``<v>1.98609262015051E+17</v>``): calamine reads them otherwise than openpyxl.
+_ERROR_VALUE = re.compile(rb"<(?:\w+:)?v>(#[^<]*)</")
+_DECIMAL_WHOLE = re.compile(rb"<(?:\w+:)?v>([-+]?(?:[0-9]+\.0*|[0-9]*\.?[0-9]+[eE][-+]?[0-9]+))</")
+_CELL_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
 
 NUMBER_FORMATS = {
     "integer": "0",
@@ -188,6 +194,8 @@ class LocalWorkbook:
         self.on_save = on_save
         self.drawn_tabs = tuple(drawn_tabs)
         self.fixed_time = fixed_time
+        # The last read's fingerprint and the tabs read from that file (by title).
+        self._last_read: tuple[Fingerprint, dict[str, _Grid]] | None = None
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -195,19 +203,52 @@ class LocalWorkbook:
         self, tabs: Sequence[str], *, by_column: Collection[str] = ()
     ) -> dict[str, TabValues | None]:
         """Values as last computed; a formula with no computed value reads as its text (``=A2*2``),
-        so validation names it instead of seeing an empty cell."""
-        data, _ = self._read()
+        so validation names it instead of seeing an empty cell.
+
+        Values come from calamine (fast, column by column for tabs in ``by_column``); what it
+        cannot tell (error values, numbers written with a decimal point, formulas never computed)
+        comes from the sheet XML. A second read of the unchanged file reuses the first.
+        """
+        data, fingerprint = self._read()
+        if self._last_read is None or self._last_read[0] != fingerprint:
+            self._last_read = (fingerprint, {})
+        grids = self._last_read[1]
+        wanted_titles = self._titles(data, tabs)
+        missing = {t for t in wanted_titles.values() if t is not None and t not in grids}
+        if missing:
+            grids.update(self._read_grids(data, missing))
+        return {
+            wanted: None if title is None else grids[title].as_requested(wanted in by_column)
+            for wanted, title in wanted_titles.items()
+        }
+
+    def _titles(self, data: bytes, tabs: Sequence[str]) -> dict[str, str | None]:
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                titles = list(_sheet_parts(archive))
+        except zipfile.BadZipFile:
+            titles = []
+        if not titles:  # openpyxl says why the file cannot be read, or finds its tabs elsewhere
+            book = self._load(data, read_only=True)
+            titles = list(book.sheetnames)
+            book.close()
+        return {wanted: find_tab_title(titles, wanted) for wanted in tabs}
+
+    def _read_grids(self, data: bytes, titles: Collection[str]) -> dict[str, _Grid]:
+        """Each of ``titles`` read by calamine, or by openpyxl where calamine cannot be trusted."""
+        try:
+            return _calamine_grids(data, titles)
+        except (python_calamine.CalamineError, _NotFast, zipfile.BadZipFile, KeyError, OSError):
+            return self._openpyxl_grids(data, titles)  # or says why the file cannot be read
+
+    def _openpyxl_grids(self, data: bytes, titles: Collection[str]) -> dict[str, _Grid]:
         book = self._load(data, read_only=True, data_only=True)
         try:
-            titles = {wanted: find_tab_title(book.sheetnames, wanted) for wanted in tabs}
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                formulas = _formula_cells(archive, {t for t in titles.values() if t})
+                formulas = _formula_cells(archive, titles)
             return {
-                wanted: as_requested(
-                    None if title is None else _tab_rows(book[title], formulas.get(title, {})),
-                    columnar=wanted in by_column,
-                )
-                for wanted, title in titles.items()
+                title: _Grid.of_rows(_tab_rows(book[title], formulas.get(title, {})))
+                for title in titles
             }
         finally:
             book.close()
@@ -397,6 +438,119 @@ class LocalWorkbook:
                 f"Workbook {self.path.name} tidak dapat ditulis: akses ditolak (mungkin sedang dibuka "
                 "program lain)."
             ) from None
+
+
+# -- reading with calamine ----------------------------------------------------------------------
+
+
+class _NotFast(Exception):
+    """The sheet XML is laid out so that calamine's values cannot be completed: openpyxl reads it."""
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """One tab as read: the header row and each column's cells below it, as tuples, so that a
+    second read of the same file can hand them out again unchanged."""
+
+    header: tuple[Any, ...]
+    columns: tuple[tuple[Any, ...], ...]
+    height: int
+
+    @classmethod
+    def of_rows(cls, rows: Rows) -> _Grid:
+        columns = Columns.from_rows(rows)
+        return cls(tuple(columns.header), tuple(map(tuple, columns.columns)), columns.height)
+
+    def as_requested(self, columnar: bool) -> TabValues:
+        columns = Columns(list(self.header), list(self.columns), self.height)
+        return columns if columnar else columns.to_rows()
+
+
+def _calamine_grids(data: bytes, titles: Collection[str]) -> dict[str, _Grid]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = _sheet_parts(archive)
+        fixes = {title: _calamine_fixes(archive.read(parts[title])) for title in titles}
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    try:
+        return {
+            title: _grid(
+                book.get_sheet_by_name(title).to_python(skip_empty_area=False), fixes[title]
+            )
+            for title in titles
+        }
+    finally:
+        book.close()
+
+
+def _grid(rows: list[list[Any]], fixes: Mapping[tuple[int, int], Any]) -> _Grid:
+    """calamine's rows as openpyxl reads them: whole numbers as int (unless ``fixes`` says the
+    file wrote them as decimals), dates as datetime, empty text as None; then ``fixes`` put in."""
+    height = max([len(rows), *(r + 1 for r, _ in fixes)])
+    width = max([0, *map(len, rows), *(c + 1 for _, c in fixes)])
+    rows.extend([] for _ in range(height - len(rows)))
+    for row in rows:
+        row.extend([None] * (width - len(row)))
+    grid = [list(map(_plain, column)) for column in zip(*rows, strict=True)]
+    for (r, c), value in fixes.items():
+        grid[c][r] = value
+    columns = tuple(_trimmed_tuple(column, start=1) for column in grid)
+    header = _trimmed_tuple([column[0] for column in grid])
+    return _Grid(header, columns, max([0, *map(len, columns)]))
+
+
+def _trimmed_tuple(cells: list[Any], *, start: int = 0) -> tuple[Any, ...]:
+    end = len(cells)
+    while end > start and cells[end - 1] is None:
+        end -= 1
+    return tuple(cells[start:end])
+
+
+def _plain(value: Any) -> Any:
+    """One calamine value as openpyxl reads it."""
+    kind = type(value)
+    if kind is str:
+        return value or None
+    if kind is float:
+        return int(value) if value.is_integer() else value
+    if kind is dt.date:
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+def _calamine_fixes(xml: bytes) -> dict[tuple[int, int], Any]:
+    """What calamine reads otherwise than openpyxl, by (row, column), both 0-based: a formula
+    never computed (its text), an error value (``#DIV/0!``), a whole number written as a decimal
+    (a float)."""
+    fixes: dict[tuple[int, int], Any] = {}
+    for coord, f in _parse_formulas(_formula_elements(xml)).items():
+        if f.value is None:
+            r, c = coordinate_to_tuple(coord)
+            fixes[r - 1, c - 1] = f.text
+    for match in _ERROR_VALUE.finditer(xml):
+        tag = _cell_tag(xml, match.start())
+        if b't="e"' in tag:
+            fixes[_cell_position(tag)] = match[1].decode("utf-8")
+    for match in _DECIMAL_WHOLE.finditer(xml):
+        tag = _cell_tag(xml, match.start())
+        if b' t="' not in tag or b' t="n"' in tag:
+            fixes[_cell_position(tag)] = float(match[1])
+    return fixes
+
+
+def _cell_tag(xml: bytes, pos: int) -> bytes:
+    """The start tag of the cell holding the value at ``pos``."""
+    start = max(xml.rfind(b"<c ", 0, pos), xml.rfind(b":c ", 0, pos))
+    if start < 0 or max(xml.rfind(b"<c>", 0, pos), xml.rfind(b":c>", 0, pos)) > start:
+        raise _NotFast("a cell without attributes")
+    return xml[start : xml.find(b">", start)]
+
+
+def _cell_position(tag: bytes) -> tuple[int, int]:
+    match = _CELL_REF.search(tag)
+    if match is None:
+        raise _NotFast("a cell without its reference")
+    r, c = coordinate_to_tuple(match[1].decode("ascii"))
+    return r - 1, c - 1
 
 
 # -- formulas and their computed values, in the sheet XML -------------------------------------------
