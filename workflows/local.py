@@ -33,7 +33,7 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.formula.translate import Translator
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.utils.cell import column_index_from_string, coordinate_to_tuple
 from openpyxl.workbook.workbook import Workbook as XlsxBook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -83,6 +83,19 @@ _WRITTEN_FORMULA = re.compile(
 _ERROR_VALUE = re.compile(rb"<(?:\w+:)?v>(#[^<]*)</")
 _DECIMAL_WHOLE = re.compile(rb"<(?:\w+:)?v>([-+]?(?:[0-9]+\.0*|[0-9]*\.?[0-9]+[eE][-+]?[0-9]+))</")
 _CELL_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
+# Sheet and styles markup the in-place write reads and rewrites.
+_ROW = re.compile(rb"<row\b[^>]*?(?:/>|>.*?</row>)", re.DOTALL)
+_ROW_NUMBER = re.compile(rb'\sr="([0-9]+)"')
+_ROW_HEIGHT = re.compile(rb'\sht="([^"]*)"')
+_CUSTOM_HEIGHT = re.compile(rb'\scustomHeight="[^"]*"')
+_SPANS = re.compile(rb'\sspans="([0-9]+):([0-9]+)"')
+_CELL = re.compile(rb"<c\b[^>]*?(?:/>|>.*?</c>)", re.DOTALL)
+_CELL_COLUMN = re.compile(rb'\sr="([A-Z]+)[0-9]+"')
+_STYLE = re.compile(rb'\ss="([0-9]+)"')
+_MERGED = re.compile(rb'<mergeCell\b[^>]*\bref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
+_COL = re.compile(rb"<col\b[^>]*>")
+_CELL_XFS = re.compile(rb"<cellXfs\b[^>]*>(.*?)</cellXfs>", re.DOTALL)
+_XF = re.compile(rb"<xf\b[^>]*?(?:/>|>.*?</xf>)", re.DOTALL)
 
 NUMBER_FORMATS = {
     "integer": "0",
@@ -210,17 +223,25 @@ class LocalWorkbook:
         comes from the sheet XML. A second read of the unchanged file reuses the first.
         """
         data, fingerprint = self._read()
+        grids = self._grids(data, fingerprint, tabs)
+        return {
+            wanted: None if grid is None else grid.as_requested(wanted in by_column)
+            for wanted, grid in grids.items()
+        }
+
+    def _grids(
+        self, data: bytes, fingerprint: Fingerprint, tabs: Sequence[str]
+    ) -> dict[str, _Grid | None]:
+        """Each named tab of the file ``data`` as read (None where missing), from the last read
+        when the file is still the one read then."""
         if self._last_read is None or self._last_read[0] != fingerprint:
             self._last_read = (fingerprint, {})
         grids = self._last_read[1]
-        wanted_titles = self._titles(data, tabs)
-        missing = {t for t in wanted_titles.values() if t is not None and t not in grids}
+        titles = self._titles(data, tabs)
+        missing = {t for t in titles.values() if t is not None and t not in grids}
         if missing:
             grids.update(self._read_grids(data, missing))
-        return {
-            wanted: None if title is None else grids[title].as_requested(wanted in by_column)
-            for wanted, title in wanted_titles.items()
-        }
+        return {wanted: None if title is None else grids[title] for wanted, title in titles.items()}
 
     def _titles(self, data: bytes, tabs: Sequence[str]) -> dict[str, str | None]:
         try:
@@ -256,6 +277,11 @@ class LocalWorkbook:
     # -- writing -------------------------------------------------------------------------------
 
     def write_ranges(self, updates: Sequence[RangeUpdate]) -> None:
+        """Text into a staff tab is patched into its sheet XML, every other part kept byte for
+        byte; anything else (or a sheet laid out otherwise) goes through openpyxl."""
+        if self._write_in_place(updates):
+            return
+
         def apply(book: XlsxBook) -> bool:
             for update in updates:
                 ws = self._sheet(book, update.tab)
@@ -395,6 +421,29 @@ class LocalWorkbook:
             )
         self._save(book, expected=fingerprint, formulas=formulas)
 
+    def _write_in_place(self, updates: Sequence[RangeUpdate]) -> bool:
+        """``updates`` written by patching their sheet's XML; False (nothing written) where that
+        cannot be done exactly as the openpyxl path would do it."""
+        tabs = {update.tab for update in updates}
+        if self.on_save is not None or len(tabs) != 1 or not _text_only(updates):
+            return False
+        (tab,) = tabs
+        named = schema_tab_named(tab)
+        if named is not None and named.workbook == "summary":  # number formats to set: openpyxl
+            return False
+        self._check_not_open_elsewhere()
+        remove_stale_temp_files(self.path.parent, target=self.path.name)
+        data, fingerprint = self._read()
+        try:
+            header = self._grids(data, fingerprint, [tab])[tab]
+            if header is None:
+                return False
+            patched = _patched_workbook(data, updates, header.header, self.drawn_tabs)
+        except _NotFast:
+            return False
+        self._replace(patched, fingerprint)
+        return True
+
     def _check_not_open_elsewhere(self) -> None:
         holder = lock_holder(self.path)
         if holder:
@@ -425,8 +474,12 @@ class LocalWorkbook:
             for ws in book.worksheets
             if ws.title in unchanged
         }
+        self._replace(_normalise_zip(raw.getvalue(), values), expected)
+
+    def _replace(self, data: bytes, expected: Fingerprint | None) -> None:
+        """The file replaced by ``data`` atomically, only if it is still the one that was read."""
         try:
-            write_atomically(self.path, _normalise_zip(raw.getvalue(), values), expected=expected)
+            write_atomically(self.path, data, expected=expected)
         except ChangedOnDisk:
             raise WorkbookChanged(
                 f"Workbook {self.path.name} disimpan orang lain saat capaian sedang menyimpannya; "
@@ -438,6 +491,330 @@ class LocalWorkbook:
                 f"Workbook {self.path.name} tidak dapat ditulis: akses ditolak (mungkin sedang dibuka "
                 "program lain)."
             ) from None
+
+
+# -- writing text into a staff tab in place ------------------------------------------------------
+
+
+def _text_only(updates: Sequence[RangeUpdate]) -> bool:
+    """Whether every value to write is text or empty (the only values written in place)."""
+    return all(
+        value is None or isinstance(value, str)
+        for update in updates
+        for row in update.values
+        for value in row
+    )
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What a write does to one sheet: each row's new cells (column → text or None), the rows
+    whose wrapped columns wrap (and are sized to their text), those columns with their widths."""
+
+    title: str
+    cells: dict[int, dict[int, str | None]]
+    wrapped_rows: frozenset[int]
+    wrapped: dict[int, float]
+
+    @property
+    def rows(self) -> list[int]:
+        return sorted(self.cells.keys() | self.wrapped_rows)
+
+
+def _patched_workbook(
+    data: bytes, updates: Sequence[RangeUpdate], header: Sequence[Any], drawn: Collection[str]
+) -> bytes:
+    """The workbook ``data`` with ``updates`` written into one sheet's XML, as the openpyxl path
+    would write them (text, wrapped message cells, row heights); every other part as it was."""
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        if _foreign_parts(src, drawn):
+            raise _NotFast("parts the openpyxl path refuses to lose")
+        parts = _sheet_parts(src)
+        title = find_tab_title(list(parts), updates[0].tab)
+        if title is None or parts[title] not in src.namelist():
+            raise _NotFast("no such tab")
+        sheet = src.read(parts[title])
+        plan = _plan(title, updates, header, sheet)
+        styles = _WrapStyles(
+            src.read("xl/styles.xml") if "xl/styles.xml" in src.namelist() else b""
+        )
+        chunks = _patched_sheet(sheet, plan, styles)
+        del sheet
+        out = io.BytesIO()
+        with zipfile.ZipFile(
+            out, "w", zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=1
+        ) as dst:
+            for info in src.infolist():
+                entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+                entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
+                if info.filename == parts[title]:
+                    with dst.open(entry, "w", force_zip64=True) as handle:
+                        for chunk in chunks:
+                            handle.write(chunk)
+                elif info.filename == "xl/styles.xml" and styles.added:
+                    dst.writestr(entry, styles.patched())
+                else:
+                    dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()
+
+
+def _plan(title: str, updates: Sequence[RangeUpdate], header: Sequence[Any], sheet: bytes) -> _Plan:
+    """The cells ``updates`` write, in order (a later one wins), and the wrapping that follows
+    them; ``WorkbookMergedCell`` for the first cell that lies inside merged cells."""
+    merged = [_MergedRange(m[1].decode("ascii")) for m in _MERGED.finditer(sheet, _tail(sheet))]
+    cells: dict[int, dict[int, str | None]] = {}
+    wrapped_rows: set[int] = set()
+    for update in updates:
+        for r, row in enumerate(update.values, start=update.row):
+            for c, value in enumerate(row, start=update.col):
+                cover = next((m for m in merged if m.hides(r, c)), None)
+                if cover is not None:
+                    raise WorkbookMergedCell(title, f"{get_column_letter(c)}{r}", cover.text)
+                text = to_cell_value(value)
+                cells.setdefault(r, {})[c] = ILLEGAL_CHARACTERS_RE.sub("", text) if text else None
+        wrapped_rows.update(range(update.row, update.row + len(update.values)))
+    wrapped = _wrapped_columns(updates[0].tab, header, sheet)
+    if not wrapped:
+        wrapped_rows.clear()
+    if any(c not in cells.get(r, {}) for r in wrapped_rows for c in wrapped):
+        raise _NotFast("a wrapped cell whose text is not written")
+    return _Plan(title, cells, frozenset(wrapped_rows), wrapped)
+
+
+@dataclass(frozen=True)
+class _MergedRange:
+    text: str  # "G5:H6"
+
+    def hides(self, row: int, col: int) -> bool:
+        """Whether (row, col) lies inside the range but is not its top-left cell."""
+        first, _, last = self.text.partition(":")
+        top, left = coordinate_to_tuple(first)
+        bottom, right = coordinate_to_tuple(last or first)
+        return top <= row <= bottom and left <= col <= right and (row, col) != (top, left)
+
+
+def _tail(sheet: bytes) -> int:
+    """Where the sheet's data ends (merged ranges come after it)."""
+    end = sheet.rfind(b"</sheetData>")
+    return end if end >= 0 else 0
+
+
+def _wrapped_columns(tab_title: str, header: Sequence[Any], sheet: bytes) -> dict[int, float]:
+    """The 1-based columns whose cells wrap in the rows written (the staff tab's look), with the
+    width openpyxl gives each: its ``<col>``'s own (the one starting there), else 13."""
+    look = next((lk for lk in unit_looks() if lk.tab == tab_title), None)
+    if look is None:
+        return {}
+    tab = schema_tab_named(tab_title)
+    columns = set()
+    for key in look.wrapped_columns:
+        for i, text in enumerate(header, start=1):
+            named = tab.match_header(text) if tab and text not in (None, "") else None
+            if text not in (None, "") and ((named is not None and named.key == key) or text == key):
+                columns.add(i)
+                break
+    widths = {}
+    for match in _COL.finditer(sheet, 0, max(sheet.find(b"<sheetData"), 0)):
+        tag = match[0]
+        first = re.search(rb'\bmin="([0-9]+)"', tag)
+        width = re.search(rb'\bwidth="([^"]*)"', tag)
+        if first and int(first[1]) in columns:
+            widths[int(first[1])] = float(width[1]) if width else 13.0
+    return {c: widths.get(c, 13.0) or 8.43 for c in columns}
+
+
+class _WrapStyles:
+    """styles.xml's cell formats, and for each format a wrapped cell had, its wrapped twin (the
+    same format with top-aligned wrapping, as openpyxl's ``WRAPPED``): an existing one where the
+    file has it, else one added at the end."""
+
+    def __init__(self, xml: bytes) -> None:
+        self.xml = xml
+        found = _CELL_XFS.search(xml)
+        if found is None:
+            raise _NotFast("no cell formats")
+        self.formats = [m[0] for m in _XF.finditer(xml, found.start(1), found.end(1))]
+        self.keys = [_xf_key(x) for x in self.formats]
+        self.twins: dict[int, int] = {}
+        self.added: list[bytes] = []
+
+    def wrapped(self, style: int) -> int:
+        if style not in self.twins:
+            if style >= len(self.keys):
+                raise _NotFast("a cell format styles.xml lacks")
+            attrs, _, protection = self.keys[style]
+            wanted = (attrs, _WRAP_KEY, protection)
+            self.twins[style] = next(
+                (i for i in [style, *range(len(self.keys))] if self.keys[i] == wanted), -1
+            )
+            if self.twins[style] < 0:
+                self.twins[style] = len(self.keys)
+                self.keys.append(wanted)
+                self.added.append(_wrapped_xf(self.formats[style]))
+        return self.twins[style]
+
+    def patched(self) -> bytes:
+        found = _CELL_XFS.search(self.xml)
+        head = re.sub(
+            rb'\bcount="[0-9]+"',
+            b'count="%d"' % len(self.keys),
+            self.xml[found.start() : found.start(1)],
+        )
+        return b"".join(
+            [self.xml[: found.start()], head, found[1], *self.added, self.xml[found.end(1) :]]
+        )
+
+
+_WRAP_KEY = (("vertical", "top"), ("wrapText", "1"))
+
+
+def _xf_key(xf: bytes) -> tuple[tuple, tuple, tuple]:
+    """A cell format compared as openpyxl sees it: attributes (without the ``apply`` flags), its
+    alignment and its protection."""
+    element = _fragment(xf)
+    attrs = tuple(sorted((k, v) for k, v in element.attrib.items() if not k.startswith("apply")))
+    children = {_local_name(child.tag): child for child in element}
+    alignment = children.get("alignment")
+    align = () if alignment is None else tuple(sorted(alignment.attrib.items()))
+    align = tuple((k, "1" if v == "true" else v) for k, v in align)
+    protection = children.get("protection")
+    return attrs, align, () if protection is None else tuple(sorted(protection.attrib.items()))
+
+
+def _wrapped_xf(xf: bytes) -> bytes:
+    """The format ``xf`` with its alignment replaced by top-aligned wrapping."""
+    element = _fragment(xf)
+    for child in [c for c in element if _local_name(c.tag) == "alignment"]:
+        element.remove(child)
+    element.set("applyAlignment", "1")
+    alignment = ET.Element("alignment", {"vertical": "top", "wrapText": "1"})
+    element.insert(0, alignment)
+    return ET.tostring(element)
+
+
+def _fragment(xml: bytes) -> ET.Element:
+    try:
+        return ET.fromstring(xml)
+    except ET.ParseError:
+        raise _NotFast("markup read only in its document (prefixes)") from None
+
+
+def _patched_sheet(sheet: bytes, plan: _Plan, styles: _WrapStyles) -> list[bytes]:
+    """The sheet XML in pieces, each row ``plan`` touches rewritten (or added where missing)."""
+    start, end = sheet.find(b"<sheetData>"), sheet.rfind(b"</sheetData>")
+    if start < 0 or end < 0:
+        raise _NotFast("a sheet without plain <sheetData>")
+    pos = start + len(b"<sheetData>")
+    chunks, pending = [sheet[:pos]], plan.rows
+    i = 0
+    for match in _ROW.finditer(sheet, pos, end):
+        if i == len(pending):
+            break
+        number = _row_number(match[0])
+        if pending[i] > number:
+            continue
+        chunks.append(sheet[pos : match.start()])
+        pos = match.start()
+        while i < len(pending) and pending[i] < number:
+            chunks.append(_patched_row(b"", pending[i], plan, styles))
+            i += 1
+        if i < len(pending) and pending[i] == number:
+            chunks.append(_patched_row(match[0], number, plan, styles))
+            pos, i = match.end(), i + 1
+    chunks.append(sheet[pos:end])
+    chunks += [_patched_row(b"", n, plan, styles) for n in pending[i:]]
+    chunks.append(sheet[end:])
+    return chunks
+
+
+def _row_number(row: bytes) -> int:
+    found = _ROW_NUMBER.search(row, 0, row.find(b">"))
+    if found is None:
+        raise _NotFast("a row without its number")
+    return int(found[1])
+
+
+def _patched_row(row: bytes, number: int, plan: _Plan, styles: _WrapStyles) -> bytes:
+    """One ``<row>`` (``b""``: none yet) with the plan's cells written and wrapped, its height
+    set as openpyxl's ``wrap_rows`` sets it."""
+    if row:
+        close = row.find(b">")
+        tag, body = row[: close + 1], b"" if row[close - 1 : close] == b"/" else row[close + 1 : -6]
+        tag = tag[:-2] + b">" if tag.endswith(b"/>") else tag
+    else:
+        tag, body = b'<row r="%d">' % number, b""
+    new = plan.cells.get(number, {})
+    wrapped = plan.wrapped if number in plan.wrapped_rows else {}
+    cells, styled, pos = [], {}, 0
+    for match in _CELL.finditer(body):
+        if body[pos : match.start()].strip():
+            raise _NotFast("a row holding more than cells")
+        pos = match.end()
+        cell_tag = match[0][: match[0].find(b">")]
+        col = _column_index(cell_tag)
+        if col not in new:
+            cells.append((col, match[0]))
+            continue
+        if b"<f" in match[0]:
+            raise _NotFast("a formula where text is to be written")
+        style = _STYLE.search(cell_tag)
+        styled[col] = int(style[1]) if style else 0
+    if body[pos:].strip():
+        raise _NotFast("a row holding more than cells")
+    for col, value in new.items():
+        style = styles.wrapped(styled.get(col, 0)) if col in wrapped else styled.get(col, 0)
+        cells.append((col, _text_cell(f"{get_column_letter(col)}{number}", style, value)))
+    cells.sort(key=lambda cell: cell[0])
+    if wrapped:
+        tag = _row_height(tag, new, wrapped)
+    return b"".join([_spanned(tag, cells[0][0], cells[-1][0]), *(c for _, c in cells), b"</row>"])
+
+
+def _row_height(tag: bytes, cells: Mapping[int, str | None], wrapped: Mapping[int, float]) -> bytes:
+    """The row's start tag with the height its wrapped text needs (``wrap_rows``): whole lines
+    when more than one; a height of whole lines capaian set earlier dropped for one line."""
+    lines = max(
+        wrapped_lines(cells.get(col) or "", width * TEXT_PER_WIDTH)
+        for col, width in wrapped.items()
+    )
+    height = _ROW_HEIGHT.search(tag)
+    if lines <= 1 and (height is None or float(height[1]) % LINE_HEIGHT != 0):
+        return tag
+    tag = _CUSTOM_HEIGHT.sub(b"", _ROW_HEIGHT.sub(b"", tag))
+    if lines <= 1:
+        return tag
+    return b'%s ht="%s" customHeight="1">' % (tag[:-1], f"{LINE_HEIGHT * lines:g}".encode())
+
+
+def _spanned(tag: bytes, first: int, last: int) -> bytes:
+    """The row's start tag with its ``spans`` hint (if any) covering columns first..last."""
+    spans = _SPANS.search(tag)
+    if spans is None:
+        return tag
+    low, high = min(int(spans[1]), first), max(int(spans[2]), last)
+    return tag[: spans.start()] + b' spans="%d:%d"' % (low, high) + tag[spans.end() :]
+
+
+def _text_cell(ref: str, style: int, value: str | None) -> bytes:
+    """A cell holding ``value`` as an inline string (never a formula), or an empty styled cell."""
+    styled = b' s="%d"' % style if style else b""
+    if not value:
+        return b'<c r="%s"%s/>' % (ref.encode("ascii"), styled)
+    space = b' xml:space="preserve"' if value.strip() != value else b""
+    text = escape(value).encode("utf-8")
+    return b'<c r="%s"%s t="inlineStr"><is><t%s>%s</t></is></c>' % (
+        ref.encode("ascii"),
+        styled,
+        space,
+        text,
+    )
+
+
+def _column_index(cell_tag: bytes) -> int:
+    found = _CELL_COLUMN.search(cell_tag)
+    if found is None:
+        raise _NotFast("a cell without its reference")
+    return column_index_from_string(found[1].decode("ascii"))
 
 
 # -- reading with calamine ----------------------------------------------------------------------
