@@ -571,7 +571,9 @@ def _plan(title: str, updates: Sequence[RangeUpdate], header: Sequence[Any], she
                 if cover is not None:
                     raise WorkbookMergedCell(title, f"{get_column_letter(c)}{r}", cover.text)
                 text = to_cell_value(value)
-                cells.setdefault(r, {})[c] = ILLEGAL_CHARACTERS_RE.sub("", text) if text else None
+                cells.setdefault(r, {})[c] = (
+                    None if text is None else ILLEGAL_CHARACTERS_RE.sub("", text)
+                )
         wrapped_rows.update(range(update.row, update.row + len(update.values)))
     wrapped = _wrapped_columns(updates[0].tab, header, sheet)
     if not wrapped:
@@ -798,8 +800,9 @@ def _spanned(tag: bytes, first: int, last: int) -> bytes:
 def _text_cell(ref: str, style: int, value: str | None) -> bytes:
     """A cell holding ``value`` as an inline string (never a formula), or an empty styled cell."""
     styled = b' s="%d"' % style if style else b""
-    if not value:
-        return b'<c r="%s"%s/>' % (ref.encode("ascii"), styled)
+    if not value:  # empty text keeps its type, as openpyxl writes it
+        kind = b"" if value is None else b' t="inlineStr"'
+        return b'<c r="%s"%s%s/>' % (ref.encode("ascii"), styled, kind)
     space = b' xml:space="preserve"' if value.strip() != value else b""
     text = escape(value).encode("utf-8")
     return b'<c r="%s"%s t="inlineStr"><is><t%s>%s</t></is></c>' % (

@@ -1,0 +1,208 @@
+"""The fast local paths give what the openpyxl paths gave: calamine reads the same values, and
+statuses patched into the sheet XML leave a workbook openpyxl would have written, every other
+cell, format and part as it was."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from workflows import schema
+from workflows.local import LocalWorkbook, WorkbookChanged, _sheet_parts
+from workflows.workbook import RangeUpdate
+
+MESSAGE = "Tanggal 31/02/2026 tidak ada di kalender; tulis tanggal yang benar, misalnya 28/02/2026."
+
+
+class OpenpyxlWorkbook(LocalWorkbook):
+    """The workbook as capaian wrote it before: every write through openpyxl."""
+
+    def _write_in_place(self, updates):
+        return False
+
+
+def odd_book(path: Path) -> Path:
+    """A unit workbook after ``init`` with every kind of cell staff leave in it."""
+    LocalWorkbook(path).ensure_tabs(schema.unit_tabs())
+    book = openpyxl.load_workbook(path)
+    ws = book["Realisasi"]
+    rows = [
+        [dt.datetime(2026, 3, 2), "198609262015051001", "PLY-01", 12, "https://x", "rapat"],
+        [dt.datetime(2026, 3, 2, 7, 30), 198609262015051001, "PLY-02", 12.5, None, " sp "],
+        ["02/03/2026", "19860926 201505 1 001", "PLY-01", "=D2*2", None, '="a"&"b"'],
+        [46083, "198609262015051001", "PLY-01", "1.234,5", True, False],
+        [dt.date(2026, 3, 4), "198609262015051001", "PLY-01", 0.1 + 0.2, "#REF!", -0.0],
+        [None, None, None, None, None, None],  # an empty row in the middle
+        [dt.time(7, 30), "x", "PLY-01", 1e20, "& < > \" '", "baris\nkedua"],
+    ]
+    for row in rows:
+        ws.append(row)
+    ws["E6"].data_type = "e"
+    ws["D3"].number_format = "0.00"
+    ws["A3"].number_format = "DD/MM/YYYY"
+    ws["F2"].font = Font(bold=True, color="FF0000")
+    ws["B4"].fill = PatternFill("solid", fgColor="FFFF00")
+    ws["G3"] = "Ditolak"  # an earlier run's statuses, one message wrapped over two lines
+    ws["H3"] = MESSAGE
+    ws["H3"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[3].height = 30
+    ws.row_dimensions[5].height = 20  # a height staff chose
+    ws["H5"].fill = PatternFill("solid", fgColor="00FF00")  # a staff colour on a message cell
+    ws.merge_cells("A10:C11")
+    ws["A10"] = "catatan gabungan"
+    notes = book.create_sheet("Catatan Admin")
+    notes["A1"] = "Jangan dihapus"
+    notes["B2"] = "=SUM(1,2,3)"
+    book.save(path)
+    return path
+
+
+STATUSES = [
+    ["OK", ""],
+    ["OK", ""],  # row 3: its two-line message goes, and the height capaian set with it
+    ["Ditolak", MESSAGE],
+    ["Peringatan", "  spasi di tepi  "],
+    ["", ""],
+    ["Ditolak", '<b>&amp;</b> =HYPERLINK("x")'],
+    ["Ditolak", MESSAGE + " " + MESSAGE],
+]
+
+
+def both_ways(tmp_path: Path, updates: list[RangeUpdate]) -> tuple[Path, Path, Path]:
+    """(original, written in place, written by openpyxl), the same updates on two copies."""
+    original = odd_book(tmp_path / "original.xlsx")
+    fast = shutil.copy(original, tmp_path / "fast.xlsx")
+    slow = shutil.copy(original, tmp_path / "slow.xlsx")
+    LocalWorkbook(fast).write_ranges(updates)
+    OpenpyxlWorkbook(slow).write_ranges(updates)
+    return original, Path(fast), Path(slow)
+
+
+def part(path: Path, title: str) -> str:
+    with zipfile.ZipFile(path) as archive:
+        return _sheet_parts(archive)[title]
+
+
+def cells(path: Path, *, data_only: bool = False) -> dict:
+    """Every cell of every tab as openpyxl sees it: value, type and the whole of its format."""
+    book = openpyxl.load_workbook(path, data_only=data_only)
+    out = {}
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                look = (c.number_format, repr(c.font), repr(c.fill), repr(c.border))
+                look += (repr(c.alignment), repr(c.protection))
+                out[ws.title, c.coordinate] = (c.value, c.data_type, look)
+    return out
+
+
+def sheet_setup(path: Path) -> dict:
+    """What else a tab holds: merged ranges, dropdowns, colours, widths, row heights."""
+    out = {}
+    for ws in openpyxl.load_workbook(path).worksheets:
+        out[ws.title] = (
+            sorted(str(r) for r in ws.merged_cells.ranges),
+            [(str(dv.sqref), dv.formula1) for dv in ws.data_validations.dataValidation],
+            [(str(cf.sqref), [r.formula for r in cf.rules]) for cf in ws.conditional_formatting],
+            {k: (d.width, d.alignment.wrap_text) for k, d in ws.column_dimensions.items()},
+            {k: d.height for k, d in ws.row_dimensions.items() if d.height is not None},
+            ws.freeze_panes,
+        )
+    return out
+
+
+def test_statuses_written_in_place_are_what_openpyxl_wrote(tmp_path):
+    update = RangeUpdate("Realisasi", 2, 7, STATUSES)
+    _, fast, slow = both_ways(tmp_path, [update])
+    assert cells(fast) == cells(slow)
+    assert cells(fast, data_only=True) == cells(slow, data_only=True)
+    assert sheet_setup(fast) == sheet_setup(slow)
+    # two- and three-line messages; row 3's two lines gone; the staff's own height kept
+    assert sheet_setup(fast)["Realisasi"][4] == {4: 30, 5: 20, 8: 45}
+
+
+def test_two_ranges_for_columns_apart_are_what_openpyxl_wrote(tmp_path):
+    updates = [
+        RangeUpdate("Realisasi", 2, 7, [[s] for s, _ in STATUSES]),
+        RangeUpdate("Realisasi", 2, 8, [[m] for _, m in STATUSES]),
+    ]
+    _, fast, slow = both_ways(tmp_path, updates)
+    assert cells(fast) == cells(slow)
+    assert sheet_setup(fast) == sheet_setup(slow)
+
+
+def test_in_place_changes_nothing_but_the_two_columns(tmp_path):
+    original, fast, _ = both_ways(tmp_path, [RangeUpdate("Realisasi", 2, 7, STATUSES)])
+    before, after = cells(original), cells(fast)
+    system = {("Realisasi", f"{col}{row}") for col in "GH" for row in range(2, 9)}
+    assert {k: v for k, v in after.items() if k not in system} == {
+        k: v for k, v in before.items() if k not in system
+    }
+    assert [after["Realisasi", f"G{row}"][0] for row in range(2, 9)] == [
+        "OK",
+        "OK",
+        "Ditolak",
+        "Peringatan",
+        None,
+        "Ditolak",
+        "Ditolak",
+    ]
+    assert after["Realisasi", "H5"][0] == "  spasi di tepi  "
+    assert after["Realisasi", "H7"][0] == '<b>&amp;</b> =HYPERLINK("x")'
+    assert after["Realisasi", "H5"][2][2] == before["Realisasi", "H5"][2][2]  # staff colour kept
+    with zipfile.ZipFile(original) as a, zipfile.ZipFile(fast) as b:
+        assert a.namelist() == b.namelist()
+        changed = [n for n in a.namelist() if a.read(n) != b.read(n)]
+    assert changed == [
+        part(fast, "Realisasi"),
+        "xl/styles.xml",
+    ]  # a wrapped twin of the staff's green added
+
+
+def test_a_second_run_leaves_the_styles_and_every_other_part_as_they_were(tmp_path):
+    _, fast, _ = both_ways(tmp_path, [RangeUpdate("Realisasi", 2, 7, STATUSES)])
+    once = shutil.copy(fast, tmp_path / "once.xlsx")
+    LocalWorkbook(fast).write_ranges([RangeUpdate("Realisasi", 2, 7, STATUSES[::-1])])
+    with zipfile.ZipFile(once) as first, zipfile.ZipFile(fast) as again:
+        changed = [n for n in first.namelist() if first.read(n) != again.read(n)]
+    assert changed == [part(fast, "Realisasi")]
+    rows = LocalWorkbook(fast).read_tabs(["Realisasi"])["Realisasi"]
+    assert [row[6] if len(row) > 6 else None for row in rows[1:8]] == [
+        "Ditolak",
+        "Ditolak",
+        None,
+        "Peringatan",
+        "Ditolak",
+        "OK",
+        "OK",
+    ]
+
+
+def test_formulas_keep_their_computed_values(tmp_path):
+    original, fast, _ = both_ways(tmp_path, [RangeUpdate("Realisasi", 2, 7, STATUSES)])
+    with zipfile.ZipFile(original) as a, zipfile.ZipFile(fast) as b:
+        notes = part(fast, "Catatan Admin")
+        assert a.read(notes) == b.read(notes)
+    ws = openpyxl.load_workbook(fast)["Realisasi"]
+    assert (ws["D4"].value, ws["F4"].value) == ("=D2*2", '="a"&"b"')
+
+
+def test_a_staff_save_racing_the_in_place_write_wins(tmp_path, monkeypatch):
+    path = odd_book(tmp_path / "unit.xlsx")
+    book = LocalWorkbook(path)
+    real = LocalWorkbook._replace
+
+    def staff_saves_first(self, data, expected):
+        os.utime(path, ns=(1_700_000_000_000_000_000,) * 2)  # saved meanwhile
+        real(self, data, expected)
+
+    monkeypatch.setattr(LocalWorkbook, "_replace", staff_saves_first)
+    with pytest.raises(WorkbookChanged):
+        book.write_ranges([RangeUpdate("Realisasi", 2, 7, STATUSES)])
