@@ -12,6 +12,7 @@ the file that was read. A write that changes nothing does not touch the file at 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import math
 import posixpath
@@ -515,6 +516,7 @@ class _Plan:
     cells: dict[int, dict[int, str | None]]
     wrapped_rows: frozenset[int]
     wrapped: dict[int, float]
+    first_column: int  # the leftmost column written
 
     @property
     def rows(self) -> list[int]:
@@ -549,8 +551,8 @@ def _patched_workbook(
                 entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
                 if info.filename == parts[title]:
                     with dst.open(entry, "w", force_zip64=True) as handle:
-                        for chunk in chunks:
-                            handle.write(chunk)
+                        for i in range(0, len(chunks), 4096):
+                            handle.write(b"".join(chunks[i : i + 4096]))
                 elif info.filename == "xl/styles.xml" and styles.added:
                     dst.writestr(entry, styles.patched())
                 else:
@@ -561,38 +563,52 @@ def _patched_workbook(
 def _plan(title: str, updates: Sequence[RangeUpdate], header: Sequence[Any], sheet: bytes) -> _Plan:
     """The cells ``updates`` write, in order (a later one wins), and the wrapping that follows
     them; ``WorkbookMergedCell`` for the first cell that lies inside merged cells."""
-    merged = [_MergedRange(m[1].decode("ascii")) for m in _MERGED.finditer(sheet, _tail(sheet))]
+    merged = [m[1].decode("ascii") for m in _MERGED.finditer(sheet, _tail(sheet))]
     cells: dict[int, dict[int, str | None]] = {}
     wrapped_rows: set[int] = set()
     for update in updates:
+        hidden = _first_hidden(update, merged)
+        if hidden is not None:
+            raise WorkbookMergedCell(title, *hidden)
         for r, row in enumerate(update.values, start=update.row):
+            written = cells.setdefault(r, {})
             for c, value in enumerate(row, start=update.col):
-                cover = next((m for m in merged if m.hides(r, c)), None)
-                if cover is not None:
-                    raise WorkbookMergedCell(title, f"{get_column_letter(c)}{r}", cover.text)
-                text = to_cell_value(value)
-                cells.setdefault(r, {})[c] = (
-                    None if text is None else ILLEGAL_CHARACTERS_RE.sub("", text)
-                )
+                written[c] = _text(value)
         wrapped_rows.update(range(update.row, update.row + len(update.values)))
     wrapped = _wrapped_columns(updates[0].tab, header, sheet)
     if not wrapped:
         wrapped_rows.clear()
     if any(c not in cells.get(r, {}) for r in wrapped_rows for c in wrapped):
         raise _NotFast("a wrapped cell whose text is not written")
-    return _Plan(title, cells, frozenset(wrapped_rows), wrapped)
+    first = min(update.col for update in updates)
+    return _Plan(title, cells, frozenset(wrapped_rows), wrapped, first)
 
 
-@dataclass(frozen=True)
-class _MergedRange:
-    text: str  # "G5:H6"
+def _text(value: str | None) -> str | None:
+    """The text ``set_cell`` stores: characters a workbook cannot hold removed."""
+    if value is None:
+        return None
+    if type(value) is not str:
+        value = to_cell_value(value)
+    return value if value.isprintable() else ILLEGAL_CHARACTERS_RE.sub("", value)
 
-    def hides(self, row: int, col: int) -> bool:
-        """Whether (row, col) lies inside the range but is not its top-left cell."""
-        first, _, last = self.text.partition(":")
+
+def _first_hidden(update: RangeUpdate, merged: Sequence[str]) -> tuple[str, str] | None:
+    """The first cell ``update`` writes (row by row) that merged cells hide: (cell, range)."""
+    hidden = []
+    for text in merged:
+        first, _, last = text.partition(":")
         top, left = coordinate_to_tuple(first)
         bottom, right = coordinate_to_tuple(last or first)
-        return top <= row <= bottom and left <= col <= right and (row, col) != (top, left)
+        for r in range(max(top, update.row), min(bottom, update.row + len(update.values) - 1) + 1):
+            width = len(update.values[r - update.row])
+            for c in range(max(left, update.col), min(right, update.col + width - 1) + 1):
+                if (r, c) != (top, left):
+                    hidden.append((r, c, text))
+    if not hidden:
+        return None
+    r, c, text = min(hidden)
+    return f"{get_column_letter(c)}{r}", text
 
 
 def _tail(sheet: bytes) -> int:
@@ -706,6 +722,9 @@ def _patched_sheet(sheet: bytes, plan: _Plan, styles: _WrapStyles) -> list[bytes
     start, end = sheet.find(b"<sheetData>"), sheet.rfind(b"</sheetData>")
     if start < 0 or end < 0:
         raise _NotFast("a sheet without plain <sheetData>")
+    references = sheet.count(b' r="', start, end) - sheet.count(b"<row ", start, end)
+    if sheet.count(b"<c>", start, end) or references != sheet.count(b"<c ", start, end):
+        raise _NotFast("cells without their reference: their columns are their order")
     pos = start + len(b"<sheetData>")
     chunks, pending = [sheet[:pos]], plan.rows
     i = 0
@@ -738,7 +757,8 @@ def _row_number(row: bytes) -> int:
 
 def _patched_row(row: bytes, number: int, plan: _Plan, styles: _WrapStyles) -> bytes:
     """One ``<row>`` (``b""``: none yet) with the plan's cells written and wrapped, its height
-    set as openpyxl's ``wrap_rows`` sets it."""
+    set as openpyxl's ``wrap_rows`` sets it. Only the cells from the first written column on
+    are parsed; those before it are kept as they are."""
     if row:
         close = row.find(b">")
         tag, body = row[: close + 1], b"" if row[close - 1 : close] == b"/" else row[close + 1 : -6]
@@ -747,9 +767,33 @@ def _patched_row(row: bytes, number: int, plan: _Plan, styles: _WrapStyles) -> b
         tag, body = b'<row r="%d">' % number, b""
     new = plan.cells.get(number, {})
     wrapped = plan.wrapped if number in plan.wrapped_rows else {}
+    split = _tail_start(body, plan.first_column)
+    cells, styled = _tail_cells(body[split:], new)
+    for col, value in new.items():
+        style = styles.wrapped(styled.get(col, 0)) if col in wrapped else styled.get(col, 0)
+        cells.append((col, _text_cell(f"{_letter(col)}{number}", style, value)))
+    cells.sort(key=lambda cell: cell[0])
+    if wrapped:
+        tag = _row_height(tag, new, wrapped)
+    tag = _spanned(tag, cells[0][0], cells[-1][0])
+    return b"".join([tag, body[:split], *(c for _, c in cells), b"</row>"])
+
+
+def _tail_start(body: bytes, first_column: int) -> int:
+    """Where the row's cells from ``first_column`` on begin (the end when there are none)."""
+    pos = len(body)
+    while (start := body.rfind(b"<c ", 0, pos)) >= 0:
+        if _column_index(body[start : body.find(b">", start)]) < first_column:
+            break
+        pos = start
+    return pos
+
+
+def _tail_cells(tail: bytes, new: Mapping[int, Any]) -> tuple[list[tuple[int, bytes]], dict]:
+    """The cells of ``tail`` that stay (by column), and the style of each one to be replaced."""
     cells, styled, pos = [], {}, 0
-    for match in _CELL.finditer(body):
-        if body[pos : match.start()].strip():
+    for match in _CELL.finditer(tail):
+        if tail[pos : match.start()].strip():
             raise _NotFast("a row holding more than cells")
         pos = match.end()
         cell_tag = match[0][: match[0].find(b">")]
@@ -761,15 +805,9 @@ def _patched_row(row: bytes, number: int, plan: _Plan, styles: _WrapStyles) -> b
             raise _NotFast("a formula where text is to be written")
         style = _STYLE.search(cell_tag)
         styled[col] = int(style[1]) if style else 0
-    if body[pos:].strip():
+    if tail[pos:].strip():
         raise _NotFast("a row holding more than cells")
-    for col, value in new.items():
-        style = styles.wrapped(styled.get(col, 0)) if col in wrapped else styled.get(col, 0)
-        cells.append((col, _text_cell(f"{get_column_letter(col)}{number}", style, value)))
-    cells.sort(key=lambda cell: cell[0])
-    if wrapped:
-        tag = _row_height(tag, new, wrapped)
-    return b"".join([_spanned(tag, cells[0][0], cells[-1][0]), *(c for _, c in cells), b"</row>"])
+    return cells, styled
 
 
 def _row_height(tag: bytes, cells: Mapping[int, str | None], wrapped: Mapping[int, float]) -> bytes:
@@ -817,7 +855,17 @@ def _column_index(cell_tag: bytes) -> int:
     found = _CELL_COLUMN.search(cell_tag)
     if found is None:
         raise _NotFast("a cell without its reference")
-    return column_index_from_string(found[1].decode("ascii"))
+    return _index(found[1])
+
+
+@functools.cache
+def _index(letters: bytes) -> int:
+    return column_index_from_string(letters.decode("ascii"))
+
+
+@functools.cache
+def _letter(col: int) -> str:
+    return get_column_letter(col)
 
 
 # -- reading with calamine ----------------------------------------------------------------------
