@@ -19,7 +19,7 @@ import posixpath
 import re
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -728,24 +728,39 @@ def _patched_sheet(sheet: bytes, plan: _Plan, styles: _WrapStyles) -> list[bytes
     pos = start + len(b"<sheetData>")
     chunks, pending = [sheet[:pos]], plan.rows
     i = 0
-    for match in _ROW.finditer(sheet, pos, end):
-        if i == len(pending):
-            break
-        number = _row_number(match[0])
-        if pending[i] > number:
+    for lead, row in _split_rows(sheet[pos:end]):
+        if not row or i == len(pending):
+            chunks += (lead, row)
             continue
-        chunks.append(sheet[pos : match.start()])
-        pos = match.start()
+        number = _row_number(row)
         while i < len(pending) and pending[i] < number:
             chunks.append(_patched_row(b"", pending[i], plan, styles))
             i += 1
         if i < len(pending) and pending[i] == number:
-            chunks.append(_patched_row(match[0], number, plan, styles))
-            pos, i = match.end(), i + 1
-    chunks.append(sheet[pos:end])
+            row, i = _patched_row(row, number, plan, styles), i + 1
+        chunks += (lead, row)
     chunks += [_patched_row(b"", n, plan, styles) for n in pending[i:]]
     chunks.append(sheet[end:])
     return chunks
+
+
+def _split_rows(data: bytes) -> Iterator[tuple[bytes, bytes]]:
+    """(the text before it, the ``<row>``) for each row of sheetData's content; the text after
+    the last row comes with an empty row."""
+    pieces = data.split(b"</row>")
+    for k, piece in enumerate(pieces):
+        closed = k < len(pieces) - 1
+        at = piece.find(b"<row")
+        if closed and at >= 0 and piece.find(b"<row", at + 4) < 0:
+            yield piece[:at], piece[at:] + b"</row>"
+            continue
+        pos, text = 0, piece + b"</row>" if closed else piece  # rows written as <row .../>
+        for match in _ROW.finditer(text):
+            yield text[pos : match.start()], match[0]
+            pos = match.end()
+        if text[pos:].strip():
+            raise _NotFast("sheetData holding more than rows")
+        yield text[pos:], b""
 
 
 def _row_number(row: bytes) -> int:
@@ -814,8 +829,7 @@ def _row_height(tag: bytes, cells: Mapping[int, str | None], wrapped: Mapping[in
     """The row's start tag with the height its wrapped text needs (``wrap_rows``): whole lines
     when more than one; a height of whole lines capaian set earlier dropped for one line."""
     lines = max(
-        wrapped_lines(cells.get(col) or "", width * TEXT_PER_WIDTH)
-        for col, width in wrapped.items()
+        _lines(cells.get(col) or "", width * TEXT_PER_WIDTH) for col, width in wrapped.items()
     )
     height = _ROW_HEIGHT.search(tag)
     if lines <= 1 and (height is None or float(height[1]) % LINE_HEIGHT != 0):
@@ -824,6 +838,11 @@ def _row_height(tag: bytes, cells: Mapping[int, str | None], wrapped: Mapping[in
     if lines <= 1:
         return tag
     return b'%s ht="%s" customHeight="1">' % (tag[:-1], f"{LINE_HEIGHT * lines:g}".encode())
+
+
+def _lines(text: str, width: float) -> int:
+    """``wrapped_lines``, at once for text that fits on one line."""
+    return 1 if len(text) <= max(int(width), 1) else wrapped_lines(text, width)
 
 
 def _spanned(tag: bytes, first: int, last: int) -> bytes:
