@@ -206,3 +206,119 @@ def test_a_staff_save_racing_the_in_place_write_wins(tmp_path, monkeypatch):
     monkeypatch.setattr(LocalWorkbook, "_replace", staff_saves_first)
     with pytest.raises(WorkbookChanged):
         book.write_ranges([RangeUpdate("Realisasi", 2, 7, STATUSES)])
+
+
+# -- a workbook as Excel lays it out: shared strings, spans, a row written <row/> ------------------
+
+MAIN = "http://schemas.openxmlformats.org/"
+STRINGS = [
+    *schema.tab("realisasi").headers,
+    "Catatan",
+    "198609262015051001",
+    "PLY-01",
+    "Ditolak",
+    "Tanggal kosong.",
+    "catatan staf",
+]
+EXCEL_SHEET = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet xmlns="{MAIN}spreadsheetml/2006/main"><dimension ref="A1:I5"/>
+<cols><col min="7" max="7" width="12" customWidth="1"/><col min="8" max="8" width="60" customWidth="1"/></cols>
+<sheetData>
+<row r="1" spans="1:9"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c><c r="D1" t="s"><v>3</v></c><c r="E1" t="s"><v>4</v></c><c r="F1" t="s"><v>5</v></c><c r="G1" t="s"><v>6</v></c><c r="H1" t="s"><v>7</v></c><c r="I1" t="s"><v>8</v></c></row>
+<row r="2" spans="1:4"><c r="A2" s="1"><v>46083</v></c><c r="B2" t="s"><v>9</v></c><c r="C2" t="s"><v>10</v></c><c r="D2"><v>12</v></c></row>
+<row r="3" spans="1:9" ht="30" customHeight="1"><c r="A3" s="1"><v>46084</v></c><c r="B3" t="s"><v>9</v></c><c r="G3" s="2" t="s"><v>11</v></c><c r="H3" s="3" t="s"><v>12</v></c><c r="I3" t="s"><v>13</v></c></row>
+<row r="4" spans="1:9" ht="20" customHeight="1"/>
+<row r="5" spans="1:6"><c r="A5" s="1"><v>46085</v></c><c r="D5"><f>D2*2</f><v>24</v></c><c r="F5" t="str"><f>"a"&amp;"b"</f><v>ab</v></c></row>
+</sheetData><mergeCells count="1"><mergeCell ref="A7:B7"/></mergeCells>
+<conditionalFormatting sqref="A2:I100"><cfRule type="expression" dxfId="0" priority="1"><formula>$G2="Ditolak"</formula></cfRule></conditionalFormatting>
+<dataValidations count="1"><dataValidation type="list" allowBlank="1" sqref="C2:C100"><formula1>"PLY-01,PLY-02"</formula1></dataValidation></dataValidations>
+</worksheet>"""
+EXCEL_STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<styleSheet xmlns="{MAIN}spreadsheetml/2006/main">
+<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>
+<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>
+<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
+<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
+<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment horizontal="left" wrapText="1"/></xf></cellXfs>
+<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
+<dxfs count="1"><dxf><fill><patternFill><bgColor rgb="FFFFC7CE"/></patternFill></fill></dxf></dxfs>
+</styleSheet>"""
+
+
+def excel_book(path: Path) -> Path:
+    relation = f"{MAIN}officeDocument/2006/relationships"
+    content = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    strings = "".join(f"<si><t>{s}</t></si>" for s in STRINGS)
+    parts = {
+        "[Content_Types].xml": (
+            f'<Types xmlns="{MAIN}package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{content}.sheet.main+xml"/>'
+            f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{content}.worksheet+xml"/>'
+            f'<Override PartName="/xl/styles.xml" ContentType="{content}.styles+xml"/>'
+            f'<Override PartName="/xl/sharedStrings.xml" ContentType="{content}.sharedStrings+xml"/>'
+            "</Types>"
+        ),
+        "_rels/.rels": (
+            f'<Relationships xmlns="{MAIN}package/2006/relationships"><Relationship Id="rId1" '
+            f'Type="{relation}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{MAIN}spreadsheetml/2006/main" xmlns:r="{relation}"><sheets>'
+            '<sheet name="Realisasi" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<Relationships xmlns="{MAIN}package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{relation}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{relation}/styles" Target="styles.xml"/>'
+            f'<Relationship Id="rId3" Type="{relation}/sharedStrings" Target="sharedStrings.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/worksheets/sheet1.xml": EXCEL_SHEET,
+        "xl/styles.xml": EXCEL_STYLES,
+        "xl/sharedStrings.xml": (
+            f'<sst xmlns="{MAIN}spreadsheetml/2006/main" count="{len(STRINGS)}" '
+            f'uniqueCount="{len(STRINGS)}">{strings}</sst>'
+        ),
+    }
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return path
+
+
+def test_an_excel_workbook_gets_what_openpyxl_wrote(tmp_path):
+    original = excel_book(tmp_path / "original.xlsx")
+    fast = Path(shutil.copy(original, tmp_path / "fast.xlsx"))
+    slow = Path(shutil.copy(original, tmp_path / "slow.xlsx"))
+    statuses = [["OK", ""], ["Ditolak", "Tanggal kosong."], ["Ditolak", MESSAGE], ["OK", ""]]
+    update = [RangeUpdate("Realisasi", 2, 7, statuses)]
+    LocalWorkbook(fast).write_ranges(update)
+    OpenpyxlWorkbook(slow).write_ranges(update)
+    assert cells(fast) == cells(slow)
+    assert cells(fast, data_only=True) == cells(slow, data_only=True)
+    assert sheet_setup(fast) == sheet_setup(slow)
+    assert sheet_setup(fast)["Realisasi"][4] == {4: 30}  # row 3's 30 gone, row 4's 20 replaced
+    xml = zipfile.ZipFile(fast).read("xl/worksheets/sheet1.xml").decode()
+    assert '<row r="2" spans="1:8">' in xml and '<c r="I3" t="s"><v>13</v></c></row>' in xml
+    assert '<c r="F5" t="str"><f>"a"&amp;"b"</f><v>ab</v></c>' in xml  # its computed value
+    with zipfile.ZipFile(original) as a, zipfile.ZipFile(fast) as b:
+        assert [n for n in a.namelist() if a.read(n) != b.read(n)] == [
+            "xl/worksheets/sheet1.xml",
+            "xl/styles.xml",
+        ]
+
+
+def test_a_formula_in_a_status_cell_is_left_to_openpyxl(tmp_path):
+    path = odd_book(tmp_path / "unit.xlsx")
+    book = openpyxl.load_workbook(path)
+    book["Realisasi"]["G2"] = '=IF(A2="","","OK")'
+    book.save(path)
+    before = path.read_bytes()
+    update = [RangeUpdate("Realisasi", 2, 7, STATUSES)]
+    assert LocalWorkbook(path)._write_in_place(update) is False
+    assert path.read_bytes() == before
+    LocalWorkbook(path).write_ranges(update)
+    assert openpyxl.load_workbook(path)["Realisasi"]["G2"].value == "OK"
