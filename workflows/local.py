@@ -68,12 +68,18 @@ from .workbook import (
     trim_rows,
 )
 
+
+def _either(pattern: bytes) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """``pattern`` for elements without a prefix, and for elements with any or none."""
+    return re.compile(pattern % b""), re.compile(pattern % rb"(?:\w+:)?")
+
+
 # Zip entries get this fixed time so equal content gives equal bytes.
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 # Parts openpyxl cannot read back and would silently drop on save.
 _UNKEPT_PARTS = ("xl/charts/", "xl/media/", "xl/pivotTables/", "xl/vbaProject")
 # A formula cell in sheet XML (``<f>``, ``<f t="shared" .../>``), not ``<formula1>`` of a dropdown.
-_HAS_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_HAS_FORMULA = _either(rb"<%sf[\s>/]")
 _SHEET_DATA = re.compile(rb"<(?:\w+:)?sheetData[\s>].*</(?:\w+:)?sheetData>", re.DOTALL)
 # A formula cell as openpyxl writes it: no cached value (``<v />``) and no result type.
 _WRITTEN_FORMULA = re.compile(
@@ -81,11 +87,13 @@ _WRITTEN_FORMULA = re.compile(
 )
 # An error value (``<v>#DIV/0!</v>``) and a whole number written with a point or an exponent
 # (``<v>12.0</v>``, ``<v>1.98609262015051E+17</v>``): calamine reads them otherwise than openpyxl.
-_ERROR_VALUE = re.compile(rb"<(?:\w+:)?v>(#[^<]*)</")
-_DECIMAL_WHOLE = re.compile(rb"<(?:\w+:)?v>([-+]?(?:[0-9]+\.0*|[0-9]*\.?[0-9]+[eE][-+]?[0-9]+))</")
+# Each as markup without prefixes (searched far faster) and with them.
+_ERROR_VALUE = _either(rb"<%sv>(#[^<]*)</")
+_DECIMAL_WHOLE = _either(rb"<%sv>([-+]?(?:[0-9]+\.0*|[0-9]*\.?[0-9]+[eE][-+]?[0-9]+))</")
+# The spreadsheet namespace bound to a prefix: its elements may be written ``<x:c>``.
+_PREFIXED = re.compile(rb'xmlns:\w+="[^"]*spreadsheetml[^"]*main"')
 _CELL_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
 # Sheet and styles markup the in-place write reads and rewrites.
-_ROW = re.compile(rb"<row\b[^>]*?(?:/>|>.*?</row>)", re.DOTALL)
 _ROW_NUMBER = re.compile(rb'\sr="([0-9]+)"')
 _ROW_HEIGHT = re.compile(rb'\sht="([^"]*)"')
 _CUSTOM_HEIGHT = re.compile(rb'\scustomHeight="[^"]*"')
@@ -509,18 +517,28 @@ def _text_only(updates: Sequence[RangeUpdate]) -> bool:
 
 @dataclass(frozen=True)
 class _Plan:
-    """What a write does to one sheet: each row's new cells (column → text or None), the rows
-    whose wrapped columns wrap (and are sized to their text), those columns with their widths."""
+    """What a write does to one sheet: the updates, the rows they touch, and the columns whose
+    cells wrap in those rows (sized to their text), with their widths."""
 
     title: str
-    cells: dict[int, dict[int, str | None]]
-    wrapped_rows: frozenset[int]
+    updates: tuple[RangeUpdate, ...]
+    rows: list[int]  # sorted
     wrapped: dict[int, float]
     first_column: int  # the leftmost column written
 
-    @property
-    def rows(self) -> list[int]:
-        return sorted(self.cells.keys() | self.wrapped_rows)
+    def cells_at(self, row: int) -> dict[int, str | None]:
+        """The text each column of ``row`` gets (a later update wins)."""
+        cells = {}
+        for update in self.updates:
+            if 0 <= row - update.row < len(update.values):
+                for c, value in enumerate(update.values[row - update.row], start=update.col):
+                    cells[c] = _text(value)
+        return cells
+
+    def wraps(self, row: int) -> bool:
+        return bool(self.wrapped) and any(
+            0 <= row - update.row < len(update.values) for update in self.updates
+        )
 
 
 def _patched_workbook(
@@ -529,31 +547,26 @@ def _patched_workbook(
     """The workbook ``data`` with ``updates`` written into one sheet's XML, as the openpyxl path
     would write them (text, wrapped message cells, row heights); every other part as it was."""
     with zipfile.ZipFile(io.BytesIO(data)) as src:
-        if _foreign_parts(src, drawn):
-            raise _NotFast("parts the openpyxl path refuses to lose")
+        if _foreign_parts(src, drawn) or "xl/styles.xml" not in src.namelist():
+            raise _NotFast("parts the openpyxl path refuses to lose, or no styles")
         parts = _sheet_parts(src)
         title = find_tab_title(list(parts), updates[0].tab)
         if title is None or parts[title] not in src.namelist():
             raise _NotFast("no such tab")
         sheet = src.read(parts[title])
         plan = _plan(title, updates, header, sheet)
-        styles = _WrapStyles(
-            src.read("xl/styles.xml") if "xl/styles.xml" in src.namelist() else b""
-        )
-        chunks = _patched_sheet(sheet, plan, styles)
-        del sheet
+        styles = _WrapStyles(src.read("xl/styles.xml"))
+        styles.prepare(sheet, plan)
         out = io.BytesIO()
-        with zipfile.ZipFile(
-            out, "w", zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=1
-        ) as dst:
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
             for info in src.infolist():
                 entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
                 entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
                 if info.filename == parts[title]:
                     with dst.open(entry, "w", force_zip64=True) as handle:
-                        for i in range(0, len(chunks), 4096):
-                            handle.write(b"".join(chunks[i : i + 4096]))
-                elif info.filename == "xl/styles.xml" and styles.added:
+                        for piece in _patched_sheet(sheet, plan, styles):
+                            handle.write(piece)
+                elif info.filename == "xl/styles.xml":
                     dst.writestr(entry, styles.patched())
                 else:
                     dst.writestr(entry, src.read(info.filename))
@@ -561,27 +574,18 @@ def _patched_workbook(
 
 
 def _plan(title: str, updates: Sequence[RangeUpdate], header: Sequence[Any], sheet: bytes) -> _Plan:
-    """The cells ``updates`` write, in order (a later one wins), and the wrapping that follows
-    them; ``WorkbookMergedCell`` for the first cell that lies inside merged cells."""
+    """The write ``updates`` make; ``WorkbookMergedCell`` for the first cell they write that
+    lies inside merged cells."""
     merged = [m[1].decode("ascii") for m in _MERGED.finditer(sheet, _tail(sheet))]
-    cells: dict[int, dict[int, str | None]] = {}
-    wrapped_rows: set[int] = set()
     for update in updates:
         hidden = _first_hidden(update, merged)
         if hidden is not None:
             raise WorkbookMergedCell(title, *hidden)
-        for r, row in enumerate(update.values, start=update.row):
-            written = cells.setdefault(r, {})
-            for c, value in enumerate(row, start=update.col):
-                written[c] = _text(value)
-        wrapped_rows.update(range(update.row, update.row + len(update.values)))
+    spans = [range(u.row, u.row + len(u.values)) for u in updates]
+    rows = list(spans[0]) if len(spans) == 1 else sorted(set().union(*spans))
     wrapped = _wrapped_columns(updates[0].tab, header, sheet)
-    if not wrapped:
-        wrapped_rows.clear()
-    if any(c not in cells.get(r, {}) for r in wrapped_rows for c in wrapped):
-        raise _NotFast("a wrapped cell whose text is not written")
     first = min(update.col for update in updates)
-    return _Plan(title, cells, frozenset(wrapped_rows), wrapped, first)
+    return _Plan(title, tuple(updates), rows, wrapped, first)
 
 
 def _text(value: str | None) -> str | None:
@@ -655,9 +659,26 @@ class _WrapStyles:
         self.keys = [_xf_key(x) for x in self.formats]
         self.twins: dict[int, int] = {}
         self.added: list[bytes] = []
+        self.prepared = False
+
+    def prepare(self, sheet: bytes, plan: _Plan) -> None:
+        """The twins of the styles the wrapped cells of the written rows have (and of none, for a
+        row without such a cell), found before the sheet is written, so styles.xml is known
+        first; a cell this misses (its ``s`` not right after ``r``) sends the write to openpyxl."""
+        if plan.wrapped:
+            letters = b"|".join(_letter(col).encode("ascii") for col in plan.wrapped)
+            cells = re.compile(rb'<c r="(?:%s)([0-9]+)"(?: s="([0-9]+)")?' % letters)
+            found = [m for m in cells.finditer(sheet) if plan.wraps(int(m[1]))]
+            for style in {int(m[2] or 0) for m in found}:
+                self.wrapped(style)
+            if len(found) < len(plan.wrapped) * sum(map(plan.wraps, plan.rows)):
+                self.wrapped(0)
+        self.prepared = True
 
     def wrapped(self, style: int) -> int:
         if style not in self.twins:
+            if self.prepared:
+                raise _NotFast("a style the wrapped cells were not seen to have")
             if style >= len(self.keys):
                 raise _NotFast("a cell format styles.xml lacks")
             attrs, _, protection = self.keys[style]
@@ -672,6 +693,9 @@ class _WrapStyles:
         return self.twins[style]
 
     def patched(self) -> bytes:
+        """styles.xml with the added twins (as it was when none were added)."""
+        if not self.added:
+            return self.xml
         found = _CELL_XFS.search(self.xml)
         head = re.sub(
             rb'\bcount="[0-9]+"',
@@ -717,54 +741,54 @@ def _fragment(xml: bytes) -> ET.Element:
         raise _NotFast("markup read only in its document (prefixes)") from None
 
 
-def _patched_sheet(sheet: bytes, plan: _Plan, styles: _WrapStyles) -> list[bytes]:
-    """The sheet XML in pieces, each row ``plan`` touches rewritten (or added where missing)."""
+def _patched_sheet(sheet: bytes, plan: _Plan, styles: _WrapStyles) -> Iterator[bytes]:
+    """The sheet XML in pieces, each row ``plan`` touches rewritten (or added where missing),
+    the text between them copied as it is."""
     start, end = sheet.find(b"<sheetData>"), sheet.rfind(b"</sheetData>")
     if start < 0 or end < 0:
         raise _NotFast("a sheet without plain <sheetData>")
     references = sheet.count(b' r="', start, end) - sheet.count(b"<row ", start, end)
     if sheet.count(b"<c>", start, end) or references != sheet.count(b"<c ", start, end):
         raise _NotFast("cells without their reference: their columns are their order")
-    pos = start + len(b"<sheetData>")
-    chunks, pending = [sheet[:pos]], plan.rows
-    i = 0
-    for lead, row in _split_rows(sheet[pos:end]):
-        if not row or i == len(pending):
-            chunks += (lead, row)
+    pending, i, copied, out = plan.rows, 0, 0, []
+    for row_start, row_end in _row_spans(sheet, start, end):
+        if i == len(pending):
+            break
+        number = _row_number(sheet, row_start)
+        if pending[i] > number:
             continue
-        number = _row_number(row)
+        out.append(sheet[copied:row_start])
+        copied = row_start
         while i < len(pending) and pending[i] < number:
-            chunks.append(_patched_row(b"", pending[i], plan, styles))
+            out.append(_patched_row(b"", pending[i], plan, styles))
             i += 1
         if i < len(pending) and pending[i] == number:
-            row, i = _patched_row(row, number, plan, styles), i + 1
-        chunks += (lead, row)
-    chunks += [_patched_row(b"", n, plan, styles) for n in pending[i:]]
-    chunks.append(sheet[end:])
-    return chunks
+            out.append(_patched_row(sheet[row_start:row_end], number, plan, styles))
+            copied, i = row_end, i + 1
+        if len(out) >= 4096:
+            yield b"".join(out)
+            out = []
+    out.append(sheet[copied:end])
+    out += [_patched_row(b"", n, plan, styles) for n in pending[i:]]
+    out.append(sheet[end:])
+    yield b"".join(out)
 
 
-def _split_rows(data: bytes) -> Iterator[tuple[bytes, bytes]]:
-    """(the text before it, the ``<row>``) for each row of sheetData's content; the text after
-    the last row comes with an empty row."""
-    pieces = data.split(b"</row>")
-    for k, piece in enumerate(pieces):
-        closed = k < len(pieces) - 1
-        at = piece.find(b"<row")
-        if closed and at >= 0 and piece.find(b"<row", at + 4) < 0:
-            yield piece[:at], piece[at:] + b"</row>"
-            continue
-        pos, text = 0, piece + b"</row>" if closed else piece  # rows written as <row .../>
-        for match in _ROW.finditer(text):
-            yield text[pos : match.start()], match[0]
-            pos = match.end()
-        if text[pos:].strip():
-            raise _NotFast("sheetData holding more than rows")
-        yield text[pos:], b""
+def _row_spans(sheet: bytes, pos: int, end: int) -> Iterator[tuple[int, int]]:
+    """Where each ``<row>`` between ``pos`` and ``end`` starts and ends."""
+    while (start := sheet.find(b"<row", pos, end)) >= 0:
+        close = sheet.find(b">", start, end)
+        if close < 0:
+            raise _NotFast("an unclosed row")
+        stop = close + 1 if sheet[close - 1] == ord("/") else sheet.find(b"</row>", close, end) + 6
+        if stop < close:
+            raise _NotFast("an unclosed row")
+        yield start, stop
+        pos = stop
 
 
-def _row_number(row: bytes) -> int:
-    found = _ROW_NUMBER.search(row, 0, row.find(b">"))
+def _row_number(sheet: bytes, start: int) -> int:
+    found = _ROW_NUMBER.search(sheet, start, sheet.find(b">", start))
     if found is None:
         raise _NotFast("a row without its number")
     return int(found[1])
@@ -780,8 +804,10 @@ def _patched_row(row: bytes, number: int, plan: _Plan, styles: _WrapStyles) -> b
         tag = tag[:-2] + b">" if tag.endswith(b"/>") else tag
     else:
         tag, body = b'<row r="%d">' % number, b""
-    new = plan.cells.get(number, {})
-    wrapped = plan.wrapped if number in plan.wrapped_rows else {}
+    new = plan.cells_at(number)
+    wrapped = plan.wrapped if plan.wraps(number) else {}
+    if any(col not in new for col in wrapped):
+        raise _NotFast("a wrapped cell whose text is not written")
     split = _tail_start(body, plan.first_column)
     cells, styled = _tail_cells(body[split:], new)
     for col, value in new.items():
@@ -909,8 +935,23 @@ class _Grid:
         return cls(tuple(columns.header), tuple(map(tuple, columns.columns)), columns.height)
 
     def as_requested(self, columnar: bool) -> TabValues:
-        columns = Columns(list(self.header), list(self.columns), self.height)
+        columns = _ReadColumns(list(self.header), list(map(list, self.columns)), self.height)
         return columns if columnar else columns.to_rows()
+
+
+class _ReadColumns(Columns):
+    """``Columns`` whose row form is built by zipping the columns (a tenth of the time)."""
+
+    def to_rows(self) -> Rows:
+        width = max((i + 1 for i, cells in enumerate(self.columns) if cells), default=0)
+        padded = [[*c, *[None] * (self.height - len(c))] for c in self.columns[:width]]
+        rows = [list(self.header), *map(list, zip(*padded, strict=True))]
+        for row in rows:
+            while row and (row[-1] is None or row[-1] == ""):
+                row.pop()
+        while rows and not rows[-1]:
+            rows.pop()
+        return rows
 
 
 def _calamine_grids(data: bytes, titles: Collection[str]) -> dict[str, _Grid]:
@@ -973,11 +1014,12 @@ def _calamine_fixes(xml: bytes) -> dict[tuple[int, int], Any]:
         if f.value is None:
             r, c = coordinate_to_tuple(coord)
             fixes[r - 1, c - 1] = f.text
-    for match in _ERROR_VALUE.finditer(xml):
+    markup = 1 if _PREFIXED.search(xml) else 0
+    for match in _ERROR_VALUE[markup].finditer(xml):
         tag = _cell_tag(xml, match.start())
         if b't="e"' in tag:
             fixes[_cell_position(tag)] = match[1].decode("utf-8")
-    for match in _DECIMAL_WHOLE.finditer(xml):
+    for match in _DECIMAL_WHOLE[markup].finditer(xml):
         tag = _cell_tag(xml, match.start())
         if b' t="' not in tag or b' t="n"' in tag:
             fixes[_cell_position(tag)] = float(match[1])
@@ -1103,7 +1145,8 @@ def _formula_elements(xml: bytes) -> list[ET.Element]:
     markup does not allow that (namespace prefixes) is parsed whole.
     """
     data = _SHEET_DATA.search(xml)
-    found = list(_HAS_FORMULA.finditer(xml, data.start(), data.end())) if data else []
+    has_formula = _HAS_FORMULA[1 if _PREFIXED.search(xml) else 0]
+    found = list(has_formula.finditer(xml, data.start(), data.end())) if data else []
     if not found:
         return []
     elements = []
