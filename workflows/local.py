@@ -98,7 +98,6 @@ _ROW_NUMBER = re.compile(rb'\sr="([0-9]+)"')
 _ROW_HEIGHT = re.compile(rb'\sht="([^"]*)"')
 _CUSTOM_HEIGHT = re.compile(rb'\scustomHeight="[^"]*"')
 _SPANS = re.compile(rb'\sspans="([0-9]+):([0-9]+)"')
-_CELL = re.compile(rb"<c\b[^>]*?(?:/>|>.*?</c>)", re.DOTALL)
 _CELL_COLUMN = re.compile(rb'\sr="([A-Z]+)[0-9]+"')
 _STYLE = re.compile(rb'\ss="([0-9]+)"')
 _MERGED = re.compile(rb'<mergeCell\b[^>]*\bref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
@@ -444,14 +443,27 @@ class LocalWorkbook:
         remove_stale_temp_files(self.path.parent, target=self.path.name)
         data, fingerprint = self._read()
         try:
-            header = self._grids(data, fingerprint, [tab])[tab]
-            if header is None:
-                return False
-            patched = _patched_workbook(data, updates, header.header, self.drawn_tabs)
+            header = self._header(data, fingerprint, tab)
+            patched = _patched_workbook(data, updates, header, self.drawn_tabs)
         except _NotFast:
             return False
         self._replace(patched, fingerprint)
         return True
+
+    def _header(self, data: bytes, fingerprint: Fingerprint, tab: str) -> Sequence[Any]:
+        """The header row of ``tab``: from the last read of this file, else its first row alone."""
+        title = self._titles(data, [tab])[tab]
+        if title is None:
+            raise _NotFast("no such tab")
+        if self._last_read is not None and self._last_read[0] == fingerprint:
+            grid = self._last_read[1].get(title)
+            if grid is not None:
+                return grid.header
+        book = self._load(data, read_only=True, data_only=True)
+        try:
+            return next(book[title].iter_rows(max_row=1, values_only=True), ())
+        finally:
+            book.close()
 
     def _check_not_open_elsewhere(self) -> None:
         holder = lock_holder(self.path)
@@ -523,6 +535,7 @@ class _Plan:
     title: str
     updates: tuple[RangeUpdate, ...]
     rows: list[int]  # sorted
+    covered: Collection[int]  # the same rows, quick to ask (a range for one update)
     wrapped: dict[int, float]
     first_column: int  # the leftmost column written
 
@@ -536,9 +549,7 @@ class _Plan:
         return cells
 
     def wraps(self, row: int) -> bool:
-        return bool(self.wrapped) and any(
-            0 <= row - update.row < len(update.values) for update in self.updates
-        )
+        return bool(self.wrapped) and row in self.covered
 
 
 def _patched_workbook(
@@ -581,11 +592,14 @@ def _plan(title: str, updates: Sequence[RangeUpdate], header: Sequence[Any], she
         hidden = _first_hidden(update, merged)
         if hidden is not None:
             raise WorkbookMergedCell(title, *hidden)
+    first_row = next(_row_spans(sheet, sheet.find(b"<sheetData"), len(sheet)), (0, 0))
+    if b"<f" in sheet[first_row[0] : first_row[1]]:
+        raise _NotFast("a header computed by a formula (openpyxl reads its formula)")
     spans = [range(u.row, u.row + len(u.values)) for u in updates]
-    rows = list(spans[0]) if len(spans) == 1 else sorted(set().union(*spans))
+    covered = spans[0] if len(spans) == 1 else frozenset().union(*spans)
     wrapped = _wrapped_columns(updates[0].tab, header, sheet)
     first = min(update.col for update in updates)
-    return _Plan(title, tuple(updates), rows, wrapped, first)
+    return _Plan(title, tuple(updates), sorted(covered), covered, wrapped, first)
 
 
 def _text(value: str | None) -> str | None:
@@ -808,8 +822,16 @@ def _patched_row(row: bytes, number: int, plan: _Plan, styles: _WrapStyles) -> b
     wrapped = plan.wrapped if plan.wraps(number) else {}
     if any(col not in new for col in wrapped):
         raise _NotFast("a wrapped cell whose text is not written")
-    split = _tail_start(body, plan.first_column)
-    cells, styled = _tail_cells(body[split:], new)
+    split, tail = _cells_from(body, plan.first_column)
+    cells, styled = [], {}
+    for col, cell in tail:
+        if col not in new:
+            cells.append((col, cell))
+        elif b"<f" in cell:
+            raise _NotFast("a formula where text is to be written")
+        else:
+            style = _STYLE.search(cell, 0, cell.find(b">"))
+            styled[col] = int(style[1]) if style else 0
     for col, value in new.items():
         style = styles.wrapped(styled.get(col, 0)) if col in wrapped else styled.get(col, 0)
         cells.append((col, _text_cell(f"{_letter(col)}{number}", style, value)))
@@ -820,35 +842,19 @@ def _patched_row(row: bytes, number: int, plan: _Plan, styles: _WrapStyles) -> b
     return b"".join([tag, body[:split], *(c for _, c in cells), b"</row>"])
 
 
-def _tail_start(body: bytes, first_column: int) -> int:
-    """Where the row's cells from ``first_column`` on begin (the end when there are none)."""
-    pos = len(body)
+def _cells_from(body: bytes, first_column: int) -> tuple[int, list[tuple[int, bytes]]]:
+    """Where the row's cells from ``first_column`` on begin, and those cells (by column)."""
+    pos, end, cells = len(body), len(body), []
     while (start := body.rfind(b"<c ", 0, pos)) >= 0:
-        if _column_index(body[start : body.find(b">", start)]) < first_column:
+        col = _column_index(body[start : body.find(b">", start)])
+        if col < first_column:
             break
-        pos = start
-    return pos
-
-
-def _tail_cells(tail: bytes, new: Mapping[int, Any]) -> tuple[list[tuple[int, bytes]], dict]:
-    """The cells of ``tail`` that stay (by column), and the style of each one to be replaced."""
-    cells, styled, pos = [], {}, 0
-    for match in _CELL.finditer(tail):
-        if tail[pos : match.start()].strip():
+        cell = body[start:pos].rstrip()
+        if not cell.endswith((b"/>", b"</c>")) or (pos < end and body[pos:end].strip()):
             raise _NotFast("a row holding more than cells")
-        pos = match.end()
-        cell_tag = match[0][: match[0].find(b">")]
-        col = _column_index(cell_tag)
-        if col not in new:
-            cells.append((col, match[0]))
-            continue
-        if b"<f" in match[0]:
-            raise _NotFast("a formula where text is to be written")
-        style = _STYLE.search(cell_tag)
-        styled[col] = int(style[1]) if style else 0
-    if tail[pos:].strip():
-        raise _NotFast("a row holding more than cells")
-    return cells, styled
+        cells.append((col, cell))
+        pos, end = start, start
+    return pos, cells[::-1]
 
 
 def _row_height(tag: bytes, cells: Mapping[int, str | None], wrapped: Mapping[int, float]) -> bytes:
@@ -978,7 +984,7 @@ def _grid(rows: list[list[Any]], fixes: Mapping[tuple[int, int], Any]) -> _Grid:
     rows.extend([] for _ in range(height - len(rows)))
     for row in rows:
         row.extend([None] * (width - len(row)))
-    grid = [list(map(_plain, column)) for column in zip(*rows, strict=True)]
+    grid = [_plain_column(column) for column in zip(*rows, strict=True)]
     for (r, c), value in fixes.items():
         grid[c][r] = value
     columns = tuple(_trimmed_tuple(column, start=1) for column in grid)
@@ -991,6 +997,13 @@ def _trimmed_tuple(cells: list[Any], *, start: int = 0) -> tuple[Any, ...]:
     while end > start and cells[end - 1] is None:
         end -= 1
     return tuple(cells[start:end])
+
+
+def _plain_column(cells: tuple[Any, ...]) -> list[Any]:
+    """A column of calamine values as openpyxl reads them (text alone needs nothing)."""
+    if set(map(type, cells)) == {str} and "" not in cells:
+        return list(cells)
+    return list(map(_plain, cells))
 
 
 def _plain(value: Any) -> Any:
