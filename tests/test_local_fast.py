@@ -12,10 +12,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import DEMO_DATE
 from openpyxl.styles import Alignment, Font, PatternFill
+from test_local_backend import COMPUTED_SHEET, excel_saved_book, prefixed
 
-from workflows import schema
-from workflows.local import LocalWorkbook, WorkbookChanged, _sheet_parts
+from workflows import local, schema
+from workflows.cli import main
+from workflows.local import LocalWorkbook, WorkbookChanged, _calamine_grids, _sheet_parts
 from workflows.workbook import RangeUpdate
 
 MESSAGE = "Tanggal 31/02/2026 tidak ada di kalender; tulis tanggal yang benar, misalnya 28/02/2026."
@@ -322,3 +325,106 @@ def test_a_formula_in_a_status_cell_is_left_to_openpyxl(tmp_path):
     assert path.read_bytes() == before
     LocalWorkbook(path).write_ranges(update)
     assert openpyxl.load_workbook(path)["Realisasi"]["G2"].value == "OK"
+
+
+# -- the weekly write-back on the demo workbooks, both ways --------------------------------------
+
+
+def test_validate_writes_the_demo_workbooks_as_openpyxl_did(demo_config, tmp_path, monkeypatch):
+    folder = demo_config.path(demo_config.local.folder)
+    slow_folder = tmp_path / "openpyxl"
+    shutil.copytree(demo_config.base_dir, slow_folder)
+    config = demo_config.base_dir / "config.yaml"
+    assert main(["validate", "--config", str(config), "--date", DEMO_DATE]) == 0
+    monkeypatch.setattr(LocalWorkbook, "_write_in_place", OpenpyxlWorkbook._write_in_place)
+    slow_config = str(slow_folder / "config.yaml")
+    assert main(["validate", "--config", slow_config, "--date", DEMO_DATE]) == 0
+    units = sorted(p.name for p in folder.glob("*.xlsx") if p.name != "ringkasan.xlsx")
+    assert len(units) == len(demo_config.units)
+    slow_data = slow_folder / folder.relative_to(demo_config.base_dir)
+    for name in units:
+        assert cells(folder / name) == cells(slow_data / name), name
+        assert sheet_setup(folder / name) == sheet_setup(slow_data / name), name
+
+
+# -- reading: calamine's values are openpyxl's ----------------------------------------------------
+
+
+def typed(grids: dict) -> dict:
+    """Each tab's rows with every value's type beside it (12 and 12.0 differ)."""
+    return {
+        title: [[(type(v).__name__, v) for v in row] for row in grid.as_requested(False)]
+        for title, grid in grids.items()
+    }
+
+
+def both_readers(path: Path) -> tuple[dict, dict]:
+    data = path.read_bytes()
+    with zipfile.ZipFile(path) as archive:
+        titles = list(_sheet_parts(archive))
+    return typed(_calamine_grids(data, titles)), typed(
+        LocalWorkbook(path)._openpyxl_grids(data, titles)
+    )
+
+
+def test_calamine_reads_every_kind_of_cell_as_openpyxl_did(tmp_path):
+    path = odd_book(tmp_path / "unit.xlsx")
+    book = openpyxl.load_workbook(path)
+    ws = book.create_sheet("Format")
+    formats = ["[$-421]dd mmmm yyyy", "d-mmm-yy", "hh:mm", "[h]:mm:ss", "0.00", "@", "0%"]
+    for r, number_format in enumerate(formats, start=1):
+        for c, value in enumerate([46083, 46083.5, 0.25, 3, 1.5], start=1):
+            ws.cell(r, c, value).number_format = number_format
+    ws["A9"] = dt.timedelta(hours=5)
+    ws["B9"] = 12345678901234567890
+    book.save(path)
+    new, old = both_readers(path)
+    assert new == old
+    assert new["Realisasi"][2][:4] == [
+        ("datetime", dt.datetime(2026, 3, 2, 7, 30)),
+        ("float", 1.98609262015051e17),
+        ("str", "PLY-02"),
+        ("float", 12.5),
+    ]
+    assert new["Realisasi"][5][4] == ("str", "#REF!")
+
+
+def test_calamine_reads_the_demo_workbooks_as_openpyxl_did(demo_config):
+    folder = demo_config.path(demo_config.local.folder)
+    for path in sorted(folder.glob("*.xlsx")):
+        new, old = both_readers(path)
+        assert new == old, path.name
+
+
+def test_calamine_reads_excel_markup_as_openpyxl_did(tmp_path):
+    new, old = both_readers(excel_book(tmp_path / "excel.xlsx"))
+    assert new == old
+    assert new["Realisasi"][3] == []  # a row written <row/> is empty
+
+
+@pytest.mark.parametrize("markup", [lambda xml: xml, prefixed], ids=["excel", "prefixed"])
+def test_calamine_reads_formulas_as_openpyxl_did(tmp_path, markup):
+    path = excel_saved_book(tmp_path / "unit.xlsx", markup(COMPUTED_SHEET))
+    new, old = both_readers(path)
+    assert new == old
+    assert new["Realisasi"][1][0] == ("int", 46083)  # a whole number stays an int
+
+
+def test_a_second_read_of_the_unchanged_file_reuses_the_first(tmp_path, monkeypatch):
+    path = odd_book(tmp_path / "unit.xlsx")
+    book = LocalWorkbook(path)
+    calls = []
+    real = local._calamine_grids
+
+    def counted(data, titles):
+        calls.append(sorted(titles))
+        return real(data, titles)
+
+    monkeypatch.setattr(local, "_calamine_grids", counted)
+    first = book.read_tabs(["Realisasi", "Pegawai"], by_column=["Realisasi"])
+    again = book.read_tabs(["Realisasi"])
+    assert calls == [["Pegawai", "Realisasi"]]
+    assert again["Realisasi"] == first["Realisasi"].to_rows()
+    book.write_ranges([RangeUpdate("Realisasi", 2, 7, STATUSES)])  # the file changes
+    assert book.read_tabs(["Realisasi"])["Realisasi"][1][6:] == ["OK"]
+    assert calls == [["Pegawai", "Realisasi"], ["Realisasi"]]
