@@ -428,3 +428,16 @@ def test_a_second_read_of_the_unchanged_file_reuses_the_first(tmp_path, monkeypa
     book.write_ranges([RangeUpdate("Realisasi", 2, 7, STATUSES)])  # the file changes
     assert book.read_tabs(["Realisasi"])["Realisasi"][1][6:] == ["OK"]
     assert calls == [["Pegawai", "Realisasi"], ["Realisasi"]]
+
+
+def test_iso_dates_are_read_by_openpyxl(tmp_path):
+    book = openpyxl.Workbook()
+    book.iso_dates = True  # cells of type "d": calamine would read the date as a datetime
+    ws = book.active
+    ws.title = "Realisasi"
+    ws.append(["Tanggal", "Selesai"])
+    ws.append([dt.datetime(2026, 3, 2, 7, 30), dt.date(2026, 3, 3)])
+    book.save(tmp_path / "iso.xlsx")
+    rows = LocalWorkbook(tmp_path / "iso.xlsx").read_tabs(["Realisasi"])["Realisasi"]
+    assert rows[1] == [dt.datetime(2026, 3, 2, 7, 30), dt.date(2026, 3, 3)]
+    assert type(rows[1][1]) is dt.date

@@ -267,8 +267,8 @@ class LocalWorkbook:
         """Each of ``titles`` read by calamine, or by openpyxl where calamine cannot be trusted."""
         try:
             return _calamine_grids(data, titles)
-        except (python_calamine.CalamineError, _NotFast, zipfile.BadZipFile, KeyError, OSError):
-            return self._openpyxl_grids(data, titles)  # or says why the file cannot be read
+        except Exception:  # a speed-up only: openpyxl reads what calamine cannot, or says why
+            return self._openpyxl_grids(data, titles)
 
     def _openpyxl_grids(self, data: bytes, titles: Collection[str]) -> dict[str, _Grid]:
         book = self._load(data, read_only=True, data_only=True)
@@ -1022,6 +1022,8 @@ def _calamine_fixes(xml: bytes) -> dict[tuple[int, int], Any]:
     """What calamine reads otherwise than openpyxl, by (row, column), both 0-based: a formula
     never computed (its text), an error value (``#DIV/0!``), a whole number written as a decimal
     (a float)."""
+    if b' t="d"' in xml:
+        raise _NotFast("ISO dates, which openpyxl reads as dates and calamine as datetimes")
     fixes: dict[tuple[int, int], Any] = {}
     for coord, f in _parse_formulas(_formula_elements(xml)).items():
         if f.value is None:
