@@ -569,12 +569,12 @@ def _patched_workbook(
         styles = _WrapStyles(src.read("xl/styles.xml"))
         styles.prepare(sheet, plan)
         out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
             for info in src.infolist():
                 entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
                 entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
                 if info.filename == parts[title]:
-                    with dst.open(entry, "w", force_zip64=True) as handle:
+                    with dst.open(entry, "w") as handle:
                         for piece in _patched_sheet(sheet, plan, styles):
                             handle.write(piece)
                 elif info.filename == "xl/styles.xml":
@@ -642,13 +642,8 @@ def _wrapped_columns(tab_title: str, header: Sequence[Any], sheet: bytes) -> dic
     if look is None:
         return {}
     tab = schema_tab_named(tab_title)
-    columns = set()
-    for key in look.wrapped_columns:
-        for i, text in enumerate(header, start=1):
-            named = tab.match_header(text) if tab and text not in (None, "") else None
-            if text not in (None, "") and ((named is not None and named.key == key) or text == key):
-                columns.add(i)
-                break
+    found = (header_column(header, tab, key) for key in look.wrapped_columns)
+    columns = {col for col in found if col}
     widths = {}
     for match in _COL.finditer(sheet, 0, max(sheet.find(b"<sheetData"), 0)):
         tag = match[0]
@@ -1379,12 +1374,17 @@ def fit_row_height(ws: Worksheet, row: int = 1) -> None:
 
 def column_of(ws: Worksheet, tab: schema.Tab | None, column: str) -> int | None:
     """The 1-based column whose header is the schema key ``column`` (or that header text)."""
-    for cell in ws[1]:
-        if cell.value in (None, ""):
+    return header_column([cell.value for cell in ws[1]], tab, column)
+
+
+def header_column(header: Sequence[Any], tab: schema.Tab | None, column: str) -> int | None:
+    """``column_of`` in a header row's values."""
+    for i, value in enumerate(header, start=1):
+        if value in (None, ""):
             continue
-        named = tab.match_header(cell.value) if tab else None
-        if (named is not None and named.key == column) or cell.value == column:
-            return cell.column
+        named = tab.match_header(value) if tab else None
+        if (named is not None and named.key == column) or value == column:
+            return i
     return None
 
 
