@@ -18,8 +18,14 @@ from test_local_backend import COMPUTED_SHEET, excel_saved_book, prefixed
 
 from workflows import local, schema
 from workflows.cli import main
-from workflows.local import LocalWorkbook, WorkbookChanged, _calamine_grids, _sheet_parts
-from workflows.workbook import RangeUpdate
+from workflows.local import (
+    LocalWorkbook,
+    WorkbookChanged,
+    WorkbookMergedCell,
+    _calamine_grids,
+    _sheet_parts,
+)
+from workflows.workbook import RangeUpdate, WorkbookLocked
 
 MESSAGE = "Tanggal 31/02/2026 tidak ada di kalender; tulis tanggal yang benar, misalnya 28/02/2026."
 
@@ -312,6 +318,27 @@ def test_an_excel_workbook_gets_what_openpyxl_wrote(tmp_path):
             "xl/worksheets/sheet1.xml",
             "xl/styles.xml",
         ]
+
+
+def test_a_workbook_open_in_libreoffice_is_not_written_in_place(tmp_path):
+    path = odd_book(tmp_path / "unit.xlsx")
+    before = path.read_bytes()
+    (tmp_path / ".~lock.unit.xlsx#").write_text("someone")
+    with pytest.raises(WorkbookLocked, match="sedang dibuka di LibreOffice"):
+        LocalWorkbook(path).write_ranges([RangeUpdate("Realisasi", 2, 7, STATUSES)])
+    assert path.read_bytes() == before
+
+
+def test_a_merged_status_cell_stops_the_in_place_write(tmp_path):
+    path = odd_book(tmp_path / "unit.xlsx")
+    book = openpyxl.load_workbook(path)
+    book["Realisasi"].merge_cells("F4:G5")
+    book.save(path)
+    before = path.read_bytes()
+    with pytest.raises(WorkbookMergedCell) as caught:
+        LocalWorkbook(path).write_ranges([RangeUpdate("Realisasi", 2, 7, STATUSES)])
+    assert (caught.value.cell, caught.value.merged) == ("G4", "F4:G5")
+    assert path.read_bytes() == before
 
 
 def test_a_formula_in_a_status_cell_is_left_to_openpyxl(tmp_path):
