@@ -7,6 +7,13 @@ temporary file that then replaces the workbook, so a crash never leaves a half-w
 staff save that lands while capaian is saving wins: the workbook is only replaced if it is still
 the file that was read. A write that changes nothing does not touch the file at all, so running
 ``init`` twice leaves it byte-for-byte as it was.
+
+Speed for large unit workbooks (200,000 Realisasi rows): values are read by calamine (Rust),
+completed from the sheet XML where it reads otherwise than openpyxl, and a second read of the
+unchanged file reuses the first; statuses are written by patching only their cells into the
+sheet XML, every other part of the file copied as it was. Whatever those fast paths cannot do
+exactly as openpyxl would (a layout they do not know, values that are not text) goes through
+openpyxl.
 """
 
 from __future__ import annotations
