@@ -112,6 +112,17 @@ def cells(path: Path, *, data_only: bool = False) -> dict:
     return out
 
 
+def style_ids(path: Path) -> dict:
+    """Every cell's format as its number in the file's list of cell formats."""
+    book = openpyxl.load_workbook(path)
+    return {
+        (ws.title, c.coordinate): c.style_id
+        for ws in book.worksheets
+        for row in ws.iter_rows()
+        for c in row
+    }
+
+
 def sheet_setup(path: Path) -> dict:
     """What else a tab holds: merged ranges, dropdowns, colours, widths, row heights."""
     out = {}
@@ -153,6 +164,10 @@ def test_in_place_changes_nothing_but_the_two_columns(tmp_path):
     system = {("Realisasi", f"{col}{row}") for col in "GH" for row in range(2, 9)}
     assert {k: v for k, v in after.items() if k not in system} == {
         k: v for k, v in before.items() if k not in system
+    }
+    ids_before, ids_after = style_ids(original), style_ids(fast)
+    assert {k: v for k, v in ids_after.items() if k not in system} == {
+        k: v for k, v in ids_before.items() if k not in system
     }
     assert [after["Realisasi", f"G{row}"][0] for row in range(2, 9)] == [
         "OK",
