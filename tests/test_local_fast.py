@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -113,14 +114,14 @@ def cells(path: Path, *, data_only: bool = False) -> dict:
 
 
 def style_ids(path: Path) -> dict:
-    """Every cell's format as its number in the file's list of cell formats."""
-    book = openpyxl.load_workbook(path)
-    return {
-        (ws.title, c.coordinate): c.style_id
-        for ws in book.worksheets
-        for row in ws.iter_rows()
-        for c in row
-    }
+    """Every cell's format as the file numbers it (``s``: its place in styles.xml)."""
+    out = {}
+    with zipfile.ZipFile(path) as archive:
+        for title, name in _sheet_parts(archive).items():
+            xml = archive.read(name).decode("utf-8")
+            for ref, style in re.findall(r'<c r="([A-Z]+[0-9]+)"(?: s="([0-9]+)")?', xml):
+                out[title, ref] = int(style or 0)
+    return out
 
 
 def sheet_setup(path: Path) -> dict:
