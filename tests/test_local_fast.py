@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 from conftest import DEMO_DATE
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
 from test_local_backend import COMPUTED_SHEET, excel_saved_book, prefixed
 
 from workflows import local, schema
@@ -65,6 +66,9 @@ def odd_book(path: Path) -> Path:
     ws.row_dimensions[3].height = 30
     ws.row_dimensions[5].height = 20  # a height staff chose
     ws["H5"].fill = PatternFill("solid", fgColor="00FF00")  # a staff colour on a message cell
+    choices = DataValidation(type="list", formula1='"PLY-01,PLY-02"', allow_blank=True)
+    choices.add("C2:C100")  # a dropdown staff made
+    ws.add_data_validation(choices)
     ws.merge_cells("A10:C11")
     ws["A10"] = "catatan gabungan"
     notes = book.create_sheet("Catatan Admin")
@@ -182,13 +186,16 @@ def test_in_place_changes_nothing_but_the_two_columns(tmp_path):
     assert after["Realisasi", "H5"][0] == "  spasi di tepi  "
     assert after["Realisasi", "H7"][0] == '<b>&amp;</b> =HYPERLINK("x")'
     assert after["Realisasi", "H5"][2][2] == before["Realisasi", "H5"][2][2]  # staff colour kept
+    sheet = part(fast, "Realisasi")
     with zipfile.ZipFile(original) as a, zipfile.ZipFile(fast) as b:
         assert a.namelist() == b.namelist()
         changed = [n for n in a.namelist() if a.read(n) != b.read(n)]
-    assert changed == [
-        part(fast, "Realisasi"),
-        "xl/styles.xml",
-    ]  # a wrapped twin of the staff's green added
+        old_xml, new_xml = a.read(sheet), b.read(sheet)
+    # a wrapped twin of the staff's green is added; around the cells the sheet is as it was
+    assert changed == [sheet, "xl/styles.xml"]
+    assert old_xml.split(b"<sheetData>")[0] == new_xml.split(b"<sheetData>")[0]
+    assert old_xml.split(b"</sheetData>")[1] == new_xml.split(b"</sheetData>")[1]
+    assert b"<dataValidation " in old_xml and b"<conditionalFormatting " in old_xml
 
 
 def test_a_second_run_leaves_the_styles_and_every_other_part_as_they_were(tmp_path):
