@@ -23,7 +23,8 @@ tab's rows or columns is refused with a 400 in Google's words (``Range (Tab!A100
 limits. Max rows: 1000, max columns: 26``; ``Requested writing within range [...], but tried
 writing to row [N]`` when it starts inside the grid and runs past it), and a read or clear that
 starts past the grid too. A batch (``values:batchUpdate`` or ``:batchUpdate``) applies all or
-nothing. Every request is recorded in ``fake.calls``; failures can be injected with
+nothing. A spreadsheet never grows past Google's 10 million cells (every tab's grid counted):
+the request that would is refused with Google's sentence. Every request is recorded in ``fake.calls``; failures can be injected with
 ``fail_next`` or at a given request number with ``fail_at``. Errors have Google's JSON shape so
 gspread raises ``APIError``. The shapes are checked against Google's recordings in
 ``test_sheets_fake_contract.py``; the wording of grid errors inside ``:batchUpdate`` follows
@@ -46,6 +47,7 @@ from requests.structures import CaseInsensitiveDict
 
 HOST = "sheets.googleapis.com"
 DEFAULT_ROWS, DEFAULT_COLUMNS = 1000, 26
+CELL_LIMIT = 10_000_000  # cells in a spreadsheet, every tab's grid counted
 STATUS = {
     400: ("INVALID_ARGUMENT", "Bad Request"),
     403: ("PERMISSION_DENIED", "Forbidden"),
@@ -62,6 +64,8 @@ MESSAGES = {
     500: "Internal error encountered.",
     503: "The service is currently unavailable.",
 }
+ERROR_TYPES = {"#REF!": "REF", "#N/A": "N_A", "#VALUE!": "VALUE", "#DIV/0!": "DIVIDE_BY_ZERO"}
+ERROR_TYPES |= {"#NAME?": "NAME", "#NUM!": "NUM", "#NULL!": "NULL_VALUE", "#ERROR!": "ERROR"}
 _CELL = re.compile(r"^([A-Za-z]*)(\d*)$")
 _PLAIN_TITLE = re.compile(r"^[A-Za-z0-9_]+$")
 
@@ -367,10 +371,16 @@ class SheetsFake(BaseAdapter):
             width = max(c for (_, c) in sheet.cells) + 1
             out["tableRange"] = Area(sheet, 0, area.left, last + 1, max(width, area.left + 1)).a1()
         # Appending is the one write that grows the grid: by the rows inserted, or to fit.
+        before = (sheet.rows, sheet.columns)
         if params.get("insertDataOption", ["OVERWRITE"])[0] == "INSERT_ROWS":
             sheet.rows += len(values)
         sheet.rows = max(sheet.rows, last + 1 + len(values))
         sheet.columns = max(sheet.columns, area.left + max((len(r) for r in values), default=0))
+        try:
+            _within_cell_limit(book, {}, "")
+        except FakeError:
+            sheet.rows, sheet.columns = before
+            raise
         start = f"{_quote_title(sheet.title)}!{_a1(last + 1, area.left)}"
         write = _plan_write(book, start, values, None)
         out["updates"] = {"spreadsheetId": book.spreadsheet_id, **write.apply(option)}
@@ -391,9 +401,23 @@ class SheetsFake(BaseAdapter):
         # Requests build on each other (a grid grown, then written), so they are applied in
         # order to a copy that replaces the spreadsheet only when every one succeeded.
         work = copy.deepcopy(book)
-        replies = [_apply(work, request, i) for i, request in enumerate(body.get("requests", []))]
+        replies = [
+            _within_cell_limit(
+                work, _apply(work, request, i), f"requests[{i}].{next(iter(request))}"
+            )
+            for i, request in enumerate(body.get("requests", []))
+        ]
         self.spreadsheets[book.spreadsheet_id] = work
-        return {"spreadsheetId": book.spreadsheet_id, "replies": replies}
+        out: dict[str, Any] = {"spreadsheetId": book.spreadsheet_id, "replies": replies}
+        if body.get("includeSpreadsheetInResponse"):
+            updated = self._metadata(work, method, params, body, a1)
+            if body.get("responseIncludeGridData"):
+                for ranged in body.get("responseRanges", []):
+                    area = _area(work, ranged)
+                    entry = updated["sheets"][work.sheets.index(area.sheet)]
+                    entry.setdefault("data", []).append(_grid_data(area))
+            out["updatedSpreadsheet"] = updated
+        return out
 
 
 def fake_session(fake: SheetsFake) -> requests.Session:
@@ -705,6 +729,43 @@ def _value_range(area: Area, params: dict[str, list[str]]) -> dict[str, Any]:
     return out
 
 
+def _grid_data(area: Area) -> dict[str, Any]:
+    """A GridData of ``area`` as ``spreadsheets.get`` with grid data answers: start row and
+    column (left out when 0), a ``rowData`` per row whose ``values`` hold each cell's
+    ``userEnteredValue`` and ``effectiveValue`` (an empty cell is ``{}``; trailing blanks left
+    out)."""
+    out: dict[str, Any] = {}
+    if area.top:
+        out["startRow"] = area.top
+    if area.left:
+        out["startColumn"] = area.left
+    out["rowData"] = [
+        {"values": [_cell_data(value) for value in row]} if row else {}
+        for row in _read(area, lambda cell: cell)
+    ]
+    return out
+
+
+def _cell_data(value: Any) -> dict[str, Any]:
+    """A cell of grid data; error text (as tests store a formula's error) is an ``errorValue``."""
+    if value == "":
+        return {}
+    formula = isinstance(value, Formula)
+    effective = value.value() if formula else value
+    entered = {"formulaValue": value.text} if formula else {_value_kind(value): value}
+    if isinstance(effective, str) and effective in ERROR_TYPES:
+        shown: dict[str, Any] = {"errorValue": {"type": ERROR_TYPES[effective]}}
+    else:
+        shown = {_value_kind(effective): effective}
+    return {"userEnteredValue": entered, "effectiveValue": shown}
+
+
+def _value_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolValue"
+    return "numberValue" if isinstance(value, (int, float)) else "stringValue"
+
+
 def _strip(cells: list[Any]) -> list[Any]:
     while cells and cells[-1] == "":
         cells.pop()
@@ -864,6 +925,18 @@ def _apply(book: Spreadsheet, request: dict[str, Any], index: int) -> dict[str, 
     if kind in LOOK_REQUESTS:
         return LOOK_REQUESTS[kind](book, spec, where)
     raise FakeError(400, f"Invalid requests[{index}]: the fake does not support {kind}")
+
+
+def _within_cell_limit(book: Spreadsheet, reply: dict[str, Any], where: str) -> dict[str, Any]:
+    """Google refuses to grow a spreadsheet past 10 million cells (all tabs together)."""
+    if sum(sheet.rows * sheet.columns for sheet in book.sheets) > CELL_LIMIT:
+        prefix = f"Invalid {where}: " if where else ""
+        raise FakeError(
+            400,
+            f"{prefix}This action would increase the number of cells in the workbook above the "
+            f"limit of {CELL_LIMIT} cells.",
+        )
+    return reply
 
 
 def _entered_value(value: dict[str, Any] | None) -> Any:

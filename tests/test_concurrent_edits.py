@@ -10,7 +10,7 @@ from workflows.cli import main
 INSERTED = ["29/11/2026", "198001012005011001", "PLY-01", 3, "https://drive.example/x", "baru"]
 
 
-def test_a_row_inserted_between_the_re_read_and_the_write_gets_no_status(
+def test_a_row_inserted_between_the_read_and_the_write_gets_no_status(
     google_config,  # noqa: F811 (the fixture imported above)
     capsys,
 ):
@@ -24,14 +24,14 @@ def test_a_row_inserted_between_the_re_read_and_the_write_gets_no_status(
     real_write = google.GoogleWorkbook.write_ranges
     inserted = []
 
-    def staff_insert_then_write(self, updates):
+    def staff_insert_then_write(self, updates, **options):
         if self.label == "Seksi Pelayanan" and not inserted:
             # a staff member inserts a row at row 2 just before capaian's write lands
             sheet.cells = {(r + 1 if r >= 1 else r, c): v for (r, c), v in sheet.cells.items()}
             for c, value in enumerate(INSERTED):
                 sheet.cells[(1, c)] = value
             inserted.append(True)
-        return real_write(self, updates)
+        return real_write(self, updates, **options)
 
     google.GoogleWorkbook.write_ranges = staff_insert_then_write
     try:

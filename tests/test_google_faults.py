@@ -95,6 +95,7 @@ def world(_demo_master: Path, tmp_path_factory: pytest.TempPathFactory):
     )
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(google, "_client_for", lambda path, source: (client, "sa@x.iam.test"))
+        patch.setattr(google, "_pacer_for", lambda path, settings: None)  # no real waiting
         config = str(folder / "config.yaml")
         assert main(["weekly", "--config", config, "--date", "2026-11-23"]) == 0
         for name in SHOWN:
@@ -178,10 +179,10 @@ def test_a_clean_week_grows_the_trimmed_grids_and_keeps_every_week(world, week_1
     assert (len(week_1[RIWAYAT]), len(shown[RIWAYAT])) == (1 + 8 * 9, 1 + 9 * 9)
     assert world.fake.sheet(SUMMARY_KEY, RIWAYAT).rows == 82  # grown from the trimmed 73
     assert rows_of(week_1, RIWAYAT) <= rows_of(shown, RIWAYAT)
-    # per unit: metadata, one read, one re-read (statuses already right: nothing written);
-    # summary: metadata, header rows, Riwayat, the one write, Log Surat, Log Proses
-    assert requests == 2 * 3 + 6
-    assert write == 2 * 3 + 3
+    # per unit: metadata, one read (statuses already right: nothing written, nothing re-read);
+    # summary: metadata, header rows with Riwayat whole, the one write, Log Surat, Log Proses
+    assert requests == 2 * 2 + 5
+    assert write == 2 * 2 + 2
 
 
 @pytest.mark.parametrize("status", [429, 503])

@@ -197,8 +197,7 @@ def test_weekly_sends_the_summary_look_with_the_first_publish_and_never_again(go
     assert look_requests(fake, SUMMARY_KEY, first) == Counter()
     assert [c.kind for c in fake.calls[first:] if c.spreadsheet_id == SUMMARY_KEY] == [
         "metadata",
-        "values:batchGet",
-        "values:batchGet",
+        "values:batchGet",  # the header rows, with Riwayat and Riwayat Unit whole
         "batchUpdate",
         "values:append",
         "values:append",

@@ -41,6 +41,7 @@ def google_config(demo_config: Config, monkeypatch, tmp_path) -> tuple[Config, S
     fake.add_spreadsheet(SUMMARY_KEY, title="Ringkasan Kinerja Kecamatan Asemrowo")
     client = gspread.Client(auth=None, session=fake_session(fake))
     monkeypatch.setattr(google, "_client_for", lambda path, source: (client, ACCOUNT))
+    monkeypatch.setattr(google, "_pacer_for", lambda path, settings: None)  # no real waiting
     units = [{"name": u.name, "workbook": unit_key(i)} for i, u in enumerate(demo_config.units)]
     folder = tmp_path / "google"
     folder.mkdir()
@@ -83,18 +84,33 @@ def test_weekly_on_google_gives_the_local_scores_in_batch_calls(google_config, d
     assert realisasi[639][3] == "dua belas" and realisasi[639][6] == "Ditolak"
     assert realisasi[1][6] == "OK"
 
-    # batch, never cell by cell: per unit one metadata read, one read of all tabs, one re-read of
-    # Realisasi (nothing moved since?), one write of both status columns and one read after it
-    # (did a status land beside a row someone moved meanwhile?)
+    # batch, never cell by cell: per unit one metadata read, one read of all tabs (Realisasi by
+    # column), one batchUpdate writing both status columns whose answer holds Realisasi as it
+    # stands after the write (did a status land beside a row someone moved meanwhile?)
     per_book = Counter(call.spreadsheet_id for call in fake.calls)
-    assert all(per_book[unit_key(i)] == 5 for i in range(len(config.units))), per_book
-    # the summary: opened once, its tabs created, Riwayat read, the summary tabs and Riwayat
-    # rewritten in one atomic batchUpdate, Log Surat, Log Proses (one row per run)
+    unit_kinds = [c.kind for c in fake.calls if c.spreadsheet_id == unit_key(0)]
+    assert unit_kinds == ["metadata", "values:batchGet", "batchUpdate"]
+    assert all(per_book[unit_key(i)] == 3 for i in range(len(config.units))), per_book
+    # the summary: opened once, its tabs created (so Riwayat is known to be empty: not read),
+    # the summary tabs and Riwayat rewritten in one atomic batchUpdate, Log Surat, Log Proses
     assert [c.kind for c in fake.calls if c.spreadsheet_id == SUMMARY_KEY] == [
         "metadata",
         "batchUpdate",
-        "values:batchGet",
         "batchUpdate",
         "values:append",
         "values:append",
     ]
+
+
+def test_a_week_with_nothing_new_to_write_reads_each_unit_in_two_requests(google_config):
+    config, fake = google_config
+    path = str(config.base_dir / "config.yaml")
+    assert main(["validate", "--config", path, "--date", DEMO_DATE]) == 0
+    fake.calls.clear()
+    assert main(["validate", "--config", path, "--date", DEMO_DATE]) == 0
+    # the statuses read are already those wanted: no write, so no read after it either
+    assert [c.kind for c in fake.calls if c.spreadsheet_id == unit_key(0)] == [
+        "metadata",
+        "values:batchGet",
+    ]
+    assert all(c.kind != "batchUpdate" for c in fake.calls if c.spreadsheet_id != SUMMARY_KEY)

@@ -647,3 +647,16 @@ def test_local_letters_link_the_workbook_by_name_never_a_server_path(config):
     units = [config.units[0].model_copy(update={"url": "https://intranet.example/sekretariat"})]
     configured = config.model_copy(update={"units": units})
     assert unit_links(configured) == {"Sekretariat": Link("https://intranet.example/sekretariat")}
+
+
+def test_a_capped_capaian_shows_its_value_before_the_cap():
+    """The letter computes the unclamped capaian for the whole table at once (issue 13): the
+    formula still names 150,00 before the cap of 120 and -50,00 before the floor of 0."""
+    rows = indicators().iloc[:2].copy()
+    rows["realisasi"] = [150.0, 7.5]
+    rows["target_to_date"] = [100.0, 3.0]
+    rows["target_low"] = rows["target_high"] = [100.0, 3.0]
+    rows["capaian"] = [120.0, 0.0]
+    text = ani_alone(rows).text
+    assert "150 ÷ 100,00 × 100 = 150,00, dibatasi menjadi 120,00 (batas atas capaian)" in text
+    assert "(2 − 7,50 ÷ 3,00) × 100 = -50,00, dibatasi menjadi 0,00 (batas bawah capaian)" in text

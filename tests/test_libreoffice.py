@@ -15,6 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import DEMO_DATE
+from test_local_fast import MESSAGE, excel_book
 
 from workflows.cli import main
 from workflows.local import LocalWorkbook
@@ -145,3 +146,15 @@ def test_the_summary_prints_one_page_wide_and_ikhtisar_on_one_page(demo_config, 
     riwayat = [page for page, tab in zip(pages, tabs, strict=True) if tab == "Riwayat"]
     assert all("Minggu" in page and "Diperbarui" in page for page in riwayat)
     assert pages[-1].strip().endswith("Halaman 18 dari 18")
+
+
+def test_statuses_written_in_place_open_unchanged(tmp_path):
+    path = excel_book(tmp_path / "unit.xlsx")
+    statuses = [["OK", ""], ["Ditolak", "Tanggal kosong."], ["Ditolak", MESSAGE], ["OK", "x & <y>"]]
+    assert LocalWorkbook(path)._write_in_place([RangeUpdate("Realisasi", 2, 7, statuses)])
+    (copy,) = resave([path], tmp_path / "libreoffice")
+    assert trimmed(values(copy, "Realisasi")) == trimmed(values(path, "Realisasi"))
+    ws = openpyxl.load_workbook(copy)["Realisasi"]
+    assert [ws[f"G{r}"].value for r in range(2, 6)] == ["OK", "Ditolak", "Ditolak", "OK"]
+    assert ws["H4"].value == MESSAGE and ws["H4"].alignment.wrap_text
+    assert ws["D5"].value == "=D2*2" and ws["I3"].value == "catatan staf"

@@ -44,7 +44,7 @@ def parse(data: bytes):
 
 
 def test_message_is_multipart_alternative_with_encoded_headers():
-    message = parse(build_message(letter(name="Ayu Ñoman Ketut, S.E."), **SENDER).as_bytes())
+    message = parse(build_message(letter(name="Ayu Ñoman Ketut, S.E."), **SENDER).data)
     assert message.get_content_type() == "multipart/alternative"
     assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
     assert message["To"].addresses[0].display_name == "Ayu Ñoman Ketut, S.E."

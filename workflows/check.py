@@ -4,8 +4,9 @@ The I/O edge around the pure ``validate`` module. Write-back touches only the tw
 of the Realisasi tab, in one batch write per workbook, and only when the staff's cells still hold
 what was read: if rows were inserted, sorted or deleted meanwhile, that workbook is skipped and
 reported, so a status never lands next to the wrong row. A backend that cannot refuse a save
-over a concurrent edit (Google Sheets) is re-read after the write, and a status that landed
-beside changed content is cleared again.
+over a concurrent edit (Google Sheets) reads the tab back in the write's own answer, and a status
+that landed beside changed content is cleared again. A week whose statuses are already right
+writes and re-reads nothing.
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ from .validate import (
 from .workbook import (
     Columns,
     RangeUpdate,
-    Rows,
     TabValues,
     Workbook,
     WorkbookError,
@@ -169,43 +169,64 @@ def _other_rosters(config: Config, chosen: Sequence[Unit]) -> tuple[set[str], bo
 
 
 def write_statuses(book: Workbook, data: UnitData, read: TabValues | None) -> str:
-    """Write Status and Pesan Validasi of every Realisasi row in one batch; say what happened."""
+    """Write Status and Pesan Validasi of every Realisasi row in one batch; say what happened.
+
+    The wanted statuses are compared with those read first, so a week with nothing new costs no
+    further request. A backend that refuses a save over a concurrent edit (local files) re-reads
+    the tab before writing; on Google a status written beside a row moved meanwhile is cleared
+    again (``_write``).
+    """
     label = book.label
     if data.failed or read is None:
         return f"{label}: status tidak ditulis karena workbook gagal diperiksa."
-    first_read = read.to_rows() if isinstance(read, Columns) else read
-    columns = _system_columns(first_read[0] if first_read else [])
+    first = read if isinstance(read, Columns) else Columns.from_rows(read)
+    columns = _system_columns(first.header)
     if columns is None:
         return (
             f"{label}: status dilewati karena kolom Status atau Pesan Validasi belum ada di tab "
             f"{_REALISASI}; jalankan 'python run.py init' terlebih dahulu."
         )
-    try:
-        again = book.read_tabs([_REALISASI])[_REALISASI]
-    except WorkbookError as exc:
-        return f"{label}: status dilewati karena workbook tidak dapat dibaca ulang ({exc})."
-    if again is None or _staff_cells(again, columns) != _staff_cells(first_read, columns):
-        return _changed(label)
     statuses = realisasi_statuses(data)
-    wanted = [statuses.get(row, ("", "")) for row in range(2, len(first_read) + 1)]
-    current = [(_cell(r, columns[0]), _cell(r, columns[1])) for r in first_read[1:]]
+    wanted = [statuses.get(row, ("", "")) for row in range(2, first.height + 2)]
+    current = list(zip(*(map(_cell, first.cells(i)) for i in columns), strict=True))
     if wanted == current:
         return f"{label}: status sudah sesuai; tidak ada yang ditulis."
     if not wanted:
         return f"{label}: tab {_REALISASI} belum berisi entri; tidak ada yang ditulis."
+    if book.refuses_concurrent_saves:
+        try:
+            again = book.read_tabs([_REALISASI], by_column=[_REALISASI])[_REALISASI]
+        except WorkbookError as exc:
+            return f"{label}: status dilewati karena workbook tidak dapat dibaca ulang ({exc})."
+        if again is None or _staff_columns(again, columns) != _staff_columns(first, columns):
+            return _changed(label)
     try:
-        book.write_ranges(_updates(columns, 2, wanted))
-        if not book.refuses_concurrent_saves:
-            cleared = _clear_moved_statuses(book, first_read, columns)
-            if cleared:
-                return _changed(label, cleared=cleared)
+        cleared = _write(book, first, columns, wanted)
     except WorkbookMergedCell as exc:
         data.findings.append(merged_system_cell(data.workbook, exc.tab, exc.cell, exc.merged))
         return f"{label}: status dilewati karena {str(exc)[:1].lower()}{str(exc)[1:]}"
     except WorkbookError as exc:
         return f"{label}: status dilewati karena workbook tidak dapat ditulis ({exc})."
+    if cleared:
+        return _changed(label, cleared=cleared)
     rejected = sum(1 for s, _ in wanted if s == STATUS_FOR_SEVERITY["error"])
     return f"{label}: status {len(wanted)} baris ditulis ({rejected} ditolak)."
+
+
+def _write(
+    book: Workbook, first: Columns, columns: tuple[int, int], wanted: list[tuple[str, str]]
+) -> int:
+    """Write the statuses; returns how many rows' statuses were cleared again after the write.
+
+    Google's write returns the tab as it stands right after it, in the same request
+    (``GoogleWorkbook.write_ranges(read_back=)``), the check a backend that cannot refuse a
+    concurrent save needs."""
+    updates = _updates(columns, 2, wanted)
+    if book.refuses_concurrent_saves:
+        book.write_ranges(updates)
+        return 0
+    after = book.write_ranges(updates, read_back=_REALISASI)  # type: ignore[call-arg]
+    return _clear_moved_statuses(book, first, after, columns)
 
 
 def _changed(label: str, *, cleared: int = 0) -> str:
@@ -231,35 +252,43 @@ def _system_columns(header: Sequence[Any]) -> tuple[int, int] | None:
     return where["status"], where["pesan_validasi"]
 
 
-def _clear_moved_statuses(book: Workbook, first_read: Rows, columns: tuple[int, int]) -> int:
-    """Re-read after the write; from the first row whose staff cells are no longer the ones that
-    were read (an insert, delete or sort landed between the re-read and the write), clear every
-    status: below that row a status may sit beside a shifted twin of its own row's content."""
-    after = book.read_tabs([_REALISASI])[_REALISASI] or []
-    last = max(len(first_read), len(after))
-    first_moved = next(
-        (
-            n
-            for n in range(2, last + 1)
-            if _staff_cells(first_read[n - 1 : n], columns)
-            != _staff_cells(after[n - 1 : n], columns)
-        ),
-        None,
-    )
+def _clear_moved_statuses(
+    book: Workbook, first: Columns, after: Columns | None, columns: tuple[int, int]
+) -> int:
+    """From the first row whose staff cells are no longer the ones read first (an insert,
+    delete or sort landed between the read and the write), clear every status: below that row
+    a status may sit beside a shifted twin of its own row's content."""
+    after = after or Columns([], [], 0)
+    last = max(first.height, after.height) + 1
+    moved = [
+        _first_difference(first.cells(i), after.cells(i))
+        for i in range(max(first.width, after.width))
+        if i not in columns
+    ]
+    first_moved = min((k + 2 for k in moved if k is not None), default=None)
     if first_moved is None:
         return 0
     book.write_ranges(_updates(columns, first_moved, [("", "")] * (last - first_moved + 1)))
     return last - first_moved + 1
 
 
-def _cell(row: Sequence[Any], i: int) -> str:
-    value = row[i] if i < len(row) else None
+def _first_difference(before: list[Any], now: list[Any]) -> int | None:
+    """The first index where two columns differ (the shorter padded with empty cells)."""
+    length = max(len(before), len(now))
+    before, now = before + [None] * (length - len(before)), now + [None] * (length - len(now))
+    return next((k for k, (a, b) in enumerate(zip(before, now, strict=True)) if a != b), None)
+
+
+def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _staff_cells(rows: Rows, columns: tuple[int, int]) -> Rows:
-    """The rows without the two system columns, trailing blanks dropped."""
-    return trim_rows([[v for i, v in enumerate(row) if i not in columns] for row in rows])
+def _staff_columns(values: TabValues, columns: tuple[int, int]) -> list[list[Any]]:
+    """Each staff column (header first) without the two system columns, trailing blanks dropped."""
+    tab = values if isinstance(values, Columns) else Columns.from_rows(values)
+    header = tab.header + [None] * (tab.width - len(tab.header))
+    staff = [[header[i], *tab.cells(i)] for i in range(tab.width) if i not in columns]
+    return trim_rows(staff)
 
 
 def _updates(columns: tuple[int, int], first_row: int, wanted: list[tuple[str, str]]):

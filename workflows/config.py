@@ -107,6 +107,11 @@ class GoogleBackend(_Strict):
     credentials: Path | None = None
     credentials_env: str = "GOOGLE_APPLICATION_CREDENTIALS"
     retry: GoogleRetry = GoogleRetry()
+    # Requests are paced under Google's quota of 60 read and 60 write requests per minute per
+    # user: at most ``*_per_minute`` a minute after a first ``burst`` (rate + burst <= 60).
+    reads_per_minute: int = Field(default=55, ge=1, le=600)
+    writes_per_minute: int = Field(default=55, ge=1, le=600)
+    burst: int = Field(default=5, ge=1, le=100)
 
 
 class Unit(_Strict):

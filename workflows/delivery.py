@@ -13,7 +13,6 @@ import datetime as dt
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from email.message import EmailMessage
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +23,7 @@ from .labels import KIND_DIGEST, STATUS_FAILED, STATUS_UNCERTAIN
 from .letters import Rendered
 from .mail import (
     MailError,
+    Message,
     OutboxTransport,
     Transport,
     UncertainDelivery,
@@ -229,7 +229,7 @@ def _send_one(
     delivery: Delivery,
     key: SendKey,
     letter: Rendered,
-    message: EmailMessage,
+    message: Message,
     *,
     dry_run: bool,
 ) -> None:
@@ -239,7 +239,7 @@ def _send_one(
         transport.send(message, name=name)
         delivery.outcomes[outcome] = RENDERED
         return
-    message_id = str(message["Message-ID"])
+    message_id = message.message_id
     journal.intent(key, address=letter.address, message_id=message_id)
     try:
         transport.send(message, name=name)

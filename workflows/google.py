@@ -16,6 +16,13 @@ formulas leadership builds on the summary.
 The summary's system tabs are rewritten in one ``spreadsheets.batchUpdate`` (``replace_tabs``),
 which Google applies all or nothing: a failed write leaves every tab as it was, never a cleared tab.
 
+A unit costs 2 requests a week (metadata, one ``values.batchGet`` with Realisasi by column), 3
+when statuses are written: the write is a ``spreadsheets.batchUpdate`` whose answer carries
+Realisasi as it stands after it (the concurrent-edit check). The metadata stays: the optional
+record tabs may be absent or carry a Google Form's title, and a batchGet naming an absent tab fails
+whole. Requests are paced under Google's per-user quota (``Pacer``, one per service account)
+rather than answered 429 and retried.
+
 Google's errors become ``WorkbookError`` subclasses with an Indonesian sentence; quota (429) and
 server (5xx) errors are first retried with a capped, jittered exponential back-off whose limits
 come from ``google.retry`` in config, since gspread's own ``BackOffHTTPClient`` sleeps 2^n seconds
@@ -39,10 +46,11 @@ import requests
 from google.oauth2.service_account import Credentials
 from gspread.exceptions import APIError, GSpreadException
 from gspread.http_client import HTTPClient
+from gspread.urls import SPREADSHEET_BATCH_UPDATE_URL
 from gspread.utils import a1_to_rowcol, absolute_range_name, rowcol_to_a1
 
 from . import schema
-from .config import Config, GoogleRetry
+from .config import Config, GoogleBackend, GoogleRetry
 from .presentation import (
     Chart,
     ColourRule,
@@ -53,6 +61,7 @@ from .presentation import (
     unit_looks,
 )
 from .workbook import (
+    Columns,
     RangeUpdate,
     Rows,
     TabValues,
@@ -71,6 +80,24 @@ READ_PARAMS = {
     "valueRenderOption": "UNFORMATTED_VALUE",
     "dateTimeRenderOption": "SERIAL_NUMBER",
     "majorDimension": "ROWS",
+}
+# The tab a status write reads back in its own answer: only the cells' effective values.
+READ_BACK_FIELDS = {
+    "fields": "updatedSpreadsheet(sheets(properties(sheetId),"
+    "data(startRow,startColumn,rowData(values(effectiveValue)))))"
+}
+# The HTTP client's methods Google counts as read requests (the others are writes).
+READ_METHODS = frozenset({"fetch_sheet_metadata", "values_batch_get", "values_get"})
+# Formula errors as a values read renders them (ErrorValue.type in grid data).
+ERROR_TEXT = {
+    "ERROR": "#ERROR!",
+    "NULL_VALUE": "#NULL!",
+    "DIVIDE_BY_ZERO": "#DIV/0!",
+    "VALUE": "#VALUE!",
+    "REF": "#REF!",
+    "NAME": "#NAME?",
+    "NUM": "#NUM!",
+    "N_A": "#N/A",
 }
 SERIAL_EPOCH = dt.datetime(1899, 12, 30)
 RETRYABLE = frozenset({408, 429, 500, 502, 503, 504})
@@ -138,6 +165,56 @@ class Backoff:
         return min(wait, cap)
 
 
+class TokenBucket:
+    """At most ``burst`` requests at once, refilled at ``per_minute`` a minute: in any minute no
+    more than ``per_minute + burst`` go out."""
+
+    def __init__(self, per_minute: int, burst: int) -> None:
+        self.rate = per_minute / 60
+        self.capacity = float(burst)
+        self.tokens = float(burst)
+        self.stamp: float | None = None
+
+    def take(self, now: float) -> float:
+        """Take a token at time ``now``; returns the seconds to wait before sending."""
+        tokens = self.tokens
+        if self.stamp is not None:
+            tokens = min(self.capacity, tokens + (now - self.stamp) * self.rate)
+        wait = max(0.0, (1 - tokens) / self.rate)
+        self.tokens = tokens + wait * self.rate - 1
+        self.stamp = now + wait
+        return wait
+
+
+class Pacer:
+    """Keeps a run's requests under Google's per-user quota (reads and writes counted apart, as
+    Google counts them) by waiting before a request instead of collecting 429 answers. One pacer
+    serves every workbook opened with the same service account. ``clock`` and ``sleep`` are
+    injectable so tests never wait; ``waited`` adds up the seconds spent waiting."""
+
+    def __init__(
+        self,
+        settings: GoogleBackend,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.buckets = {
+            "read": TokenBucket(settings.reads_per_minute, settings.burst),
+            "write": TokenBucket(settings.writes_per_minute, settings.burst),
+        }
+        self.clock = clock
+        self.sleep = sleep
+        self.waited = 0.0
+
+    def wait(self, kind: str) -> None:
+        """Wait until request of ``kind`` (``read`` or ``write``) may go out."""
+        seconds = self.buckets[kind].take(self.clock())
+        if seconds > 0:
+            self.waited += seconds
+            self.sleep(seconds)
+
+
 class GoogleWorkbook:
     """One Google spreadsheet, read and written in batches.
 
@@ -157,8 +234,11 @@ class GoogleWorkbook:
         label: str,
         account: str | None = None,
         backoff: Backoff | None = None,
+        read_ahead: Sequence[str] = (),
+        pacer: Pacer | None = None,
     ) -> None:
         self.http: HTTPClient = client.http_client
+        self.pacer = pacer
         self.key = key
         self.label = label
         self.account = account
@@ -169,24 +249,48 @@ class GoogleWorkbook:
         self._protected: dict[int, set[str]] = {}  # sheetId -> protected-range descriptions
         # sheetId -> the look Google holds: conditionalFormats, basicFilter, charts (metadata)
         self._looks: dict[int, dict[str, Any]] = {}
+        # Tabs read whole with ensure_tabs' header rows, kept until a read asks for them
+        self.read_ahead = tuple(read_ahead)
+        self._ahead: dict[str, Rows] = {}  # title -> rows read ahead
+        self._held: dict[str, Rows] = {}  # title -> rows as read (ahead), until rewritten
 
     # -- reading -------------------------------------------------------------------------------
 
     def read_tabs(
         self, tabs: Sequence[str], *, by_column: Collection[str] = ()
     ) -> dict[str, TabValues | None]:
+        """One ``values.batchGet`` (none when every tab was read ahead); with ``by_column``, the
+        whole request is column by column (``majorDimension`` is per request) and the other tabs
+        are turned back into rows."""
         titles = {wanted: find_tab_title(list(self._metadata()), wanted) for wanted in tabs}
         present = list(dict.fromkeys(t for t in titles.values() if t is not None))
-        values = self._batch_get([absolute_range_name(t) for t in present])
-        by_title = dict(zip(present, values, strict=True))
+        if present and not by_column and all(t in self._ahead for t in present):
+            ahead = {title: self._ahead.pop(title) for title in present}
+            self._held.update(ahead)
+            return {wanted: ahead[title] if title else None for wanted, title in titles.items()}
+        columnar = any(titles.get(wanted) for wanted in by_column)
+        ranges = [absolute_range_name(t) for t in present]
+        values = self._batch_get(ranges, by_column=columnar)
+        tables = {
+            title: _columns(lines) if columnar else lines
+            for title, lines in zip(present, values, strict=True)
+        }
         return {
-            wanted: as_requested(by_title.get(title), columnar=wanted in by_column)
+            wanted: _in_form(tables.get(title), columnar=wanted in by_column)
             for wanted, title in titles.items()
         }
 
     # -- writing -------------------------------------------------------------------------------
 
-    def write_ranges(self, updates: Sequence[RangeUpdate]) -> None:
+    def write_ranges(
+        self, updates: Sequence[RangeUpdate], *, read_back: str | None = None
+    ) -> Columns | None:
+        """The ranges written in one request. With ``read_back`` (a tab), the write is one
+        ``spreadsheets.batchUpdate`` whose answer holds that tab as it stands right after the
+        write (``includeSpreadsheetInResponse``), returned as ``Columns``: the check for a
+        concurrent edit costs no request of its own."""
+        if read_back is not None:
+            return self._write_and_read(updates, read_back)
         data = [
             _value_range(self._title(u.tab), u.row, u.col, u.values) for u in updates if u.values
         ]
@@ -196,11 +300,41 @@ class GoogleWorkbook:
                 self.key,
                 body={"valueInputOption": "RAW", "data": data},
             )
+        return None
+
+    def _write_and_read(self, updates: Sequence[RangeUpdate], tab: str) -> Columns | None:
+        sheets = self._metadata()
+        requests_ = [
+            {
+                "updateCells": {
+                    "start": {
+                        "sheetId": sheets[self._title(u.tab)]["sheetId"],
+                        "rowIndex": u.row - 1,
+                        "columnIndex": u.col - 1,
+                    },
+                    "rows": [{"values": [_cell_data(v) for v in row]} for row in u.values],
+                    "fields": "userEnteredValue",
+                }
+            }
+            for u in updates
+            if u.values
+        ]
+        title = self._title(tab)
+        body = {
+            "requests": requests_,
+            "includeSpreadsheetInResponse": True,
+            "responseRanges": [absolute_range_name(title)],
+            "responseIncludeGridData": True,
+        }
+        url = SPREADSHEET_BATCH_UPDATE_URL % self.key
+        reply = self._call(self.http.request, "post", url, json=body, params=READ_BACK_FIELDS)
+        return _grid_columns(reply.json(), sheets[title]["sheetId"])
 
     def append_rows(self, tab: str, rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
             return
         title = self._title(tab)
+        self._ahead.pop(title, None)
         self._call(
             self.http.values_append,
             self.key,
@@ -216,7 +350,9 @@ class GoogleWorkbook:
         Per tab: a missing tab is added (where ``summary_tab_titles`` places it), rows are added
         to the grid when the new content is longer (with the format of the grid's last row, so
         date columns stay dates), then one ``updateCells`` over the whole tab writes the values
-        and empties every other cell. Only values change: header formats, number formats and the
+        and empties every other cell; a tab this workbook read whole (Riwayat, read ahead) is
+        written only from its first changed row down, so a week's upsert sends that week's rows
+        however long the history. Only values change: header formats, number formats and the
         frozen row stay. After the values, what a tab lacks of its look (``presentation``: frozen
         rows, filter, colour rules) and the summary's charts ride in the same request, and only
         what it lacks. A failure (quota, server, a grid someone shrank meanwhile) leaves every
@@ -231,22 +367,17 @@ class GoogleWorkbook:
         requests_: list[dict[str, Any]] = []
         for tab, rows in contents.items():
             title = find_tab_title(list(sheets), tab)
+            self._ahead.pop(title or tab, None)
             if title is None:
-                props = _new_sheet(next(new_ids), tab, _place(order, tab), rows=len(rows))
+                props = _new_sheet(next(new_ids), tab, _place(order, tab), rows=rows)
                 requests_ += [{"addSheet": {"properties": props}}, *_header_look(props, rows)]
             else:
                 props = sheets[title]
                 requests_ += _grow_requests(props, rows)
             written[tab] = (props, rows)
-            requests_.append(
-                {
-                    "updateCells": {
-                        "range": {"sheetId": props["sheetId"]},
-                        "rows": [{"values": [_cell_data(v) for v in row]} for row in rows],
-                        "fields": "userEnteredValue",
-                    }
-                }
-            )
+            start = 0 if title is None else _first_change(self._held.pop(title, None), rows)
+            if start is not None:
+                requests_.append(_values_request(props["sheetId"], rows, start))
         for tab, (props, rows) in written.items():
             requests_ += self._look_requests(tab, props, _header(rows), rows=len(rows))
         requests_ += self._chart_requests(written)
@@ -260,27 +391,31 @@ class GoogleWorkbook:
         write it makes anyway (``replace_tabs``) rather than in a write of its own.
 
         Everything is one ``batchUpdate`` request, which Google applies atomically: a failure
-        leaves the spreadsheet as it was. Existing header rows are read in one batch first.
+        leaves the spreadsheet as it was. Existing header rows are read in one batch first
+        (with the ``read_ahead`` tabs whole).
         """
         sheets = self._metadata()
         existing = {tab.name: find_tab_title(list(sheets), tab.name) for tab in tabs}
-        present = [title for title in existing.values() if title is not None]
-        header_rows = self._batch_get([absolute_range_name(t, "1:1") for t in present])
-        headers = {t: rows[0] if rows else [] for t, rows in zip(present, header_rows, strict=True)}
+        headers = self._header_rows([title for title in existing.values() if title is not None])
         requests_: list[dict[str, Any]] = []
         changes: list[str] = []
         new_ids = iter(_free_sheet_ids({p["sheetId"] for p in sheets.values()}))
         for tab in tabs:
             title = existing[tab.name]
             if title is None:
-                props = _new_sheet(next(new_ids), tab.name, None, rows=1)
+                props = _new_sheet(next(new_ids), tab.name, None, rows=[tab.headers])
+                if tab.workbook == "summary":  # no empty columns counted against the cell limit
+                    props["gridProperties"]["columnCount"] = len(tab.headers)
                 requests_.append({"addSheet": {"properties": props}})
                 requests_ += self._set_up(props["sheetId"], tab, header=[], new_names=tab.headers)
                 requests_ += self._look_requests(tab.name, props, tab.headers, fresh=True)
                 changes.append(tab_created(self.label, tab.name))
+                if any(find_tab_title([tab.name], name) for name in self.read_ahead):
+                    self._ahead[tab.name] = [list(tab.headers)]  # as a read would find it
                 continue
             missing = missing_headers(tab, headers[title])
             if missing:
+                self._ahead.pop(title, None)  # its header is about to change: read it again
                 sheet_id = sheets[title]["sheetId"]
                 requests_ += _grow_requests(sheets[title], [[*headers[title], *missing]])
                 requests_ += self._set_up(sheet_id, tab, header=headers[title], new_names=missing)
@@ -298,13 +433,28 @@ class GoogleWorkbook:
 
     # -- internals -----------------------------------------------------------------------------
 
+    def _header_rows(self, present: list[str]) -> dict[str, list[Any]]:
+        """The header row of each tab in ``present`` in one read; the ``read_ahead`` tabs are
+        read whole in the same request and kept for the read that follows (the summary's
+        Riwayat: its publish then costs no read of its own)."""
+        whole = {t for t in present if any(find_tab_title([t], n) for n in self.read_ahead)}
+        ranges = [
+            absolute_range_name(t) if t in whole else absolute_range_name(t, "1:1") for t in present
+        ]
+        rows = dict(zip(present, self._batch_get(ranges), strict=True))
+        self._ahead = {t: rows[t] for t in whole}
+        return {t: r[0] if r else [] for t, r in rows.items()}
+
     def _call(self, method: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """One API call, tried again on 429/5xx as ``backoff`` says; its gspread/requests errors
         turned into an Indonesian WorkbookError."""
         self.api_calls += 1
         attempt = 1
+        kind = "read" if getattr(method, "__name__", "") in READ_METHODS else "write"
         while True:
             self.requests_sent += 1
+            if self.pacer is not None:
+                self.pacer.wait(kind)
             try:
                 return method(*args, **kwargs)
             except APIError as err:
@@ -381,15 +531,18 @@ class GoogleWorkbook:
             )
         return title
 
-    def _batch_get(self, ranges: list[str]) -> list[Rows]:
-        """The values of ``ranges`` in one request, trimmed, empty cells as None."""
+    def _batch_get(self, ranges: list[str], *, by_column: bool = False) -> list[Rows]:
+        """The values of ``ranges`` in one request, empty cells as None: rows (trimmed), or with
+        ``by_column`` each range's columns as Google sends them (trailing blanks left out)."""
         if not ranges:
             return []
-        reply = self._call(self.http.values_batch_get, self.key, ranges, dict(READ_PARAMS))
-        return [
-            trim_rows([[None if v == "" else v for v in row] for row in vr.get("values", [])])
+        params = {**READ_PARAMS, "majorDimension": "COLUMNS" if by_column else "ROWS"}
+        reply = self._call(self.http.values_batch_get, self.key, ranges, params)
+        lists = [
+            [[None if v == "" else v for v in line] for line in vr.get("values", [])]
             for vr in reply.get("valueRanges", [])
         ]
+        return lists if by_column else [trim_rows(rows) for rows in lists]
 
     def _set_up(
         self, sheet_id: int, tab: schema.Tab, *, header: Sequence[Any], new_names: Sequence[str]
@@ -755,13 +908,18 @@ def _header_look(props: Mapping[str, Any], rows: Sequence[Sequence[Any]]) -> lis
     ]
 
 
-def _new_sheet(sheet_id: int, title: str, index: int | None, *, rows: int) -> dict[str, Any]:
+def _new_sheet(
+    sheet_id: int, title: str, index: int | None, *, rows: Sequence[Sequence[Any]]
+) -> dict[str, Any]:
     """The properties of a tab to add, with the grid Google would give it (1000 x 26) or a
-    taller one for ``rows``."""
+    taller or wider one for ``rows`` (Tren has a column per unit)."""
     props: dict[str, Any] = {"sheetId": sheet_id, "title": title}
     if index is not None:
         props["index"] = index
-    props["gridProperties"] = {"rowCount": max(DEFAULT_ROWS, rows), "columnCount": DEFAULT_COLUMNS}
+    props["gridProperties"] = {
+        "rowCount": max(DEFAULT_ROWS, len(rows)),
+        "columnCount": max(DEFAULT_COLUMNS, _width(rows)),
+    }
     return props
 
 
@@ -960,6 +1118,33 @@ def _cell_data(value: Any) -> dict[str, Any]:
     return {"userEnteredValue": {kind: raw}}
 
 
+def _first_change(held: Rows | None, rows: Sequence[Sequence[Any]]) -> int | None:
+    """The first row (0-based) where ``rows`` differ from the ``held`` rows a read returned
+    (0 when nothing was read; None when they are the same)."""
+    if held is None:
+        return 0
+    new = trim_rows([[None if (x := to_json_value(v)) == "" else x for v in row] for row in rows])
+    for index in range(max(len(new), len(held))):
+        if (new[index] if index < len(new) else None) != (
+            held[index] if index < len(held) else None
+        ):
+            return index
+    return None
+
+
+def _values_request(sheet_id: int, rows: Sequence[Sequence[Any]], start: int) -> dict[str, Any]:
+    """``updateCells`` writing ``rows`` from row ``start`` down and emptying every cell below
+    and beside them (the rows above stay as they are)."""
+    grid = {"sheetId": sheet_id, **({"startRowIndex": start} if start else {})}
+    return {
+        "updateCells": {
+            "range": grid,
+            "rows": [{"values": [_cell_data(v) for v in row]} for row in rows[start:]],
+            "fields": "userEnteredValue",
+        }
+    }
+
+
 def _value_range(title: str, row: int, col: int, values: Sequence[Sequence[Any]]) -> dict[str, Any]:
     width = _width(values) or 1
     end = rowcol_to_a1(row + len(values) - 1, col + width - 1)
@@ -968,6 +1153,45 @@ def _value_range(title: str, row: int, col: int, values: Sequence[Sequence[Any]]
         "majorDimension": "ROWS",
         "values": [[to_json_value(v) for v in r] for r in values],
     }
+
+
+def _columns(lines: Rows) -> Columns:
+    """A tab read with ``majorDimension=COLUMNS`` (each column's header cell first)."""
+    header = (trim_rows([[line[0] if line else None for line in lines]]) or [[]])[0]
+    columns = trim_rows([line[1:] for line in lines])
+    return Columns(header, columns, max(map(len, columns), default=0))
+
+
+def _in_form(table: TabValues | None, *, columnar: bool) -> TabValues | None:
+    """A tab as read, in the form asked for (rows, or ``Columns``)."""
+    if isinstance(table, Columns):
+        return table if columnar else table.to_rows()
+    return as_requested(table, columnar=columnar)
+
+
+def _grid_columns(reply: Mapping[str, Any], sheet_id: int) -> Columns | None:
+    """The tab ``sheet_id`` in a batchUpdate's ``updatedSpreadsheet`` (grid data, effective
+    values as ``UNFORMATTED_VALUE`` reads them), as ``Columns``; None when it is gone."""
+    for sheet in reply.get("updatedSpreadsheet", {}).get("sheets", []):
+        if sheet.get("properties", {}).get("sheetId") != sheet_id:
+            continue
+        grid = (sheet.get("data") or [{}])[0]
+        rows = [
+            [_effective(cell) for cell in row.get("values", [])] for row in grid.get("rowData", [])
+        ]
+        return Columns.from_rows(trim_rows(rows))
+    return None
+
+
+def _effective(cell: Mapping[str, Any]) -> Any:
+    """A cell's effective value as a values read renders it (errors as ``#REF!`` ...)."""
+    value = cell.get("effectiveValue")
+    if not value:
+        return None
+    ((kind, raw),) = value.items()
+    if kind == "errorValue":
+        return ERROR_TEXT.get(raw.get("type"), "#ERROR!")
+    return None if raw == "" else raw
 
 
 def to_json_value(value: Any) -> Any:
@@ -993,14 +1217,30 @@ def to_json_value(value: Any) -> Any:
 # -- opening ---------------------------------------------------------------------------------
 
 
-def open_google_workbook(config: Config, key: str, *, label: str) -> GoogleWorkbook:
+def open_google_workbook(
+    config: Config, key: str, *, label: str, read_ahead: Sequence[str] = ()
+) -> GoogleWorkbook:
     """The spreadsheet ``key``, opened with the service account named in config.
 
     No request is made here; the first read or write contacts Google.
     """
-    client, account = _client_for(*_credentials_source(config))
-    backoff = Backoff(config.google.retry)
-    return GoogleWorkbook(client, key, label=label, account=account, backoff=backoff)
+    source = _credentials_source(config)
+    client, account = _client_for(*source)
+    return GoogleWorkbook(
+        client,
+        key,
+        label=label,
+        account=account,
+        backoff=Backoff(config.google.retry),
+        read_ahead=read_ahead,
+        pacer=_pacer_for(source[0], config.google),
+    )
+
+
+@cache
+def _pacer_for(path: str, settings: GoogleBackend) -> Pacer:
+    """One pacer per service account (Google's quota is per user) for the whole process."""
+    return Pacer(settings)
 
 
 def _credentials_source(config: Config) -> tuple[str, str]:

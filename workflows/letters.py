@@ -17,7 +17,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -117,8 +117,17 @@ def _is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT
 
 
+_remembered = lru_cache(maxsize=1 << 16)(format_number)
+
+
+def _format(value: float, decimals: int = 2) -> str:
+    """``format_number``, remembered: a city's letters show the same few thousand numbers over
+    and over. Zero is not remembered: 0.0 == -0.0, and -0.0 prints as ``-0,00``."""
+    return format_number(value, decimals) if value == 0 else _remembered(value, decimals)
+
+
 def _number(value: Any, decimals: int = 2) -> str:
-    return "-" if _is_missing(value) else format_number(float(value), decimals)
+    return "-" if _is_missing(value) else _format(float(value), decimals)
 
 
 def _quantity(value: Any) -> str:
@@ -126,12 +135,12 @@ def _quantity(value: Any) -> str:
     if _is_missing(value):
         return "-"
     value = float(value)
-    return format_number(value, 0 if value.is_integer() else 2)
+    return _format(value, 0 if value.is_integer() else 2)
 
 
 def _percent(value: Any) -> str:
     """A share stored as a fraction (``0.875``) shown as ``87,50%``."""
-    return "-" if _is_missing(value) else f"{format_number(float(value) * 100)}%"
+    return "-" if _is_missing(value) else f"{_format(float(value) * 100)}%"
 
 
 def _with_unit(amount: str, unit: Any) -> str:
@@ -181,10 +190,33 @@ def _text(value: Any, fallback: str = "-") -> str:
     return fallback if _is_missing(value) or str(value).strip() == "" else str(value)
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(jinja2.Environment):
+    """Jinja's environment with a quicker ``row.key`` on the dicts letters are made of.
+
+    Jinja tries the attribute first and the key only after an ``AttributeError``; a dict's
+    attributes are its class's, so a name that is not one of them goes straight to the key
+    (the same value, without raising an exception for most lookups of a letter).
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 @cache
 def environment() -> jinja2.Environment:
-    env = jinja2.Environment(
+    # auto_reload off: a run renders from the templates it started with, without checking
+    # every template's modification time at each include of each letter.
+    env = _Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
+        auto_reload=False,
         autoescape=jinja2.select_autoescape(
             enabled_extensions=("html",),
             disabled_extensions=("txt",),
@@ -232,10 +264,14 @@ def records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
     """Rows as dicts with NaN/NaT turned into None, so templates test one kind of "empty"."""
     if frame is None or frame.empty:
         return []
-    return [
-        {k: (None if _is_missing(v) else v) for k, v in row.items()}
-        for row in frame.to_dict("records")
-    ]
+    rows = frame.to_dict("records")
+    # Only a column pandas sees a gap in can hold one: the others are left as they are.
+    gaps = frame.columns[frame.isna().any().to_numpy()]
+    for row in rows:
+        for name in gaps:
+            if _is_missing(row[name]):
+                row[name] = None
+    return rows
 
 
 def group_by_nip(frame: pd.DataFrame | None) -> dict[str, list[dict[str, Any]]]:
@@ -251,14 +287,29 @@ def group_by_nip(frame: pd.DataFrame | None) -> dict[str, list[dict[str, Any]]]:
 _UNCLAMPED = Scoring().model_copy(update={"cap": math.inf, "floor": -math.inf})
 
 
+_RAW = "_capaian_tanpa_batas"  # the unclamped capaian, when computed for a whole table at once
+
+
+def _unclamped(frame: pd.DataFrame) -> pd.Series:
+    real, low, high = (frame[k].astype(float) for k in ("realisasi", "target_low", "target_high"))
+    return capaian_of(real, low, high, frame["arah"], scoring=_UNCLAMPED)
+
+
+def _with_unclamped(indicators: pd.DataFrame) -> pd.DataFrame:
+    """``indicators`` with each one's unclamped capaian in one pass over the table, so a letter's
+    ``formula`` does not compute it again for one indicator at a time."""
+    if indicators.empty:
+        return indicators
+    return indicators.assign(**{_RAW: _unclamped(indicators)})
+
+
 def unclamped_capaian(ind: Mapping[str, Any]) -> float:
     """The capaian before the cap and floor: ``score.capaian`` on this one indicator, unclamped,
     rounded to 9 decimals so binary noise (120.00000000000001) never reads as a cap that bit."""
-    real, low, high = (
-        pd.Series([ind[k]], dtype=float) for k in ("realisasi", "target_low", "target_high")
-    )
-    raw = capaian_of(real, low, high, pd.Series([ind["arah"]]), scoring=_UNCLAMPED)
-    return round(float(raw.iloc[0]), 9)
+    if _RAW in ind:
+        return round(float(ind[_RAW]), 9)
+    one = pd.DataFrame({k: [ind[k]] for k in ("realisasi", "target_low", "target_high", "arah")})
+    return round(float(_unclamped(one).iloc[0]), 9)
 
 
 def formula(ind: Mapping[str, Any], *, cap: float, floor: float) -> str:
@@ -358,7 +409,7 @@ def weekly_pace(ind: Mapping[str, Any], week: RunWeek, countable: Iterable[str])
         room = round((high - done) / weeks_left, 9)
         if room < 0:
             return f"Jumlahnya sudah melewati batas target periode {goal}."
-        pace = _quantity(math.floor(room)) if whole else format_number(room, 1)
+        pace = _quantity(math.floor(room)) if whole else _format(room, 1)
         return (
             f"Agar tetap dalam target periode {goal} sampai {end}, paling banyak sekitar "
             f"{_with_unit(pace, unit)} per minggu."
@@ -366,7 +417,7 @@ def weekly_pace(ind: Mapping[str, Any], week: RunWeek, countable: Iterable[str])
     needed = round((low - done) / weeks_left, 9)
     if needed <= 0:
         return f"Target periode {goal} sudah tercapai."
-    pace = _quantity(math.ceil(needed)) if whole else format_number(needed, 1)
+    pace = _quantity(math.ceil(needed)) if whole else _format(needed, 1)
     return (
         f"Untuk mencapai target periode {goal} sampai {end}, perlu sekitar "
         f"{_with_unit(pace, unit)} per minggu."
@@ -657,7 +708,8 @@ def render_weekly_letters(
     links: Mapping[str, Link],
 ) -> Iterator[Rendered]:
     """One weekly letter per row of ``people``; ``links`` maps each unit name to its sheet."""
-    by_nip = [group_by_nip(frame) for frame in (indicators, rejected, refleksi, riwayat)]
+    tables = (_with_unclamped(indicators), rejected, refleksi, riwayat)
+    by_nip = [group_by_nip(frame) for frame in tables]
     inds, rejects, reflections, history = by_nip
     persons = records(people)
     reports: dict[str, list[dict[str, Any]]] = defaultdict(list)

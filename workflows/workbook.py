@@ -54,8 +54,15 @@ class Columns:
 
     def to_rows(self) -> Rows:
         """The row form (header first), trailing empty cells and rows dropped."""
-        columns = [self.cells(i) for i in range(self.width)]
-        return trim_rows([self.header, *(list(r) for r in zip(*columns, strict=True))])
+        width = max((i + 1 for i, cells in enumerate(self.columns) if cells), default=0)
+        padded = [[*c, *[None] * (self.height - len(c))] for c in self.columns[:width]]
+        rows = [list(self.header), *map(list, zip(*padded, strict=True))]
+        for row in rows:
+            while row and _empty(row[-1]):
+                row.pop()
+        while rows and not rows[-1]:
+            rows.pop()
+        return rows
 
 
 TabValues = Rows | Columns
