@@ -2,7 +2,7 @@
 
 The workbook is made once (untimed) as staff would have it: set up by ``init`` (headers,
 dropdowns, the rejected-row colours), then Pegawai, Indikator and Realisasi typed in through
-openpyxl, Realisasi in the forms staff really type (bench_validate's synthetic unit). Each timed
+openpyxl, Realisasi in the forms staff really type (``synthetic_unit`` below). Each timed
 run starts from a fresh copy of that file and goes through the real ``check.run_validation``
 for that one unit: read, validate, write Status and Pesan Validasi back. Its reads and its write
 are timed on their own too. The anchor is what reading alone cost before: openpyxl's read-only
@@ -22,13 +22,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy
 import openpyxl
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_validate import synthetic_unit  # noqa: E402
 from bench.suite import Figure, PeakMemory  # noqa: E402
 from workflows import schema  # noqa: E402
 from workflows.calendar import run_week_for  # noqa: E402
@@ -42,6 +42,55 @@ ROWS = 200_000
 TODAY = dt.date(2026, 11, 30)
 UNIT = "Seksi Pelayanan"
 WORKBOOK = "pelayanan.xlsx"
+
+
+ASN = 2_000
+
+
+def synthetic_unit(rows: int, seed: int = 2026) -> dict[str, list]:
+    rng = numpy.random.default_rng(seed)
+    nips = [
+        f"19{70 + i % 20}{i % 12 + 1:02d}{i % 28 + 1:02d}2015051{i % 999 + 1:03d}"
+        for i in range(ASN)
+    ]
+    pegawai = [schema.tab("pegawai").headers] + [
+        [n, f"ASN {i}", "Staf", f"asn{i}@asemrowo.go.id", nips[0], "Aktif"]
+        for i, n in enumerate(nips)
+    ]
+    indikator = [schema.tab("indikator").headers] + [
+        [f"I{i}-{k}", n, "RHK", "IKI", "Kuantitas", "dokumen", 5000, "Naik", "Jumlah", 1, "Tidak"]
+        for i, n in enumerate(nips)
+        for k in range(2)
+    ]
+    days = rng.integers(0, 330, rows)
+    who = rng.integers(0, ASN, rows)
+    kind = rng.integers(0, 10, rows)
+    amount = rng.integers(0, 200, rows)
+    base = dt.datetime(2026, 1, 1)
+    realisasi = [schema.tab("realisasi").headers]
+    for d, w, k, a in zip(days.tolist(), who.tolist(), kind.tolist(), amount.tolist(), strict=True):
+        day = base + dt.timedelta(days=d)
+        date = (
+            day,
+            46023 + d,
+            day.strftime("%d/%m/%Y"),
+            day.strftime("%Y-%m-%d"),
+            day.strftime("%d %b %Y"),
+        )[k % 5]
+        value = (a, f"{a},5", f"1.{a:03d},5", f"{a}%", str(a))[k % 5]
+        nip = nips[w] if k < 5 else f"{nips[w][:8]} {nips[w][8:14]} {nips[w][14]} {nips[w][15:]}"
+        if a == 0 and k == 0:
+            value = "dua belas"  # ~0.5 % bad numbers
+        if a == 1 and k == 1:
+            date = "31/02/2026"  # ~0.5 % impossible dates
+        realisasi.append([date, nip, f"I{w}-{k % 2}", value, None, None])
+    return {
+        "Pegawai": pegawai,
+        "Indikator": indikator,
+        "Realisasi": realisasi,
+        "Perilaku": [schema.tab("perilaku").headers],
+        "Refleksi": [schema.tab("refleksi").headers],
+    }
 
 
 def run(scale: float, repeats: int) -> list[Figure]:
