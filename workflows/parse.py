@@ -138,17 +138,35 @@ def distinct(raw: pd.Series) -> tuple[np.ndarray, pd.Series]:
 
 def spread(out: object, positions: np.ndarray, index: pd.Index) -> object:
     """Results for the distinct values laid out per cell; text columns get None for missing."""
+    return lay_out(missing_as_none(out), positions, index)
+
+
+def missing_as_none(out: object) -> object:
+    """``out`` with None (not NaN) for the missing values of its text columns: done once on the
+    distinct values, so laying them out for many units repeats no pass over them."""
     if isinstance(out, pd.Series):
-        values = out.to_numpy()
-        if out.dtype == object:
-            values = values.copy()
-            values[pd.isna(values)] = None
-        return pd.Series(values[positions], index=index, dtype=out.dtype)
+        if out.dtype != object:
+            return out
+        values = out.to_numpy().copy()
+        values[pd.isna(values)] = None
+        return pd.Series(values, index=out.index, dtype=object)
+    if isinstance(out, pd.DataFrame):
+        return out
+    if isinstance(out, dict):
+        return {k: missing_as_none(v) for k, v in out.items()}
+    items = [missing_as_none(item) for item in out]  # a (named) tuple of those
+    return type(out)(*items) if hasattr(out, "_fields") else tuple(items)
+
+
+def lay_out(out: object, positions: np.ndarray, index: pd.Index) -> object:
+    """Results for the distinct values (``missing_as_none`` already applied) taken per cell."""
+    if isinstance(out, pd.Series):
+        return pd.Series(out.to_numpy()[positions], index=index, dtype=out.dtype)
     if isinstance(out, pd.DataFrame):
         return out.iloc[positions].set_axis(index)
     if isinstance(out, dict):
-        return {k: spread(v, positions, index) for k, v in out.items()}
-    items = [spread(item, positions, index) for item in out]  # a (named) tuple of those
+        return {k: lay_out(v, positions, index) for k, v in out.items()}
+    items = [lay_out(item, positions, index) for item in out]
     return type(out)(*items) if hasattr(out, "_fields") else tuple(items)
 
 

@@ -375,7 +375,9 @@ class _ParsedTogether:
             self.tabs.append({t: _columns(raw[t]) for t in titles if t and raw[t] is not None})
             self.positions.append(self._add(self.tabs[-1], ctx))
         self.parsed = {
-            key: _parse_column(self._columns[key], pd.concat(values, ignore_index=True), ctx)
+            key: parse.missing_as_none(
+                _parse_column(self._columns[key], pd.concat(values, ignore_index=True), ctx)
+            )
             for key, values in self._distinct.items()
         }
 
@@ -406,7 +408,7 @@ class _ParsedTogether:
         for i, positions in enumerate(self.positions):
 
             def parsed(tab: Tab, col: Column, index: pd.Index, at: dict = positions) -> tuple:
-                return parse.spread(self.parsed[(tab.key, col.key)], at[(tab.key, col.key)], index)
+                return parse.lay_out(self.parsed[(tab.key, col.key)], at[(tab.key, col.key)], index)
 
             yield parsed
             self.positions[i] = {}  # that unit is done: its positions can go
