@@ -148,8 +148,6 @@ def merged_system_cell(workbook: str, tab: str, cell: str, merged: str) -> Findi
     return make_finding("merged-system-cell", workbook=workbook, tab=tab, value=cell, merged=merged)
 
 
-# A unit's share of the run's parse: (tab, column, the sheet's rows) -> (typed column, extras).
-_Parsed = Callable[[Tab, Column, pd.Index], tuple[parse.Parsed, dict]]
 _RENAMED = "judul kolom '{value}' tidak dikenal; mungkin maksudnya '{column}'."
 
 
@@ -174,16 +172,19 @@ class _Sheet:
             example={"tab": "Pegawai", "headers": ", ".join(tab("pegawai").headers)},
         ),
     )
-    def __init__(
-        self, tab: Tab, values: TabValues | None, ctx: _Context, parsed: _Parsed | None = None
-    ) -> None:
-        self.tab, self.ctx, self.parsed = tab, ctx, parsed
-        self.findings: list[Finding] = []
+    def __init__(self, tab: Tab, values: TabValues | None, ctx: _Context) -> None:
+        self.tab, self.ctx, self.contexts = tab, ctx, [ctx]
+        # (unit, position or -1 for the whole tab, finding), in the order they were found
+        self.found: list[tuple[int, int, Finding]] = []
         self.failed = False
         columns = _columns(values or [])
-        self.index = pd.RangeIndex(2, columns.height + 2)
+        self.index = pd.RangeIndex(columns.height)  # positions; rows[i] is the sheet row
+        self.rows = np.arange(2, columns.height + 2)
+        self.units = np.zeros(columns.height, dtype=np.intp)
         self.rejected = pd.Series(False, index=self.index)
-        self.raw: dict[str, pd.Series] = {}
+        # Each column's cells as positions among its distinct values (``parse.distinct``).
+        self.cells: dict[str, tuple[np.ndarray, pd.Series]] = {}
+        self.parsed: dict[str, tuple[parse.Parsed, dict]] | None = None  # of those values
         if values is None:
             self._whole("missing-tab")
             return
@@ -194,18 +195,92 @@ class _Sheet:
         for col in tab.columns:
             if col.is_system:  # Status and Pesan Validasi are written, never read
                 continue
-            cells = _column_cells(columns, positions.get(col.key))
-            self.raw[col.key] = pd.Series(cells, index=self.index, dtype=object, copy=False)
+            cells = pd.Series(_column_cells(columns, positions.get(col.key)), dtype=object)
+            self.cells[col.key] = parse.distinct(cells)
+
+    @classmethod
+    def stacked(cls, sheets: Sequence[_Sheet]) -> _Sheet:
+        """One tab of several units' workbooks as one sheet, each column parsed once over the
+        distinct values of all of them; findings so far stay with their unit."""
+        first = sheets[0]
+        self = cls.__new__(cls)
+        self.tab, self.ctx, self.contexts = first.tab, first.ctx, [s.ctx for s in sheets]
+        self.failed, self.cells = False, {}
+        heights = [len(s.index) for s in sheets]
+        starts = np.cumsum([0, *heights])
+        self.found = [
+            (u, p if p < 0 else p + int(starts[u]), f)
+            for u, s in enumerate(sheets)
+            for _, p, f in s.found
+        ]
+        self.index = pd.RangeIndex(int(starts[-1]))
+        self.rows = np.concatenate([s.rows for s in sheets])
+        self.units = np.repeat(np.arange(len(sheets)), heights)
+        self.rejected = pd.Series(False, index=self.index)
+        self.parsed = {}
+        for col in first.tab.columns:
+            if col.key not in first.cells:
+                continue
+            offsets = np.cumsum([0, *(len(s.cells[col.key][1]) for s in sheets)])
+            at = np.concatenate(
+                [s.cells[col.key][0] + o for s, o in zip(sheets, offsets[:-1], strict=True)]
+            )
+            values = pd.concat([s.cells[col.key][1] for s in sheets], ignore_index=True)
+            self.cells[col.key] = (at.astype(np.intp), values)
+            self.parsed[col.key] = parse.missing_as_none(_parse_column(col, values, self.ctx))
+        return self
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for _, _, f in self.found]
+
+    def of_unit(self, unit: int) -> list[Finding]:
+        """Unit ``unit``'s findings, in the order they were found (grouped once per sheet)."""
+        if getattr(self, "_by_unit", None) is None:
+            self._by_unit: dict[int, list[Finding]] = {}
+            for u, _, f in self.found:
+                self._by_unit.setdefault(u, []).append(f)
+        return self._by_unit.get(unit, [])
+
+    def raw(self, key: str, at: np.ndarray | None = None) -> pd.Series:
+        """The cells of column ``key`` as typed (of the rows at positions ``at``, or all)."""
+        positions, values = self.cells[key]
+        chosen = positions if at is None else positions[at]
+        index = self.index if at is None else pd.Index(at)
+        return pd.Series(values.to_numpy()[chosen], index=index, dtype=object)
 
     def parse(self, col: Column) -> tuple[parse.Parsed, dict]:
-        """The column's typed values, from the run's parse of every unit at once when given."""
-        if self.parsed is not None:
-            return self.parsed(self.tab, col, self.index)
-        return _parse_column(col, self.raw[col.key], self.ctx)
+        """The column's typed values, laid out from the parse of its distinct values."""
+        if self.parsed is None:
+            self.parsed = {}
+        if col.key not in self.parsed:
+            self.parsed[col.key] = parse.missing_as_none(
+                _parse_column(col, self.cells[col.key][1], self.ctx)
+            )
+        return parse.lay_out(self.parsed[col.key], self.cells[col.key][0], self.index)
+
+    def value_codes(
+        self, key: str, vocabulary: pd.Index, fold: Callable[[pd.Series], pd.Series] | None = None
+    ) -> np.ndarray:
+        """Each row's typed ``key`` (``fold``-ed) as its position in ``vocabulary``, -1 where
+        missing or absent: looked up once per distinct cell value, then taken per row."""
+        values = self.parsed[key][0].values if self.parsed and key in self.parsed else None
+        if values is None:
+            self.parse(self.tab.column(key))
+            values = self.parsed[key][0].values
+        found = vocabulary.get_indexer(fold(values) if fold else values)
+        return found[self.cells[key][0]]
+
+    def unit_keys(self, codes: np.ndarray, at: np.ndarray | None = None) -> np.ndarray:
+        """(code, unit) of each row (of the rows at positions ``at``) as one integer; -1 where
+        the code is -1. A key is only ever compared within one stack of units."""
+        units = self.units if at is None else self.units[at]
+        keys = codes.astype(np.int64) * len(self.contexts) + units
+        return np.where(codes >= 0, keys, -1)
 
     def _whole(self, code: str, **kw: Any) -> None:
         finding = make_finding(code, workbook=self.ctx.workbook, tab=self.tab.name, **kw)
-        self.findings.append(finding)
+        self.found.append((0, -1, finding))
         self.failed = self.failed or finding.severity == "error"
 
     @declares(
@@ -262,33 +337,33 @@ class _Sheet:
         codes = codes.dropna()
         if codes.empty:
             return
-        rows = codes.index
+        at = codes.index.to_numpy()
         column = self.tab.column(key) if key else None
         per_row = {
-            k: v.reindex(rows).tolist() if isinstance(v, pd.Series) else [v] * len(rows)
+            k: v.reindex(codes.index).tolist() if isinstance(v, pd.Series) else [v] * len(at)
             for k, v in params.items()
         }
         if "value" not in per_row:
-            raw = self.raw[key][rows].map(parse.cell_text) if key else pd.Series(None, index=rows)
-            per_row["value"] = raw.tolist()
+            shown = self.raw(key, at).map(parse.cell_text).tolist() if key else None
+            per_row["value"] = shown or [None] * len(at)
         if column is not None:
-            per_row.setdefault("description", [column.description] * len(rows))
-            per_row.setdefault("choices", [", ".join(column.choices)] * len(rows))
-        for i, (row, code) in enumerate(zip(rows.tolist(), codes.tolist(), strict=True)):
+            per_row.setdefault("description", [column.description] * len(at))
+            per_row.setdefault("choices", [", ".join(column.choices)] * len(at))
+        where = zip(at.tolist(), self.units[at].tolist(), self.rows[at].tolist(), strict=True)
+        for i, ((position, unit, row), code) in enumerate(zip(where, codes.tolist(), strict=True)):
             wanted = RULES[code].fields | {"value"}
             values = {k: v[i] for k, v in per_row.items() if k in wanted}
-            self.findings.append(
-                make_finding(
-                    code,
-                    workbook=self.ctx.workbook,
-                    tab=self.tab.name,
-                    row=int(row),
-                    column=column.name if column else None,
-                    **values,
-                )
+            finding = make_finding(
+                code,
+                workbook=self.contexts[unit].workbook,
+                tab=self.tab.name,
+                row=row,
+                column=column.name if column else None,
+                **values,
             )
+            self.found.append((unit, position, finding))
         severity = codes.map({c: rule.severity for c, rule in RULES.items()})
-        self.rejected[rows[severity.eq("error").to_numpy()]] = True
+        self.rejected[at[severity.eq("error").to_numpy()]] = True
 
 
 def _columns(values: TabValues) -> Columns:
@@ -353,65 +428,6 @@ def _parse_column(col: Column, raw: pd.Series, ctx: _Context) -> tuple[parse.Par
         extras = {f"{col.key}_low": low, f"{col.key}_high": high, f"{col.key}_text": text}
         return parse.Parsed(low, problems, blank), extras
     return parse.parse_text(raw), {}
-
-
-class _ParsedTogether:
-    """Every unit's cells of each tab column parsed in one call.
-
-    Parsing works per distinct value, and a city's units repeat each other's dates, numbers and
-    choices, so one call over the distinct values of all units replaces a hundred calls (whose
-    fixed cost dominates a small tab). Each unit keeps only its cells' positions among those
-    values, and gets its typed columns laid out when it is validated.
-    """
-
-    def __init__(self, raws: Sequence[Mapping[str, TabValues | None]], ctx: _Context) -> None:
-        self.positions: list[dict[tuple[str, str], np.ndarray]] = []
-        self.tabs: list[dict[str, Columns]] = []  # each unit's tabs turned into columns once
-        self._distinct: dict[tuple[str, str], list[pd.Series]] = {}
-        self._columns: dict[tuple[str, str], Column] = {}
-        self._sizes: dict[tuple[str, str], int] = {}
-        for raw in raws:
-            titles = [find_tab_title(list(raw), t.name) for t in unit_tabs()]
-            self.tabs.append({t: _columns(raw[t]) for t in titles if t and raw[t] is not None})
-            self.positions.append(self._add(self.tabs[-1], ctx))
-        self.parsed = {
-            key: parse.missing_as_none(
-                _parse_column(self._columns[key], pd.concat(values, ignore_index=True), ctx)
-            )
-            for key, values in self._distinct.items()
-        }
-
-    def _add(self, tabs: Mapping[str, Columns], ctx: _Context) -> dict[tuple[str, str], np.ndarray]:
-        """A unit's distinct values, added to the run's; its cells' positions among them."""
-        positions: dict[tuple[str, str], np.ndarray] = {}
-        for t in unit_tabs():
-            sheet = _Sheet(t, _tab_rows(tabs, t.name), ctx)
-            for col in t.columns if not sheet.failed else ():
-                if col.is_system:
-                    continue
-                key = (t.key, col.key)
-                at, values = parse.distinct(sheet.raw[col.key])
-                before = self._sizes.get(key, 0)
-                positions[key] = (at + before).astype(np.int32)
-                self._sizes[key] = before + len(values)
-                self._distinct.setdefault(key, []).append(values)
-                self._columns[key] = col
-        return positions
-
-    def nips(self) -> set[str]:
-        """Every NIP the Pegawai tabs list (what ``roster_nips`` gives, for all units)."""
-        found = self.parsed.get(("pegawai", "nip"))
-        return set() if found is None else set(found[0].values.dropna())
-
-    def shares(self) -> Iterator[_Parsed]:
-        """Each unit's typed columns, in the order of the units given (see ``_Sheet.parse``)."""
-        for i, positions in enumerate(self.positions):
-
-            def parsed(tab: Tab, col: Column, index: pd.Index, at: dict = positions) -> tuple:
-                return parse.lay_out(self.parsed[(tab.key, col.key)], at[(tab.key, col.key)], index)
-
-            yield parsed
-            self.positions[i] = {}  # that unit is done: its positions can go
 
 
 class _Typed:
@@ -484,18 +500,21 @@ class _Typed:
         """Rows that are present and have no error so far."""
         return self.present & ~self.sheet.rejected
 
-    def table(self, keep: pd.Series, **computed: pd.Series) -> pd.DataFrame:
+    def table(self, keep: pd.Series, **computed: pd.Series) -> _Table:
         """The clean table of the rows in ``keep``: schema keys, derived columns, unit, row.
 
         Each column is made ready on its own, then the frame built once (setting columns of a
         built frame one by one copies them)."""
         keep = keep & self.present & ~self.sheet.rejected
-        rows = keep.index[keep.to_numpy()]
+        chosen = np.flatnonzero(keep.to_numpy())  # positions, taken once per column below
         data = {**self.values, **computed}
         bools = {c.key: next(iter(c.choices)) for c in self.sheet.tab.columns if c.type == "bool"}
         columns = {}
         for key in table_columns(self.sheet.tab)[:-2]:
-            column = data[key][keep] if key in data else pd.Series(None, rows, dtype=object)
+            if key not in data:
+                columns[key] = pd.Series(None, index=range(len(chosen)), dtype=object)
+                continue
+            column = pd.Series(data[key].to_numpy()[chosen], dtype=data[key].dtype)
             if key in bools:
                 column = column.eq(bools[key]).astype(bool)
             elif not (is_float_dtype(column) or is_bool_dtype(column)) and not (
@@ -503,9 +522,24 @@ class _Typed:
             ):
                 column = _none_for_missing(column)
             columns[key] = column
-        columns["unit"] = pd.Series(self.sheet.ctx.unit, index=rows, dtype=object)
-        columns["row"] = pd.Series(rows.astype("int64"), index=rows)
-        return pd.DataFrame(columns, index=rows).reset_index(drop=True)
+        units = self.sheet.units[chosen]
+        names = np.array([c.unit for c in self.sheet.contexts], dtype=object)
+        columns["unit"] = pd.Series(names[units], dtype=object)
+        columns["row"] = pd.Series(self.sheet.rows[chosen].astype("int64"))
+        frame = pd.DataFrame(columns)
+        return _Table(frame, np.searchsorted(units, np.arange(len(names) + 1)))
+
+
+@dataclass
+class _Table:
+    """A validated table of stacked units: unit ``u``'s rows are ``bounds[u]:bounds[u + 1]``."""
+
+    frame: pd.DataFrame
+    bounds: np.ndarray
+
+    def of(self, unit: int) -> pd.DataFrame:
+        start, stop = int(self.bounds[unit]), int(self.bounds[unit + 1])
+        return self.frame.iloc[start:stop].reset_index(drop=True)
 
 
 def _none_for_missing(series: pd.Series) -> pd.Series:
@@ -517,12 +551,14 @@ def _none_for_missing(series: pd.Series) -> pd.Series:
     return out
 
 
-def _first_row(keys: pd.Series) -> pd.Series:
-    """For each row, the sheet row where the same key first appears (keys may be missing)."""
+def _first_row(sheet: _Sheet, keys: pd.Series) -> pd.Series:
+    """For each row, the position where the same key first appears in its unit (keys may be
+    missing)."""
     present = keys.dropna()
-    first = (
-        pd.Series(present.index, index=present.index).groupby(present.to_numpy()).transform("min")
-    )
+    at = present.index.to_numpy()
+    codes = sheet.unit_keys(pd.factorize(present.to_numpy())[0], at)
+    positions = pd.Series(present.index, index=present.index)
+    first = positions.groupby(codes).transform("min")
     return first.reindex(keys.index).astype("Int64")
 
 
@@ -531,20 +567,31 @@ def _first_row(keys: pd.Series) -> pd.Series:
 
 @dataclass
 class _Roster:
-    status: pd.Series  # NIP → Aktif/Nonaktif, every parsed roster NIP (even from rejected rows)
+    """Each unit's roster: every parsed NIP (even from rejected rows) and its Status."""
+
+    nips: pd.Index  # the NIPs of every unit's roster
+    at: pd.Index  # (NIP, unit) of each entry, as ``_Sheet.unit_keys`` makes them
+    status: np.ndarray  # Aktif/Nonaktif of each entry
+
+    def find(self, sheet: _Sheet, key: str = "nip") -> np.ndarray:
+        """Each row's entry in its own unit's roster (a position in ``status``), or -1."""
+        return self.at.get_indexer(sheet.unit_keys(sheet.value_codes(key, self.nips)))
 
 
-def _check_pegawai(sheet: _Sheet, supervisors: set[str] | None) -> tuple[pd.DataFrame, _Roster]:
+def _check_pegawai(sheet: _Sheet, supervisors: set[str] | None) -> tuple[_Table, _Roster]:
     """The roster; ``supervisors`` are the NIPs of other units (None: not every roster was read)."""
     typed = _Typed(sheet)
     _check_one_line(sheet, typed["nama"])
     nip = typed["nip"].where(typed.present)
     again = _emit_repeats(sheet, "nip", nip, "duplicate-nip")
+    counted = nip[nip.notna() & ~again]
+    nips = pd.Index(counted.unique(), dtype=object)
+    at = sheet.unit_keys(nips.get_indexer(counted), counted.index.to_numpy())
+    status = typed["status"].fillna("Aktif")[counted.index].to_numpy()
+    roster = _Roster(nips, pd.Index(at), status)
     if supervisors is not None:
-        _check_supervisors(sheet, typed["nip_atasan"], set(nip.dropna()) | supervisors)
-    status = typed["status"].fillna("Aktif")
-    roster = pd.Series(status[nip.notna() & ~again].to_numpy(), index=nip[nip.notna() & ~again])
-    return typed.table(typed.present), _Roster(roster)
+        _check_supervisors(sheet, typed["nip_atasan"], roster, supervisors)
+    return typed.table(typed.present), roster
 
 
 @declares(
@@ -576,10 +623,13 @@ def _check_one_line(sheet: _Sheet, name: pd.Series) -> None:
         example={"row": 7, "value": "197001012000011001"},
     )
 )
-def _check_supervisors(sheet: _Sheet, boss: pd.Series, everyone: set[str]) -> None:
-    sheet.emit(
-        "nip_atasan", _code("unknown-supervisor", boss.notna() & ~boss.isin(everyone)), value=boss
-    )
+def _check_supervisors(
+    sheet: _Sheet, boss: pd.Series, roster: _Roster, supervisors: set[str]
+) -> None:
+    """A supervisor sits on the unit's own roster or on another unit's (``supervisors``)."""
+    own = roster.find(sheet, "nip_atasan") >= 0
+    unknown = boss.notna() & ~own & ~boss.isin(supervisors)
+    sheet.emit("nip_atasan", _code("unknown-supervisor", unknown), value=boss)
 
 
 @declares(
@@ -604,9 +654,10 @@ def _check_supervisors(sheet: _Sheet, boss: pd.Series, everyone: set[str]) -> No
 )
 def _emit_repeats(sheet: _Sheet, key: str, keys: pd.Series, code: str) -> pd.Series:
     """Rows whose key already appeared higher up get ``code``; returns those rows' mask."""
-    first = _first_row(keys)
+    first = _first_row(sheet, keys)
     again = keys.notna() & first.ne(pd.Series(sheet.index, index=sheet.index))
-    sheet.emit(key, _code(code, again), other_row=first)
+    other_row = first[again].map(lambda position: int(sheet.rows[position]))
+    sheet.emit(key, _code(code, again), other_row=other_row)
     return again
 
 
@@ -636,10 +687,10 @@ def _per_value(series: pd.Series, function: Callable[[pd.Series], pd.Series]) ->
         example={"tab": "Realisasi", "row": 12, "value": "197001012000011001"},
     )
 )
-def _emit_unknown_nips(sheet: _Sheet, nip: pd.Series, roster: _Roster) -> None:
-    """A NIP that this unit's roster does not hold is an ``unknown-nip`` error."""
-    unknown = _per_value(nip, lambda nips: nips.notna() & ~nips.isin(roster.status.index))
-    sheet.emit("nip", _code("unknown-nip", unknown), value=nip)
+def _emit_unknown_nips(sheet: _Sheet, nip: pd.Series, entry: np.ndarray) -> None:
+    """A NIP that its unit's roster does not hold (``entry`` -1, see ``_Roster.find``) is an
+    ``unknown-nip`` error."""
+    sheet.emit("nip", _code("unknown-nip", nip.notna() & (entry < 0)), value=nip)
 
 
 @declares(
@@ -653,19 +704,21 @@ def _emit_unknown_nips(sheet: _Sheet, nip: pd.Series, roster: _Roster) -> None:
         example={"row": 9, "value": "0"},
     )
 )
-def _check_indikator(sheet: _Sheet, roster: _Roster) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _check_indikator(sheet: _Sheet, roster: _Roster) -> tuple[_Table, _Catalogue]:
     """The indicators, and a catalogue (by folded ID) that Realisasi rows are checked against."""
     typed = _Typed(sheet, remap={"bobot": {"negative-number": "invalid-weight"}})
     sheet.emit("bobot", _code("invalid-weight", typed["bobot"].eq(0)))
     nip = typed["nip"]
-    _emit_unknown_nips(sheet, nip, roster)
+    _emit_unknown_nips(sheet, nip, roster.find(sheet))
     folded = _fold_id(typed["id"].where(typed.present))
     again = _emit_repeats(sheet, "id", folded, "duplicate-indicator-id")
     # Every indicator row whose ID parsed (even if rejected for another reason) answers
     # references from Realisasi, so one mistake in Indikator does not cascade into many there.
     source = _check_source(sheet, typed)
     known = ~again & folded.notna()
-    catalogue = pd.DataFrame(
+    ids = pd.Index(folded[known].unique(), dtype=object)
+    at = sheet.unit_keys(ids.get_indexer(folded[known]), known.index[known.to_numpy()].to_numpy())
+    facts = pd.DataFrame(
         {
             "id": typed["id"][known],
             "nip": nip[known],
@@ -676,9 +729,28 @@ def _check_indikator(sheet: _Sheet, roster: _Roster) -> tuple[pd.DataFrame, pd.D
             "wajib_bukti": typed["wajib_bukti"][known].eq(
                 next(iter(sheet.tab.column("wajib_bukti").choices))
             ),
+            "unit": sheet.units[known.to_numpy()],
         }
-    ).set_index(folded[known])
-    return typed.table(typed.present), catalogue
+    ).set_index(pd.Index(at))
+    return typed.table(typed.present), _Catalogue(ids, _indicator_facts(facts, sheet.ctx.settings))
+
+
+@dataclass
+class _Catalogue:
+    """Each unit's indicators that Realisasi rows may name, with what the checks ask of each."""
+
+    ids: pd.Index  # the folded IDs of every unit's indicators
+    facts: pd.DataFrame  # one row per indicator, indexed by (folded ID, unit) keys
+
+    def find(self, sheet: _Sheet) -> pd.DataFrame:
+        """Each Realisasi row's indicator in its own unit (an all-missing row where unknown):
+        looked up once per distinct ID as typed, then laid out by position."""
+        codes = sheet.value_codes("id_indikator", self.ids, fold=_fold_distinct)
+        at = self.facts.index.get_indexer(sheet.unit_keys(codes))
+        found = self.facts.reset_index(drop=True).assign(entry=np.arange(len(self.facts)))
+        unknown = {"known": [False], "percent": [False], "computed": [False], "entry": [-1]}
+        facts = pd.concat([found, pd.DataFrame(unknown)], ignore_index=True)
+        return facts.iloc[np.where(at < 0, len(self.facts), at)].set_axis(sheet.index)
 
 
 def _indicator_facts(found: pd.DataFrame, settings: Validation) -> pd.DataFrame:
@@ -687,40 +759,36 @@ def _indicator_facts(found: pd.DataFrame, settings: Validation) -> pd.DataFrame:
     unit = found["satuan"].astype(object).str.strip().str.casefold()
     computed = found["sumber"].map(lambda s: isinstance(s, outcomes.Source) and s.computed)
     return found.assign(
-        known=found["id"].notna(),
+        known=True,
         percent=unit.isin(settings.percent_units),
         computed=computed.eq(True),
     )
 
 
 def _check_realisasi(
-    sheet: _Sheet, roster: _Roster, catalogue: pd.DataFrame
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+    sheet: _Sheet, roster: _Roster, catalogue: _Catalogue
+) -> tuple[_Table, _Table]:
     """The entries: each check below in turn, then exact repeats collapsed to the lowest row."""
     typed = _Typed(sheet)
     day, nip = typed["tanggal"], typed["nip"]
     future = _check_not_future(sheet, day)
     _emit_outside_period(sheet, "tanggal", day.mask(future), earliest=pd.Timestamp(sheet.ctx.start))
-    _emit_unknown_nips(sheet, nip, roster)
-    _check_active(sheet, nip, roster)
-    # Each row's indicator (NaN where the ID is unknown), aligned to the sheet's rows: looked
-    # up once per distinct ID as typed, then laid out by position.
-    positions, ids = parse.distinct(typed["id_indikator"])
-    folded = _fold_distinct(ids)
-    found = _indicator_facts(catalogue.reindex(folded.to_numpy()), sheet.ctx.settings)
-    indicator = found.iloc[positions].set_axis(sheet.index)
-    folded = pd.Series(folded.to_numpy()[positions], index=sheet.index, dtype=folded.dtype)
+    entry = roster.find(sheet)
+    _emit_unknown_nips(sheet, nip, entry)
+    _check_active(sheet, nip, entry, roster)
+    indicator = catalogue.find(sheet)  # NaN where the ID is unknown
     known = indicator["known"]
-    own = _check_indicator_refs(sheet, nip, folded, known, indicator, catalogue)
+    typed_id = typed["id_indikator"]
+    own = _check_indicator_refs(sheet, nip, typed_id.notna(), known, indicator, catalogue)
     _check_evidence(sheet, typed, own & indicator["wajib_bukti"].eq(True), indicator["id"])
     _check_plausible(sheet, typed, indicator)
     _check_computed_entries(sheet, typed, own, indicator)
-    collapsed = _collapse_repeats(sheet, typed, nip, indicator["id"], day)
+    collapsed = _collapse_repeats(sheet, typed, indicator["entry"], day)
 
-    warned = _messages(sheet.findings, "warning").reindex(sheet.index)
+    warned = _messages(sheet, "warning").reindex(sheet.index)
     table = typed.table(
         ~collapsed,
-        id_indikator=indicator["id"].where(known, typed["id_indikator"]),
+        id_indikator=indicator["id"].where(known, typed_id),
         status=pd.Series(_STATUS_OK, index=sheet.index).mask(warned.notna(), "Peringatan"),
         pesan_validasi=warned,
     )
@@ -790,9 +858,11 @@ def _emit_outside_period(
         example={"row": 12, "value": "199001012015032002"},
     )
 )
-def _check_active(sheet: _Sheet, nip: pd.Series, roster: _Roster) -> None:
-    inactive = _per_value(nip, lambda nips: nips.map(roster.status).eq("Nonaktif"))
-    sheet.emit("nip", _code("inactive-nip", inactive.astype(bool)), value=nip)
+def _check_active(sheet: _Sheet, nip: pd.Series, entry: np.ndarray, roster: _Roster) -> None:
+    """``entry``: each row's position in the roster (``_Roster.find``), -1 where unlisted."""
+    status = np.append(roster.status, None)[entry]  # entry -1 takes the None
+    inactive = pd.Series(status == "Nonaktif", index=sheet.index)
+    sheet.emit("nip", _code("inactive-nip", inactive), value=nip)
 
 
 @declares(
@@ -824,15 +894,16 @@ def _check_active(sheet: _Sheet, nip: pd.Series, roster: _Roster) -> None:
 def _check_indicator_refs(
     sheet: _Sheet,
     nip: pd.Series,
-    folded: pd.Series,
+    named: pd.Series,
     known: pd.Series,
     indicator: pd.DataFrame,
-    catalogue: pd.DataFrame,
+    catalogue: _Catalogue,
 ) -> pd.Series:
-    """Each ID names an indicator of the row's own NIP; returns the rows where it does."""
+    """Each ID (``named``: the row has one) names an indicator of the row's own NIP; returns the
+    rows where it does."""
     others = known & nip.notna() & indicator["nip"].ne(nip)
-    unknown = folded.notna() & ~known
-    own_ids = _own_ids(nip[unknown | others], catalogue)
+    unknown = named & ~known
+    own_ids = _own_ids(sheet, nip[unknown | others], catalogue)
     sheet.emit("id_indikator", _code("unknown-indicator", unknown), own=own_ids)
     sheet.emit(
         "id_indikator",
@@ -844,11 +915,17 @@ def _check_indicator_refs(
     return known & ~others
 
 
-def _own_ids(nips: pd.Series, catalogue: pd.DataFrame) -> pd.Series:
-    """For a message: ", misalnya PLY-01, PLY-02" (the indicators of the row's NIP), or ""."""
-    by_nip = catalogue.groupby("nip")["id"].agg(lambda ids: ", ".join(ids))
-    listed = nips.map(by_nip)
-    return listed.map(lambda s: f", misalnya {s}" if isinstance(s, str) else "").astype(object)
+def _own_ids(sheet: _Sheet, nips: pd.Series, catalogue: _Catalogue) -> pd.Series:
+    """For a message: ", misalnya PLY-01, PLY-02" (the indicators of the row's NIP in its unit),
+    or ""."""
+    if nips.empty:
+        return pd.Series(dtype=object)
+    facts = catalogue.facts
+    by_owner = facts.groupby(["unit", "nip"])["id"].agg(", ".join).to_dict()
+    units = sheet.units[nips.index.to_numpy()].tolist()
+    listed = [by_owner.get((unit, nip)) for unit, nip in zip(units, nips.tolist(), strict=True)]
+    own = [f", misalnya {ids}" if ids else "" for ids in listed]
+    return pd.Series(own, index=nips.index, dtype=object)
 
 
 @declares(
@@ -962,22 +1039,30 @@ def _check_computed_entries(
     )
 )
 def _collapse_repeats(
-    sheet: _Sheet, typed: _Typed, nip: pd.Series, indicator: pd.Series, day: pd.Series
+    sheet: _Sheet, typed: _Typed, indicator: pd.Series, day: pd.Series
 ) -> pd.Series:
     """An exact repeat counts once: the row furthest down wins, the rows above it are warned.
 
-    Returns the mask of the rows left out."""
+    ``indicator`` is each row's catalogue position: for a row without error it stands for the
+    unit, the NIP (the indicator's owner) and the indicator at once. Returns the mask of the
+    rows left out."""
     ok = typed.ok.to_numpy()
-    # One integer per distinct (NIP, indicator, day, value), so no string is hashed twice.
-    key = np.zeros(ok.sum(), dtype=np.int64)
-    for column in (nip, indicator, day, typed["realisasi"]):
-        codes, uniques = pd.factorize(column.to_numpy()[ok])
-        key = pd.factorize(key * (len(uniques) + 1) + codes)[0]
-    keys = pd.Series(key, index=sheet.index[ok])
+    # (indicator, day, value) of each row as one integer: no string is hashed at all.
+    entry = indicator.to_numpy()[ok].astype(np.int64)
+    days = day.to_numpy()[ok].astype("datetime64[D]").astype(np.int64)
+    values = pd.factorize(typed["realisasi"].to_numpy()[ok])[0]
+    if len(entry):
+        days -= days.min()
+        key = (entry * (int(days.max()) + 1) + days) * (int(values.max()) + 1) + values
+    else:
+        key = entry
+    codes = pd.factorize(key)[0]
+    shared = np.bincount(codes)[codes] > 1  # the few rows of a repeated entry
+    keys = pd.Series(codes[shared], index=sheet.index[ok][shared])
     repeated = keys.duplicated(keep="last").reindex(sheet.index, fill_value=False)
-    again = keys[keys.duplicated(keep=False)]  # the rows of a repeated entry, the last included
-    last = pd.Series(again.index, index=again.index).groupby(again.to_numpy()).transform("max")
-    sheet.emit("realisasi", _code("duplicate-entry", repeated), other_row=last, value="")
+    last = pd.Series(keys.index, index=keys.index).groupby(keys.to_numpy()).transform("max")
+    other_row = pd.Series(sheet.rows[last.to_numpy(dtype=np.intp)], index=last.index)
+    sheet.emit("realisasi", _code("duplicate-entry", repeated), other_row=other_row, value="")
     return repeated
 
 
@@ -985,40 +1070,50 @@ def _number_text(value: float) -> str:
     return parse.cell_text(float(value)).replace(".", ",") if pd.notna(value) else ""
 
 
-def _messages(findings: Iterable[Finding], severity: Severity | None = None) -> pd.Series:
-    """Messages joined per row (rows with findings only), in finding order."""
+def _joined(found: Iterable[tuple[int, Finding]]) -> pd.Series:
+    """Messages joined per key (a row or a position), in finding order."""
     joined: dict[int, str] = {}
-    for f in findings:
-        if f.row and severity in (None, f.severity):
-            joined[f.row] = f"{joined[f.row]} {f.message}" if f.row in joined else f.message
+    for key, f in found:
+        joined[key] = f"{joined[key]} {f.message}" if key in joined else f.message
     return pd.Series(joined, dtype=object)
 
 
-def _rejected(sheet: _Sheet, typed: _Typed) -> pd.DataFrame:
-    rows = sheet.rejected[sheet.rejected & typed.present].index
-    if rows.empty:
-        return pd.DataFrame(columns=REJECTED_COLUMNS)
+def _messages(sheet: _Sheet, severity: Severity | None = None) -> pd.Series:
+    """The sheet's messages joined per position (rows with findings only)."""
+    return _joined((p, f) for _, p, f in sheet.found if p >= 0 and severity in (None, f.severity))
+
+
+def _rejected(sheet: _Sheet, typed: _Typed) -> _Table:
+    at = sheet.index[(sheet.rejected & typed.present).to_numpy()].to_numpy()
     raw = {
-        k: sheet.raw[k][rows].map(parse.cell_text)
+        k: sheet.raw(k, at).map(parse.cell_text)
         for k in ("nip", "id_indikator", "tanggal", "realisasi")
     }
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
-            "row": rows.astype("int64"),
-            "nip": typed["nip"][rows].fillna(raw["nip"]).astype(object),
-            "id_indikator": raw["id_indikator"],
-            "tanggal": raw["tanggal"],
-            "tanggal_nilai": pd.to_datetime(typed["tanggal"][rows]),
-            "realisasi": raw["realisasi"],
-            "pesan": _messages(sheet.findings).reindex(rows),
-        }
-    ).reset_index(drop=True)
+            "row": sheet.rows[at].astype("int64"),
+            "nip": _text(typed["nip"][at].fillna(raw["nip"])),
+            "id_indikator": raw["id_indikator"].reset_index(drop=True),
+            "tanggal": raw["tanggal"].reset_index(drop=True),
+            "tanggal_nilai": pd.to_datetime(typed["tanggal"][at]).to_numpy(),
+            "realisasi": raw["realisasi"].reset_index(drop=True),
+            "pesan": _text(_messages(sheet).reindex(at)),
+        },
+        columns=list(REJECTED_COLUMNS),
+    )
+    units = sheet.units[at]
+    return _Table(frame, np.searchsorted(units, np.arange(len(sheet.contexts) + 1)))
 
 
-def _check_people_tab(sheet: _Sheet, roster: _Roster) -> pd.DataFrame:
+def _text(column: pd.Series) -> pd.Series:
+    """A text column of a frame built anew (object, as the contract says, not pandas' str)."""
+    return pd.Series(column.to_numpy(dtype=object), dtype=object)
+
+
+def _check_people_tab(sheet: _Sheet, roster: _Roster) -> _Table:
     """Perilaku and Refleksi: every row names an ASN of this unit, in the period."""
     typed = _Typed(sheet)
-    _emit_unknown_nips(sheet, typed["nip"], roster)
+    _emit_unknown_nips(sheet, typed["nip"], roster.find(sheet))
     first_month = pd.Timestamp(sheet.ctx.start).to_period("M").start_time
     for col in sheet.tab.columns:
         if col.type == "month_or_quarter":
@@ -1104,14 +1199,14 @@ def _check_survey(sheet: _Sheet) -> pd.DataFrame:
     _check_not_future(sheet, typed["tanggal"])
     answers = {}
     for e in outcomes.ELEMENTS:
-        answers[e.key], bad = outcomes.element_answers(e.key, sheet.raw[e.key])
+        answers[e.key], bad = outcomes.element_answers(e.key, sheet.raw(e.key))
         sheet.emit(
             e.key,
             _code("invalid-survey-answer", bad & typed.present),
             element=e.name,
             options=", ".join(e.options),
         )
-    return typed.table(typed.present, **answers)
+    return typed.table(typed.present, **answers).frame
 
 
 @declares(
@@ -1132,9 +1227,9 @@ def _check_services(sheet: _Sheet) -> pd.DataFrame:
     _check_not_future(sheet, received, "tanggal_masuk")
     _check_not_future(sheet, completed, "tanggal_selesai")
     early = completed.lt(received)
-    shown = sheet.raw["tanggal_masuk"].map(parse.cell_text)
+    shown = sheet.raw("tanggal_masuk").map(parse.cell_text)
     sheet.emit("tanggal_selesai", _code("completed-before-received", early), received=shown)
-    return typed.table(typed.present)
+    return typed.table(typed.present).frame
 
 
 @declares(
@@ -1197,7 +1292,7 @@ def roster_nips(raw: Mapping[str, TabValues | None]) -> set[str]:
     sheet = _Sheet(pegawai, _tab_rows(raw, pegawai.name), ctx)
     if sheet.failed:
         return set()
-    return set(parse.parse_nip(sheet.raw["nip"], check_structure=False).values.dropna())
+    return set(parse.parse_nip(sheet.raw("nip"), check_structure=False).values.dropna())
 
 
 def validate_unit(
@@ -1219,45 +1314,15 @@ def validate_unit(
     only); with ``rosters_complete`` False some roster could not be read, so a supervisor found
     in no roster is not reported. ``settings`` is ``config.validation``.
     """
-    ctx = _Context(unit, workbook, today, period.start, period.end, check_nip_structure, settings)
-    return _validate(raw, ctx, (known_nips or set()) if rosters_complete else None)
-
-
-def _validate(
-    raw: Mapping[str, TabValues | None],
-    ctx: _Context,
-    supervisors: set[str] | None,
-    parsed: _Parsed | None = None,
-) -> UnitData:
-    """``validate_unit`` once its context is set; ``parsed`` is the unit's share of a run's parse."""
-    unit, workbook = ctx.unit, ctx.workbook
-    sheets = {t.key: _Sheet(t, _tab_rows(raw, t.name), ctx, parsed) for t in unit_tabs()}
-    if any(s.failed for s in sheets.values()):
-        findings = [f for s in sheets.values() for f in s.findings]
-        return UnitData(unit, workbook, empty_tables(), findings, failed=True)
-    pegawai, roster = _check_pegawai(sheets["pegawai"], supervisors)
-    indikator, catalogue = _check_indikator(sheets["indikator"], roster)
-    realisasi, rejected = _check_realisasi(sheets["realisasi"], roster, catalogue)
-    tables = {
-        "pegawai": pegawai,
-        "indikator": indikator,
-        "realisasi": realisasi,
-        "perilaku": _check_people_tab(sheets["perilaku"], roster),
-        "refleksi": _check_people_tab(sheets["refleksi"], roster),
-    }
-    tables["realisasi"]["tanggal"] = tables["realisasi"]["tanggal"].astype("datetime64[ns]")
-    tables["perilaku"]["periode_mulai"] = tables["perilaku"]["periode_mulai"].astype(
-        "datetime64[ns]"
-    )
-    records, record_findings = _check_record_tabs(raw, ctx, indikator)
-    tables |= {key: records[key] for key in ("survei", "layanan")}
-    findings = [f for s in sheets.values() for f in _in_sheet_order(s)] + record_findings
-    return UnitData(unit, workbook, tables, findings, rejected=rejected)
-
-
-def _in_sheet_order(sheet: _Sheet) -> list[Finding]:
-    position = {c.name: i for i, c in enumerate(sheet.tab.columns)}
-    return sorted(sheet.findings, key=lambda f: (f.row or 0, position.get(f.column or "", -1)))
+    return validate_units(
+        [(unit, workbook, raw)],
+        today=today,
+        period=period,
+        extra_nips=known_nips or (),
+        rosters_complete=rosters_complete,
+        check_nip_structure=check_nip_structure,
+        settings=settings,
+    )[0]
 
 
 def validate_units(
@@ -1272,25 +1337,118 @@ def validate_units(
 ) -> list[UnitData]:
     """Validate several units ``(unit, workbook, raw)``; a supervisor may sit in any unit.
 
-    Two passes: the rosters first (every unit's NIPs, plus ``extra_nips`` from units not being
-    validated this run), then each unit against them. Pass ``rosters_complete=False`` when some
-    unit's workbook could not be read: a supervisor may sit there, so a ``NIP Atasan`` found in
-    no roster is then not reported.
+    Every unit's tab is stacked into one sheet and checked in one pass, each column parsed once
+    over the distinct values of all units (a city repeats its dates, numbers and choices), so a
+    hundred units cost one unit's fixed work. A unit with a tab that cannot be read fails alone.
+    Supervisors may sit on any unit's roster, or in ``extra_nips`` (units not validated this
+    run); pass ``rosters_complete=False`` when some unit's workbook could not be read: a
+    supervisor may sit there, so a ``NIP Atasan`` found in no roster is then not reported.
     """
-    ctx = _Context("", "", today, period.start, period.end, check_nip_structure, settings)
-    together = _ParsedTogether([raw for _, _, raw in raws], ctx)
-    supervisors = set(extra_nips) | together.nips() if rosters_complete else None
-    return [
-        _validate(
-            {**raw, **tabs},
-            dataclasses.replace(ctx, unit=unit, workbook=workbook),
-            supervisors,
-            share,
-        )
-        for (unit, workbook, raw), tabs, share in zip(
-            raws, together.tabs, together.shares(), strict=True
-        )
+    base = _Context("", "", today, period.start, period.end, check_nip_structure, settings)
+    contexts = [dataclasses.replace(base, unit=unit, workbook=book) for unit, book, _ in raws]
+    pegawai = [
+        _Sheet(tab("pegawai"), _tab_rows(raw, tab("pegawai").name), ctx)
+        for (_, _, raw), ctx in zip(raws, contexts, strict=True)
     ]
+    supervisors = None
+    if rosters_complete:
+        supervisors = set(extra_nips) | {n for sheet in pegawai for n in _roster_nips(sheet)}
+    out: list[UnitData] = []
+    for batch in _batches([raw for _, _, raw in raws]):
+        sheets = {
+            i: {
+                t.key: pegawai[i]
+                if t.key == "pegawai"
+                else _Sheet(t, _tab_rows(raws[i][2], t.name), contexts[i])
+                for t in unit_tabs()
+            }
+            for i in batch
+        }
+        usable = [i for i in batch if not any(s.failed for s in sheets[i].values())]
+        checked = _check_stacked([sheets[i] for i in usable], supervisors) if usable else None
+        for i in batch:
+            if i in usable:
+                out.append(checked.unit(usable.index(i), raws[i][2], contexts[i]))
+            else:
+                out.append(_failed_unit(contexts[i], sheets[i]))
+            pegawai[i] = sheets[i] = None
+    return out
+
+
+# Realisasi rows checked in one stack: big enough that a unit's fixed costs are shared, small
+# enough that the stack's working arrays stay a fraction of the raw cells' memory.
+_STACK_ROWS = 400_000
+
+
+def _batches(raws: Sequence[Mapping[str, TabValues | None]]) -> Iterator[list[int]]:
+    """Consecutive units, about ``_STACK_ROWS`` Realisasi rows at a time."""
+    batch: list[int] = []
+    rows = 0
+    for i, raw in enumerate(raws):
+        batch.append(i)
+        rows += _columns(_tab_rows(raw, tab("realisasi").name) or []).height
+        if rows >= _STACK_ROWS:
+            yield batch
+            batch, rows = [], 0
+    if batch:
+        yield batch
+
+
+def _roster_nips(sheet: _Sheet) -> set[str]:
+    """The NIPs a Pegawai sheet lists (for supervisors on other units' rosters)."""
+    if sheet.failed:
+        return set()
+    found = parse.parse_nip(sheet.cells["nip"][1], check_structure=False).values
+    return set(found.dropna())
+
+
+def _failed_unit(ctx: _Context, sheets: Mapping[str, _Sheet]) -> UnitData:
+    findings = [f for s in sheets.values() for f in s.findings]
+    return UnitData(ctx.unit, ctx.workbook, empty_tables(), findings, failed=True)
+
+
+@dataclass
+class _Checked:
+    """The stacked units' tables and sheets once every check ran; ``unit(u, …)`` is unit u's."""
+
+    sheets: dict[str, _Sheet]
+    tables: dict[str, _Table]
+    rejected: _Table
+
+    def unit(self, u: int, raw: Mapping[str, TabValues | None], ctx: _Context) -> UnitData:
+        """Unit ``u``'s share, plus its record tabs (Survei, Layanan: checked per unit)."""
+        tables = {key: table.of(u) for key, table in self.tables.items()}
+        records, record_findings = _check_record_tabs(raw, ctx, tables["indikator"])
+        tables |= {key: records[key] for key in ("survei", "layanan")}
+        findings = [f for s in self.sheets.values() for f in _in_sheet_order(s, u)]
+        return UnitData(
+            ctx.unit, ctx.workbook, tables, findings + record_findings, rejected=self.rejected.of(u)
+        )
+
+
+def _check_stacked(units: Sequence[Mapping[str, _Sheet]], supervisors: set[str] | None) -> _Checked:
+    """Every check of the five unit tabs, over all ``units`` at once."""
+    sheets = {t.key: _Sheet.stacked([unit[t.key] for unit in units]) for t in unit_tabs()}
+    pegawai, roster = _check_pegawai(sheets["pegawai"], supervisors)
+    indikator, catalogue = _check_indikator(sheets["indikator"], roster)
+    realisasi, rejected = _check_realisasi(sheets["realisasi"], roster, catalogue)
+    tables = {
+        "pegawai": pegawai,
+        "indikator": indikator,
+        "realisasi": realisasi,
+        "perilaku": _check_people_tab(sheets["perilaku"], roster),
+        "refleksi": _check_people_tab(sheets["refleksi"], roster),
+    }
+    realisasi.frame["tanggal"] = realisasi.frame["tanggal"].astype("datetime64[ns]")
+    perilaku = tables["perilaku"].frame
+    perilaku["periode_mulai"] = perilaku["periode_mulai"].astype("datetime64[ns]")
+    return _Checked(sheets, tables, rejected)
+
+
+def _in_sheet_order(sheet: _Sheet, unit: int = 0) -> list[Finding]:
+    """Unit ``unit``'s findings on ``sheet``, by row then column."""
+    position = {c.name: i for i, c in enumerate(sheet.tab.columns)}
+    return sorted(sheet.of_unit(unit), key=lambda f: (f.row or 0, position.get(f.column or "", -1)))
 
 
 def combine(units: Sequence[UnitData]) -> dict[str, pd.DataFrame]:
@@ -1342,7 +1500,7 @@ def realisasi_statuses(unit_data: UnitData) -> dict[int, tuple[str, str]]:
     for f in unit_data.findings:
         if f.tab == name and f.row is not None and worst.get(f.row) != "error":
             worst[f.row] = f.severity
-    messages = _messages(f for f in unit_data.findings if f.tab == name)
+    messages = _joined((f.row, f) for f in unit_data.findings if f.tab == name and f.row)
     for row, severity in worst.items():
         out[row] = (STATUS_FOR_SEVERITY[severity], messages[row])
     return out
