@@ -1377,7 +1377,7 @@ def validate_units(
 
 # Realisasi rows checked in one stack: big enough that a unit's fixed costs are shared, small
 # enough that the stack's working arrays stay a fraction of the raw cells' memory.
-_STACK_ROWS = 400_000
+_STACK_ROWS = 800_000
 
 
 def _batches(raws: Sequence[Mapping[str, TabValues | None]]) -> Iterator[list[int]]:
