@@ -1170,9 +1170,8 @@ def _check_survey_headers(sheet: _Sheet, match: outcomes.HeaderMatch) -> None:
         ("survey-element-missing", {"element": e, "column": columns[e]}) for e in match.missing
     ]
     for code, fields in found:
-        sheet.findings.append(
-            make_finding(code, workbook=sheet.ctx.workbook, tab=sheet.tab.name, **fields)
-        )
+        finding = make_finding(code, workbook=sheet.ctx.workbook, tab=sheet.tab.name, **fields)
+        sheet.found.append((0, -1, finding))
 
 
 @declares(

@@ -9,7 +9,9 @@ with a mistake validation reports. Generating the data is not timed.
 
 Timed: ``validate.validate_units`` + ``validate.combine`` + ``publish.score_validation`` (as the
 weekly run calls them), next to a plain ``groupby(["nip", "id_indikator"]).sum()`` over the same
-validated rows. Peak memory is the end-to-end run's, the raw data included.
+validated rows, and next to the floor: each Realisasi column's raw cells put into one array and
+hashed once (``pd.factorize``), the least any validation of those cells must do before it parses,
+checks or scores anything. Peak memory is the end-to-end run's, the raw data included.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bench.suite import Figure, PeakMemory
+from bench.suite import Figure, PeakMemory, median_seconds
 from workflows import publish, validate
 from workflows.calendar import run_week
 from workflows.check import ValidationRun
@@ -290,10 +292,29 @@ def _group_by_seconds(entries: pd.DataFrame, repeats: int) -> float:
     return statistics.median(times)
 
 
+def _floor_seconds(raws: list, repeats: int) -> float:
+    """The floor: every Realisasi column of every unit into one object array, hashed once."""
+    tabs = [raw["Realisasi"] for _, _, raw in raws]
+    rows = sum(t.height for t in tabs)
+
+    def touch_every_cell() -> None:
+        for i in range(len(tabs[0].header)):
+            cells = np.full(rows, None, dtype=object)
+            start = 0
+            for t in tabs:
+                given = t.columns[i] if i < len(t.columns) else []
+                cells[start : start + len(given)] = given
+                start += t.height
+            pd.factorize(cells)
+
+    return median_seconds(touch_every_cell, repeats)[0]
+
+
 def run(scale: float, repeats: int) -> list[Figure]:
     raws = city(scale)
     rows = sum(raw["Realisasi"].height for _, _, raw in raws)
     config = _config(raws)
+    floor = _floor_seconds(raws, repeats)
     timings = [_end_to_end(raws, config, last=False)[:2] for _ in range(max(1, repeats) - 1)]
     peak = PeakMemory()
     with peak.measure():
@@ -307,6 +328,7 @@ def run(scale: float, repeats: int) -> list[Figure]:
         statistics.median(t[0] for t in timings),
         statistics.median(t[1] for t in timings),
         group_by,
+        floor,
         peak.mib,
         len(entries),
     )
@@ -318,6 +340,7 @@ def _figures(
     validating: float,
     scoring: float,
     group_by: float,
+    floor: float,
     peak_mib: float,
     kept: int,
 ) -> list[Figure]:
@@ -351,6 +374,16 @@ def _figures(
             "×",
             target="<= 10",
             note=f"group-by {group_by:.2f} s over the same rows",
+        ),
+        Figure(
+            "city.floor_s",
+            "city-year: floor (raw cells hashed once)",
+            floor,
+            "s",
+            anchor="end to end s",
+            anchor_value=seconds,
+            size=rows,
+            note="each Realisasi column's cells into one array and pd.factorize: no parsing",
         ),
         Figure("city.peak_mib", "city-year: peak memory", peak_mib, "MiB", target="< 4096"),
         Figure(
