@@ -89,3 +89,42 @@ def test_trailing_empty_rows_and_short_rows_read_as_columns_do():
         (2, "ID Indikator", "required-missing"),
         (2, "Realisasi", "required-missing"),
     ]
+
+
+def _twin(name: str, nip: str, *, indicator: str, entries: list[list]) -> tuple[str, str, dict]:
+    """A unit whose roster, indicator and entries look like its twin's, in its own workbook."""
+    tabs = {t.name: [t.headers] for t in unit_tabs()}
+    tabs["Pegawai"].append([nip, "Ani", "Staf", "ani@asemrowo.go.id"])
+    tabs["Indikator"].append(
+        [indicator, nip, "Layanan", "Dokumen", "Kuantitas", "dokumen", 10, "Naik", "Jumlah", 100]
+    )
+    tabs["Realisasi"] += entries
+    return name, f"{name.lower()}.xlsx", tabs
+
+
+def test_stacked_units_never_answer_for_each_other(monkeypatch):
+    """One NIP on two rosters, one indicator ID in two units, one entry typed in both: each unit
+    is judged on its own rows, whether it is stacked with the other or not."""
+    ani = "198609262015051001"
+    entry = ["29/11/2026", ani, "PLY-01", 4]
+    raws = [
+        _twin("A", ani, indicator="PLY-01", entries=[entry, entry]),
+        _twin("B", ani, indicator="PLY-02", entries=[entry, ["29/11/2026", ani, "PLY-02", 4]]),
+    ]
+    period = run_week(TODAY).period
+    together = validate_units(raws, today=TODAY, period=period)
+    a, b = ([(f.tab, f.row, f.code) for f in u.findings] for u in together)
+    assert a == [("Realisasi", 2, "duplicate-entry")]  # twice in A; B's copy is not A's
+    assert b == [("Realisasi", 2, "unknown-indicator")]  # PLY-01 is A's, not B's
+    assert [len(u.tables["realisasi"]) for u in together] == [1, 1]
+    assert list(together[1].tables["realisasi"]["id_indikator"]) == ["PLY-02"]
+
+    monkeypatch.setattr("workflows.validate._STACK_ROWS", 1)  # every unit a stack of its own
+    assert_same(validate_units(raws, today=TODAY, period=period), together)
+
+
+def test_the_demo_split_into_stacks_anywhere_gives_the_same_outcome(demo, monkeypatch):
+    raws, week = demo
+    whole = validate_units(raws, today=TODAY, period=week.period)
+    monkeypatch.setattr("workflows.validate._STACK_ROWS", 40)
+    assert_same(validate_units(raws, today=TODAY, period=week.period), whole)

@@ -9,10 +9,11 @@ network or the clock: ``today`` is the real local date, passed in, and no cut-of
 a row's status is the same whichever week is scored.
 
 A city-year holds millions of Realisasi rows that repeat a few thousand distinct values, so
-work is done per distinct value wherever it can be: ``validate_units`` parses each tab column of
-all units in one call over their distinct values (``_ParsedTogether``), IDs are folded and looked
-up in the catalogue once per distinct ID, and per row there are only integer takes and vectorised
-comparisons.
+work is done per distinct value wherever it can be and never per unit: ``validate_units`` stacks
+the tabs of many units into one sheet (``_Sheet.stacked``), each cell kept as its position among
+its column's distinct values; each column of a stack is parsed once over those values; rosters and indicator
+catalogues are looked up by integer (code, unit) keys; and per row there are only integer takes
+and vectorised comparisons. Findings and tables are then handed back to each unit.
 """
 
 from __future__ import annotations
@@ -1336,9 +1337,10 @@ def validate_units(
 ) -> list[UnitData]:
     """Validate several units ``(unit, workbook, raw)``; a supervisor may sit in any unit.
 
-    Every unit's tab is stacked into one sheet and checked in one pass, each column parsed once
-    over the distinct values of all units (a city repeats its dates, numbers and choices), so a
-    hundred units cost one unit's fixed work. A unit with a tab that cannot be read fails alone.
+    Units are checked in stacks (``_STACK_ROWS``): each tab of a stack's units is one sheet,
+    checked in one pass, each column parsed once over the distinct values of all of them (units
+    repeat each other's dates, numbers and choices), so ten units cost one unit's fixed work. A
+    unit with a tab that cannot be read fails alone.
     Supervisors may sit on any unit's roster, or in ``extra_nips`` (units not validated this
     run); pass ``rosters_complete=False`` when some unit's workbook could not be read: a
     supervisor may sit there, so a ``NIP Atasan`` found in no roster is then not reported.
@@ -1385,7 +1387,8 @@ def _batches(raws: Sequence[Mapping[str, TabValues | None]]) -> Iterator[list[in
     rows = 0
     for i, raw in enumerate(raws):
         batch.append(i)
-        rows += _columns(_tab_rows(raw, tab("realisasi").name) or []).height
+        values = _tab_rows(raw, tab("realisasi").name) or []
+        rows += values.height if isinstance(values, Columns) else len(values)
         if rows >= _STACK_ROWS:
             yield batch
             batch, rows = [], 0
@@ -1420,9 +1423,10 @@ class _Checked:
         records, record_findings = _check_record_tabs(raw, ctx, tables["indikator"])
         tables |= {key: records[key] for key in ("survei", "layanan")}
         findings = [f for s in self.sheets.values() for f in _in_sheet_order(s, u)]
-        return UnitData(
-            ctx.unit, ctx.workbook, tables, findings + record_findings, rejected=self.rejected.of(u)
-        )
+        data = UnitData(ctx.unit, ctx.workbook, tables, findings + record_findings)
+        if self.rejected.bounds[u + 1] > self.rejected.bounds[u]:
+            data.rejected = self.rejected.of(u)
+        return data
 
 
 def _check_stacked(units: Sequence[Mapping[str, _Sheet]], supervisors: set[str] | None) -> _Checked:
