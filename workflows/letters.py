@@ -237,7 +237,28 @@ def environment() -> jinja2.Environment:
         satuan=_with_unit,
         ketikan=as_typed,
     )
+    _remember_macros(env.get_template("_macros.html").module)
     return env
+
+
+def _remember_macros(shared: Any) -> None:
+    """The letters' small pieces of markup (headings, status squares, trend bars, links) take a
+    few distinct arguments: each is rendered once per argument, not once per letter.
+
+    ``shared`` is the module every ``{% import "_macros.html" as m %}`` gets (Jinja keeps one
+    per template). ``typed``: ``Markup("a<b")`` and ``"a<b"`` are equal but render differently.
+    """
+    for name in ("heading", "status", "bar", "link_to"):
+        macro = getattr(shared, name)
+        remembered = lru_cache(maxsize=4096, typed=True)(macro)
+
+        def call(*args: Any, _remembered: Any = remembered, _macro: Any = macro) -> Any:
+            try:
+                return _remembered(*args)
+            except TypeError:  # an argument that cannot be remembered (unhashable)
+                return _macro(*args)
+
+        setattr(shared, name, call)
 
 
 def render(template: str, context: Mapping[str, Any]) -> str:
