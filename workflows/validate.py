@@ -250,25 +250,37 @@ class _Sheet:
         index = self.index if at is None else pd.Index(at)
         return pd.Series(values.to_numpy()[chosen], index=index, dtype=object)
 
-    def parse(self, col: Column) -> tuple[parse.Parsed, dict]:
-        """The column's typed values, laid out from the parse of its distinct values."""
+    def _distinct_parse(self, col: Column) -> tuple[parse.Parsed, dict]:
+        """The parse of the column's distinct values (and its derived columns), made once."""
         if self.parsed is None:
             self.parsed = {}
         if col.key not in self.parsed:
             self.parsed[col.key] = parse.missing_as_none(
                 _parse_column(col, self.cells[col.key][1], self.ctx)
             )
-        return parse.lay_out(self.parsed[col.key], self.cells[col.key][0], self.index)
+        return self.parsed[col.key]
+
+    def parse(self, col: Column) -> tuple[pd.Series, pd.Series, dict]:
+        """The column's typed values, blank mask and derived columns, laid out per row."""
+        found, extras = self._distinct_parse(col)
+        at = self.cells[col.key][0]
+        values, blank = (parse.lay_out(s, at, self.index) for s in (found.values, found.blank))
+        return values, blank, parse.lay_out(extras, at, self.index)
+
+    def problems(self, key: str) -> pd.Series:
+        """The cell problem codes of column ``key``, of the rows that have one (index: their
+        positions): found among the distinct values, so the others cost a boolean take."""
+        found = self.parsed[key][0].problems
+        at = self.cells[key][0]
+        rows = np.flatnonzero(found.notna().to_numpy()[at])
+        return pd.Series(found.to_numpy()[at[rows]], index=rows, dtype=object)
 
     def value_codes(
         self, key: str, vocabulary: pd.Index, fold: Callable[[pd.Series], pd.Series] | None = None
     ) -> np.ndarray:
         """Each row's typed ``key`` (``fold``-ed) as its position in ``vocabulary``, -1 where
         missing or absent: looked up once per distinct cell value, then taken per row."""
-        values = self.parsed[key][0].values if self.parsed and key in self.parsed else None
-        if values is None:
-            self.parse(self.tab.column(key))
-            values = self.parsed[key][0].values
+        values = self._distinct_parse(self.tab.column(key))[0].values
         found = vocabulary.get_indexer(fold(values) if fold else values)
         return found[self.cells[key][0]]
 
@@ -454,43 +466,36 @@ class _Typed:
         self.sheet = sheet
         self.values: dict[str, pd.Series] = {}
         self.blank: dict[str, pd.Series] = {}
-        parsed: dict[str, parse.Parsed] = {}
-        for col in sheet.tab.columns:
-            if col.is_system:
-                continue
-            parsed[col.key], extras = sheet.parse(col)
-            self.values[col.key] = parsed[col.key].values
-            self.blank[col.key] = parsed[col.key].blank
+        columns = [col for col in sheet.tab.columns if not col.is_system]
+        for col in columns:
+            self.values[col.key], self.blank[col.key], extras = sheet.parse(col)
             self.values.update(extras)
-        blank = np.logical_and.reduce([p.blank.to_numpy(dtype=bool) for p in parsed.values()])
+        blank = np.logical_and.reduce([b.to_numpy(dtype=bool) for b in self.blank.values()])
         self.present = pd.Series(~blank, index=sheet.index)  # empty rows are ignored
-        for col in sheet.tab.columns:
-            if not col.is_system:
-                self._emit_problems(col, parsed[col.key], remap)
+        for col in columns:
+            self._emit_problems(col, remap)
 
-    def _emit_problems(
-        self, col: Column, p: parse.Parsed, remap: Mapping[str, Mapping[str, str]] | None
-    ) -> None:
+    def _emit_problems(self, col: Column, remap: Mapping[str, Mapping[str, str]] | None) -> None:
         """A column's cell problems, and blank cells that are required (or take a default).
 
         Plain numpy masks: most columns have nothing to say, and then this costs next to nothing.
         """
         present = self.present.to_numpy()
-        missing = p.blank.to_numpy(dtype=bool) & present
-        problems = p.problems.to_numpy()
-        flagged = present & (pd.notna(problems) | (missing if col.required else False))
+        missing = self.blank[col.key].to_numpy(dtype=bool) & present
+        typed = self.values[col.key]
         if col.default is not None and not col.required and missing.any():
             default = col.canonical_choice(col.default) or col.default
-            self.values[col.key] = p.values.mask(missing, default)
-        if not flagged.any():
+            self.values[col.key] = typed.mask(missing, default)
+        codes = self.sheet.problems(col.key)
+        codes = codes[present[codes.index] & ~missing[codes.index]]
+        if col.required and missing.any():
+            required = pd.Series("required-missing", index=np.flatnonzero(missing), dtype=object)
+            codes = pd.concat([codes, required]).sort_index()
+        if codes.empty:
             return
-        codes = problems[flagged]
-        if col.required:
-            codes = np.where(missing[flagged], "required-missing", codes).astype(object)
-        codes = pd.Series(codes, index=self.sheet.index[flagged], dtype=object)
         if remap and col.key in remap:
             codes = codes.replace(dict(remap[col.key]))
-        structure = p.values[codes.index[codes.eq("nip-structure").to_numpy()]]
+        structure = typed[codes.index[codes.eq("nip-structure").to_numpy()]]
         self.sheet.emit(col.key, codes, detail=structure.map(parse.nip_structure_problem))
 
     def __getitem__(self, key: str) -> pd.Series:
