@@ -523,16 +523,16 @@ class _Typed:
             column = pd.Series(data[key].to_numpy()[chosen], dtype=data[key].dtype)
             if key in bools:
                 column = column.eq(bools[key]).astype(bool)
-            elif not (is_float_dtype(column) or is_bool_dtype(column)) and not (
-                is_datetime64_any_dtype(column)
-            ):
-                column = _none_for_missing(column)
+            elif not (
+                is_float_dtype(column) or is_bool_dtype(column) or is_datetime64_any_dtype(column)
+            ) and (key in computed or column.dtype != object):
+                column = _none_for_missing(column)  # parsed text columns hold None already
             columns[key] = column
         units = self.sheet.units[chosen]
         names = np.array([c.unit for c in self.sheet.contexts], dtype=object)
         columns["unit"] = pd.Series(names[units], dtype=object)
         columns["row"] = pd.Series(self.sheet.rows[chosen].astype("int64"))
-        frame = pd.DataFrame(columns)
+        frame = pd.concat(columns, axis=1)  # a block per column: nothing copied again
         return _Table(frame, np.searchsorted(units, np.arange(len(names) + 1)))
 
 
