@@ -22,7 +22,7 @@ Severity = Literal["error", "warning"]
 STATUS_FOR_SEVERITY = {"error": STATUS_REJECTED, "warning": STATUS_WARNING}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     workbook: str  # the workbook's label (unit name or file name)
     tab: str  # tab name as in sheets_schema (e.g. "Realisasi")

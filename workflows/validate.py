@@ -363,9 +363,9 @@ class _Sheet:
             per_row.setdefault("description", [column.description] * len(at))
             per_row.setdefault("choices", [", ".join(column.choices)] * len(at))
         where = zip(at.tolist(), self.units[at].tolist(), self.rows[at].tolist(), strict=True)
+        wanted = {code: RULES[code].fields | {"value"} for code in set(codes.tolist())}
         for i, ((position, unit, row), code) in enumerate(zip(where, codes.tolist(), strict=True)):
-            wanted = RULES[code].fields | {"value"}
-            values = {k: v[i] for k, v in per_row.items() if k in wanted}
+            values = {k: v[i] for k, v in per_row.items() if k in wanted[code]}
             finding = make_finding(
                 code,
                 workbook=self.contexts[unit].workbook,
