@@ -2,7 +2,10 @@
 
 The summary tabs (Ringkasan Pegawai, Ringkasan Unit, Capaian Indikator, Temuan Validasi), the
 views (Ikhtisar, Tren, Grafik's table) and the upserted Riwayat and Riwayat Unit are written in one
-batch call. The local ``.xlsx`` gets its look (``presentation``) and native charts at every save.
+batch call. Riwayat keeps only the newest weeks that fit in ``summary.riwayat_cells``
+(``window.py``); the weeks that leave it are archived to ``<state>/riwayat/<year>.csv`` first
+(``archive.py``), so a crash between the two leaves them in both places and a re-run is
+idempotent. The local ``.xlsx`` gets its look (``presentation``) and native charts at every save.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 import pandas as pd
 from openpyxl.workbook.workbook import Workbook as XlsxBook
 
+from .archive import archive_rows
 from .backends import open_summary
 from .calendar import RunWeek
 from .check import ValidationRun, temuan_rows
@@ -25,6 +29,7 @@ from .ikhtisar import (
     overview_rows,
     predikat_rows,
     trend_rows,
+    unit_means,
     upsert_unit_history,
 )
 from .labels import ACTIVE, UNREADABLE
@@ -34,7 +39,10 @@ from .overview import attention, support_requests, unit_changes
 from .presentation import CHART_TAB, OVERVIEW_TAB, TREND_TAB, summary_charts, summary_looks
 from .schema import Tab, summary_tabs, tab
 from .score import ScoreResult, score_week
+from .window import split_window
 from .workbook import Rows, Workbook, WorkbookNotFound
+
+ARCHIVE_FOLDER = "riwayat"  # <state folder>/riwayat/<year>.csv: the weeks Riwayat no longer holds
 
 # -- tables as sheet rows ------------------------------------------------------------------------
 
@@ -131,12 +139,14 @@ def publish_summary(
     riwayat: pd.DataFrame,
     unit_history: pd.DataFrame,
     views: dict[str, list[list[Any]]],
+    dropped: int = 0,
 ) -> None:
     """Rewrite the summary tabs, Riwayat and Riwayat Unit in one batch.
 
     ``temuan`` are the Temuan Validasi rows (``check.temuan_rows``); ``riwayat`` and
     ``unit_history`` the histories with this week's rows upserted; ``views`` the rows of the
-    tabs that are not schema tabs (Ikhtisar, Tren, Grafik), by title.
+    tabs that are not schema tabs (Ikhtisar, Tren, Grafik), by title; ``dropped`` how many of
+    Riwayat's top rows (below the header) left the window since it was read.
     """
     contents = {
         "ringkasan_pegawai": sorted_people(result.people),
@@ -148,7 +158,7 @@ def publish_summary(
     rows = {tab(k).name: sheet_rows(tab(k), frame) for k, frame in contents.items()}
     temuan_tab = tab("temuan_validasi")
     rows[temuan_tab.name] = [temuan_tab.headers, *temuan]
-    book.replace_tabs({**views, **rows})
+    book.replace_tabs({**views, **rows}, trimmed={tab("riwayat").name: dropped})
 
 
 def sorted_people(people: pd.DataFrame) -> pd.DataFrame:
@@ -282,18 +292,53 @@ def score_and_publish(
 ) -> tuple[ScoreResult, pd.DataFrame]:
     """Score a validation run and publish it to the summary workbook ``book``.
 
-    Returns the scores and Riwayat as published (this week included), which the letters need.
+    Returns the scores and Riwayat with this week upserted (the weeks that left the summary's
+    window included), which the letters need.
     """
-    history, unit_history = read_histories(book)
-    history = backfill_history(config, week, validation, history, today=today, now=now)
+    read, unit_history = read_histories(book)
+    history = backfill_history(config, week, validation, read, today=today, now=now)
     result = score_validation(config, week, validation, history, today=today)
     riwayat = upsert_history(history, result, week, now=now)
     previous = last_week(unit_history, riwayat, week.previous_key, config.organisation)
-    views = summary_views(config, week, validation, result, riwayat, previous=previous)
+    kept, unit_history = archive_departing(config, riwayat, unit_history)
+    views = summary_views(
+        config, week, validation, result, riwayat, previous=previous, window=(kept, unit_history)
+    )
     unit_history = upsert_unit_history(unit_history, result.units, week.key, now=now)
+    dropped = int((~read["minggu"].astype(str).isin(set(kept["minggu"].astype(str)))).sum())
     temuan = temuan_rows(validation, config)
-    publish_summary(book, result, temuan, riwayat=riwayat, unit_history=unit_history, views=views)
+    publish_summary(
+        book,
+        result,
+        temuan,
+        riwayat=kept,
+        unit_history=unit_history,
+        views=views,
+        dropped=dropped,
+    )
     return result, riwayat
+
+
+def archive_departing(
+    config: Config, riwayat: pd.DataFrame, unit_history: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Riwayat's window (``summary.riwayat_cells``, never fewer weeks than the trend needs) and
+    Riwayat Unit with the means of the weeks that leave it. The leaving rows are archived here,
+    before the summary is written: a crash in between leaves them in both places, and a re-run
+    upserts the same rows into the archive again."""
+    kept, departing = split_window(
+        riwayat,
+        columns=len(tab("riwayat").columns),
+        cells=config.summary.riwayat_cells,
+        minimum=config.scoring.trend_weeks + 1,
+    )
+    if departing.empty:
+        return kept, unit_history
+    folder = config.path(config.state.folder) / ARCHIVE_FOLDER
+    archive_rows(folder, departing, key=["minggu", "nip"])
+    derived = unit_means(departing, unit_history, config.organisation)
+    merged = pd.concat([unit_history, derived], ignore_index=True) if len(unit_history) else derived
+    return kept, merged.sort_values("minggu", key=lambda s: s.astype(str), kind="stable")
 
 
 def summary_views(
@@ -304,8 +349,12 @@ def summary_views(
     riwayat: pd.DataFrame,
     *,
     previous: pd.DataFrame,
+    window: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> dict[str, list[list[Any]]]:
-    """Ikhtisar, Tren and Grafik's rows: from the same scores, lists and Riwayat as the digest."""
+    """Ikhtisar, Tren and Grafik's rows: from the same scores, lists and Riwayat as the digest.
+
+    With ``window`` (Riwayat as the summary keeps it, and Riwayat Unit), Tren shows the weeks
+    before the window from Riwayat Unit's means."""
     people = result.people
     overview = overview_rows(
         week=week,
@@ -325,8 +374,9 @@ def summary_views(
         ),
     )
     units = [u.name for u in config.units]
+    kept, unit_history = window if window is not None else (riwayat, None)
     return {
         OVERVIEW_TAB: overview,
-        TREND_TAB: trend_rows(riwayat, config.organisation, units),
+        TREND_TAB: trend_rows(kept, config.organisation, units, unit_history=unit_history),
         CHART_TAB: predikat_rows(result.units, config.organisation),
     }
