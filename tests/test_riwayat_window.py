@@ -15,6 +15,7 @@ import gspread
 import openpyxl
 import pandas as pd
 import pytest
+import time_machine
 from test_publish import W48, summary_path, validation
 from test_score import NIP_A, NIP_B, NIP_C
 
@@ -22,6 +23,7 @@ from tests.conftest import write_config
 from tests.sheets_fake import SheetsFake, fake_session
 from workflows import publish
 from workflows.archive import archive_rows, read_archive
+from workflows.cli import main as run_cli
 from workflows.config import ConfigError, load_config
 from workflows.google import GoogleWorkbook
 from workflows.local import LocalWorkbook
@@ -67,15 +69,12 @@ def unit_rows() -> list[list]:
     return rows
 
 
-def windowed(tmp_path, cells: int = 60):
+def windowed(tmp_path, cells: int = 60, log_cells: int = 1_000_000):
     folder = tmp_path / f"cells-{cells}"
     folder.mkdir()
     scoring = load_config(write_config(tmp_path)).model_dump(mode="json")["scoring"]
-    path = write_config(
-        folder,
-        summary={"workbook": "ringkasan.xlsx", "riwayat_cells": cells},
-        scoring={**scoring, "trend_weeks": 1},
-    )
+    summary = {"workbook": "ringkasan.xlsx", "riwayat_cells": cells, "log_surat_cells": log_cells}
+    path = write_config(folder, summary=summary, scoring={**scoring, "trend_weeks": 1})
     return load_config(path)
 
 
@@ -255,26 +254,28 @@ def test_a_crash_between_archive_and_publish_reruns_cleanly(tmp_path, monkeypatc
 
 
 def test_google_deletes_the_departed_rows_in_the_same_batch_update(tmp_path):
-    config = windowed(tmp_path)
+    config = windowed(tmp_path, log_cells=0)
     fake = SheetsFake()
     fake.add_spreadsheet("summary", title="Ringkasan")
     client = gspread.Client(auth=None, session=fake_session(fake))
     setup = GoogleWorkbook(client, "summary", label="Ringkasan")
     setup.ensure_tabs(summary_tabs())
-    setup.replace_tabs({"Riwayat": riwayat_rows(), "Riwayat Unit": unit_rows()})
+    logs = log_rows({"2026-W45": 2, "2026-W46": 1, "2026-W47": 2})
+    setup.replace_tabs({"Riwayat": riwayat_rows(), "Riwayat Unit": unit_rows(), "Log Surat": logs})
     grid = fake.sheet("summary", "Riwayat").rows
     fake.calls.clear()
 
-    read_ahead = ("Riwayat", "Riwayat Unit")
+    read_ahead = tuple(tab(key).name for key in publish.HISTORY_TABS)  # as open_summary
     book = GoogleWorkbook(client, "summary", label="Ringkasan", read_ahead=read_ahead)
     book.ensure_tabs(summary_tabs())
     publish_w48(config, book)
     assert fake.kinds() == ["metadata", "values:batchGet", "batchUpdate"]  # 3, as without
     requests_ = fake.calls[-1].body["requests"]
     sheet_id = fake.sheet("summary", "Riwayat").sheet_id
-    deleted = {"sheetId": sheet_id, "dimension": "ROWS", "startIndex": 1, "endIndex": 10}
-    assert [r for r in requests_ if "deleteDimension" in r] == [
-        {"deleteDimension": {"range": deleted}}
+    rows = {"dimension": "ROWS", "startIndex": 1}
+    assert [r["deleteDimension"]["range"] for r in requests_ if "deleteDimension" in r] == [
+        {"sheetId": sheet_id, **rows, "endIndex": 10},  # W44 to W46
+        {"sheetId": fake.sheet("summary", "Log Surat").sheet_id, **rows, "endIndex": 3},  # W45
     ]
     (update,) = [
         r["updateCells"]
@@ -289,3 +290,67 @@ def test_google_deletes_the_departed_rows_in_the_same_batch_update(tmp_path):
     assert fake.sheet("summary", "Riwayat").rows == grid - 9
     assert archived(config) == ARCHIVED
     assert fake.values("summary", "Tren")[1:5] == OLD_TREND
+    assert fake.values("summary", "Log Surat") == [logs[0], *logs[3:]]
+
+
+# -- Log Surat -------------------------------------------------------------------------------------
+
+
+def log_rows(weeks: dict[str, int]) -> list[list]:
+    """Log Surat with ``count`` letters sent in each week (one journal entry each)."""
+    rows = [tab("log_surat").headers]
+    for week, count in weeks.items():
+        for n in range(count):
+            when = f"2026-11-0{1 + n} 07:00:00"
+            rows.append(
+                [week, NIP_A, "ani@x.example", "mingguan", "Terkirim", when, "", "", f"{week}-{n}"]
+            )
+    return rows
+
+
+def test_log_surat_keeps_two_weeks_at_least_and_archives_the_rest(tmp_path):
+    config = windowed(tmp_path)  # log_surat_cells 1,000,000: everything fits
+    book = LocalWorkbook(summary_path(config))
+    book.ensure_tabs(summary_tabs())
+    book.replace_tabs({"Log Surat": log_rows({"2026-W45": 2, "2026-W46": 1, "2026-W47": 2})})
+    publish_w48(config)
+    assert len(sheet(config, "Log Surat")) == 1 + 5
+    assert not (config.path(config.state.folder) / "log_surat").exists()
+
+    small = load_config(
+        write_config(
+            config.base_dir,
+            summary={"workbook": "ringkasan.xlsx", "riwayat_cells": 60, "log_surat_cells": 0},
+        )
+    )
+    publish_w48(small)
+    assert [r[0] for r in sheet(small, "Log Surat")[1:]] == ["2026-W46", "2026-W47", "2026-W47"]
+    frame = read_archive(small.path(small.state.folder) / "log_surat" / "2026.csv")
+    assert frame[["minggu", "id"]].values.tolist() == [
+        ["2026-W45", "2026-W45-0"],
+        ["2026-W45", "2026-W45-1"],
+    ]
+    publish_w48(small)  # a replay: nothing doubled in the archive
+    assert len(read_archive(small.path(small.state.folder) / "log_surat" / "2026.csv")) == 2
+
+
+def test_letters_of_a_week_that_left_log_surat_are_still_never_sent_twice(demo_config, capsys):
+    """Four weekly runs on the demo with ``log_surat_cells: 0``: the fourth publish moves W48's
+    rows out of Log Surat (into the archive); replaying W48's letters then sends none, because
+    the send journal, not Log Surat, records what was sent."""
+    summary = {"workbook": demo_config.summary.workbook, "log_surat_cells": 0}
+    config = load_config(write_config(demo_config.base_dir, summary=summary))
+    days = ("2026-11-30", "2026-12-07", "2026-12-14", "2026-12-21")
+    for day in days:
+        with time_machine.travel(dt.datetime.fromisoformat(f"{day}T08:00:00+07:00"), tick=True):
+            assert run_cli(["weekly", "--config", str(config.base_dir / "config.yaml")]) == 0
+    weeks = [r[0] for r in sheet(config, "Log Surat")[1:]]
+    assert "2026-W48" not in weeks and {"2026-W49", "2026-W50", "2026-W51"} <= set(weeks)
+    archive = read_archive(config.path(config.state.folder) / "log_surat" / "2026.csv")
+    sent = len(archive)
+    assert set(archive["minggu"]) == {"2026-W48"} and sent > 0
+    capsys.readouterr()
+    with time_machine.travel(dt.datetime.fromisoformat(f"{days[0]}T08:00:00+07:00"), tick=True):
+        assert run_cli(["letters", "--config", str(config.base_dir / "config.yaml")]) == 0
+    assert capsys.readouterr().out.split("Jumlah")[1].split()[2] == "0"  # none sent again
+    assert "2026-W48" not in [r[0] for r in sheet(config, "Log Surat")[1:]]

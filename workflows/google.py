@@ -335,6 +335,7 @@ class GoogleWorkbook:
             return
         title = self._title(tab)
         self._ahead.pop(title, None)
+        self._held.pop(title, None)  # the rows as read are no longer what the tab holds
         self._call(
             self.http.values_append,
             self.key,

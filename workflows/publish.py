@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -42,7 +43,18 @@ from .score import ScoreResult, score_week
 from .window import split_window
 from .workbook import Rows, Workbook, WorkbookNotFound
 
-ARCHIVE_FOLDER = "riwayat"  # <state folder>/riwayat/<year>.csv: the weeks Riwayat no longer holds
+# What publish reads of the summary's past (Google reads them ahead, with the tabs' headers).
+HISTORY_TABS = ("riwayat", "riwayat_unit", "log_surat")
+RIWAYAT_ARCHIVE = "riwayat"  # <state folder>/riwayat/<year>.csv: the weeks Riwayat no longer holds
+LOG_SURAT_ARCHIVE = "log_surat"  # <state folder>/log_surat/<year>.csv
+# Each archived row's identity: Riwayat has one row per week and NIP; a Log Surat row is one
+# journal outcome (a letter may be tried, then sent: two rows with one ID).
+ARCHIVE_KEYS = {
+    "riwayat": ["minggu", "nip"],
+    "log_surat": ["minggu", "nip", "jenis", "waktu", "status", "id"],
+}
+# Log Surat keeps this week and the last at least: a sync cut short is checked against it.
+LOG_SURAT_WEEKS = 2
 
 # -- tables as sheet rows ------------------------------------------------------------------------
 
@@ -139,14 +151,16 @@ def publish_summary(
     riwayat: pd.DataFrame,
     unit_history: pd.DataFrame,
     views: dict[str, list[list[Any]]],
-    dropped: int = 0,
+    log_surat: pd.DataFrame | None = None,
+    trimmed: Mapping[str, int] | None = None,
 ) -> None:
     """Rewrite the summary tabs, Riwayat and Riwayat Unit in one batch.
 
     ``temuan`` are the Temuan Validasi rows (``check.temuan_rows``); ``riwayat`` and
     ``unit_history`` the histories with this week's rows upserted; ``views`` the rows of the
-    tabs that are not schema tabs (Ikhtisar, Tren, Grafik), by title; ``dropped`` how many of
-    Riwayat's top rows (below the header) left the window since it was read.
+    tabs that are not schema tabs (Ikhtisar, Tren, Grafik), by title; ``log_surat`` the Log
+    Surat rows its window keeps, when some left it (else the tab is not written); ``trimmed``
+    how many rows below the header, per tab title, left its top since it was read.
     """
     contents = {
         "ringkasan_pegawai": sorted_people(result.people),
@@ -154,11 +168,12 @@ def publish_summary(
         "capaian_indikator": result.indicators,
         "riwayat": riwayat,
         "riwayat_unit": unit_history,
+        **({"log_surat": log_surat} if log_surat is not None else {}),
     }
     rows = {tab(k).name: sheet_rows(tab(k), frame) for k, frame in contents.items()}
     temuan_tab = tab("temuan_validasi")
     rows[temuan_tab.name] = [temuan_tab.headers, *temuan]
-    book.replace_tabs({**views, **rows}, trimmed={tab("riwayat").name: dropped})
+    book.replace_tabs({**views, **rows}, trimmed=trimmed)
 
 
 def sorted_people(people: pd.DataFrame) -> pd.DataFrame:
@@ -170,19 +185,28 @@ def sorted_people(people: pd.DataFrame) -> pd.DataFrame:
     return people.sort_values(keys, ascending=ascending, na_position="last", kind="stable")
 
 
+@dataclasses.dataclass(frozen=True)
+class Histories:
+    """The summary's tabs that keep the past (schema keys as columns; empty if none yet)."""
+
+    riwayat: pd.DataFrame
+    unit_history: pd.DataFrame  # Riwayat Unit
+    log_surat: pd.DataFrame
+
+
 def read_history(book: Workbook) -> pd.DataFrame:
     """The summary's Riwayat rows as a DataFrame with the schema keys (empty if none yet)."""
-    return read_histories(book)[0]
+    return read_histories(book).riwayat
 
 
-def read_histories(book: Workbook) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Riwayat and Riwayat Unit, read at once (empty if the summary has none yet)."""
-    riwayat, units = tab("riwayat"), tab("riwayat_unit")
+def read_histories(book: Workbook) -> Histories:
+    """Riwayat, Riwayat Unit and Log Surat, read at once."""
+    tabs = [tab(k) for k in HISTORY_TABS]
     try:
-        found = book.read_tabs([riwayat.name, units.name])
+        found = book.read_tabs([t.name for t in tabs])
     except WorkbookNotFound:
         found = {}  # no summary yet (a dry run before the first real one): no history
-    return read_table(riwayat, found.get(riwayat.name)), read_table(units, found.get(units.name))
+    return Histories(*(read_table(t, found.get(t.name)) for t in tabs))
 
 
 def reported_rejections(validation: ValidationRun, week: RunWeek, today: dt.date) -> pd.DataFrame:
@@ -295,50 +319,93 @@ def score_and_publish(
     Returns the scores and Riwayat with this week upserted (the weeks that left the summary's
     window included), which the letters need.
     """
-    read, unit_history = read_histories(book)
-    history = backfill_history(config, week, validation, read, today=today, now=now)
+    held = read_histories(book)
+    history = backfill_history(config, week, validation, held.riwayat, today=today, now=now)
     result = score_validation(config, week, validation, history, today=today)
     riwayat = upsert_history(history, result, week, now=now)
-    previous = last_week(unit_history, riwayat, week.previous_key, config.organisation)
-    kept, unit_history = archive_departing(config, riwayat, unit_history)
+    previous = last_week(held.unit_history, riwayat, week.previous_key, config.organisation)
+    window = keep_windows(config, riwayat, held)
     views = summary_views(
-        config, week, validation, result, riwayat, previous=previous, window=(kept, unit_history)
+        config,
+        week,
+        validation,
+        result,
+        riwayat,
+        previous=previous,
+        window=(window.riwayat, window.unit_history),
     )
-    unit_history = upsert_unit_history(unit_history, result.units, week.key, now=now)
-    dropped = int((~read["minggu"].astype(str).isin(set(kept["minggu"].astype(str)))).sum())
-    temuan = temuan_rows(validation, config)
     publish_summary(
         book,
         result,
-        temuan,
-        riwayat=kept,
-        unit_history=unit_history,
+        temuan_rows(validation, config),
+        riwayat=window.riwayat,
+        unit_history=upsert_unit_history(window.unit_history, result.units, week.key, now=now),
         views=views,
-        dropped=dropped,
+        log_surat=window.log_surat,
+        trimmed=window.trimmed,
     )
     return result, riwayat
 
 
-def archive_departing(
-    config: Config, riwayat: pd.DataFrame, unit_history: pd.DataFrame
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Riwayat's window (``summary.riwayat_cells``, never fewer weeks than the trend needs) and
-    Riwayat Unit with the means of the weeks that leave it. The leaving rows are archived here,
+@dataclasses.dataclass(frozen=True)
+class Windows:
+    """What the summary keeps of Riwayat and Log Surat, and how many rows left each tab's top."""
+
+    riwayat: pd.DataFrame
+    unit_history: pd.DataFrame  # with the means of the weeks that left Riwayat
+    log_surat: pd.DataFrame | None  # None when no row left it (the tab is not rewritten)
+    trimmed: dict[str, int]  # tab title -> rows below its header that left its top
+
+
+def keep_windows(config: Config, riwayat: pd.DataFrame, held: Histories) -> Windows:
+    """Riwayat's window (``summary.riwayat_cells``, never fewer weeks than the trend needs)
+    and Log Surat's (``summary.log_surat_cells``, never fewer than ``LOG_SURAT_WEEKS``); Riwayat
+    Unit gains the means of the weeks that leave Riwayat. The leaving rows are archived here,
     before the summary is written: a crash in between leaves them in both places, and a re-run
-    upserts the same rows into the archive again."""
-    kept, departing = split_window(
+    upserts the same rows into the archive again. The send journal, not Log Surat, says which
+    letters were sent, so the window never lets a letter go twice."""
+    state = config.path(config.state.folder)
+    kept, departing = _archived_window(
         riwayat,
-        columns=len(tab("riwayat").columns),
+        "riwayat",
         cells=config.summary.riwayat_cells,
         minimum=config.scoring.trend_weeks + 1,
+        folder=state / RIWAYAT_ARCHIVE,
     )
-    if departing.empty:
-        return kept, unit_history
-    folder = config.path(config.state.folder) / ARCHIVE_FOLDER
-    archive_rows(folder, departing, key=["minggu", "nip"])
-    derived = unit_means(departing, unit_history, config.organisation)
-    merged = pd.concat([unit_history, derived], ignore_index=True) if len(unit_history) else derived
-    return kept, merged.sort_values("minggu", key=lambda s: s.astype(str), kind="stable")
+    log_kept, log_departing = _archived_window(
+        held.log_surat,
+        "log_surat",
+        cells=config.summary.log_surat_cells,
+        minimum=LOG_SURAT_WEEKS,
+        folder=state / LOG_SURAT_ARCHIVE,
+    )
+    unit_history = held.unit_history
+    if len(departing):
+        derived = unit_means(departing, unit_history, config.organisation)
+        merged = pd.concat([unit_history, derived], ignore_index=True)
+        unit_history = merged.sort_values("minggu", key=lambda s: s.astype(str), kind="stable")
+    trimmed = {
+        tab("riwayat").name: _leading_departed(held.riwayat, kept),
+        tab("log_surat").name: _leading_departed(held.log_surat, log_kept),
+    }
+    return Windows(kept, unit_history, log_kept if len(log_departing) else None, trimmed)
+
+
+def _archived_window(
+    rows: pd.DataFrame, key: str, *, cells: int, minimum: int, folder: Path
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Tab ``key``'s rows as those its window keeps and those that leave it, archived."""
+    kept, departing = split_window(
+        rows, columns=len(tab(key).columns), cells=cells, minimum=minimum
+    )
+    archive_rows(folder, departing, key=ARCHIVE_KEYS[key])
+    return kept, departing
+
+
+def _leading_departed(read: pd.DataFrame, kept: pd.DataFrame) -> int:
+    """How many of the rows as read, from the top, are of weeks the window no longer keeps."""
+    inside = read["minggu"].astype(str).isin(set(kept["minggu"].astype(str))).to_numpy()
+    return int(inside.argmax()) if inside.any() else len(inside)
 
 
 def summary_views(
