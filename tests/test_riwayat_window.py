@@ -162,6 +162,13 @@ def test_the_archive_is_an_upsert_by_week_and_nip(tmp_path):
     frame = read_archive(folder / "2026.csv")
     assert frame.values.tolist() == [["2026-W10", NIP_A, "80.0"], ["2026-W10", NIP_B, "91.0"]]
     assert list(tmp_path.glob("**/*.tmp")) == []
+    # a later week is appended to the file's bytes: the same file as merging it in
+    later = rows.assign(minggu="2026-W11")
+    archive_rows(folder, later, key=["minggu", "nip"])
+    merged = tmp_path / "merged"
+    archive_rows(merged, pd.concat([rescored, later]), key=["minggu", "nip"])
+    assert (folder / "2026.csv").read_bytes() == (merged / "2026.csv").read_bytes()
+    assert len(read_archive(folder / "2026.csv")) == 4
 
 
 def test_a_week_is_archived_to_the_file_of_its_iso_year(tmp_path):
