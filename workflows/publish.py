@@ -2,10 +2,10 @@
 
 The summary tabs (Ringkasan Pegawai, Ringkasan Unit, Capaian Indikator, Temuan Validasi), the
 views (Ikhtisar, Tren, Grafik's table) and the upserted Riwayat and Riwayat Unit are written in one
-batch call. Riwayat keeps only the newest weeks that fit in ``summary.riwayat_cells``
-(``window.py``); the weeks that leave it are archived to ``<state>/riwayat/<year>.csv`` first
-(``archive.py``), so a crash between the two leaves them in both places and a re-run is
-idempotent. The local ``.xlsx`` gets its look (``presentation``) and native charts at every save.
+batch call. Riwayat keeps only the newest weeks that fit in ``summary.riwayat_cells``, Log Surat
+those within ``summary.log_surat_cells`` (``window.py``); the rows that leave are archived to
+``<state>/riwayat/<year>.csv`` and ``<state>/log_surat/<year>.csv`` first (``archive.py``), so a
+crash between the two leaves them in both places and a re-run is idempotent. The local ``.xlsx`` gets its look (``presentation``) and native charts at every save.
 """
 
 from __future__ import annotations
@@ -48,7 +48,8 @@ HISTORY_TABS = ("riwayat", "riwayat_unit", "log_surat")
 RIWAYAT_ARCHIVE = "riwayat"  # <state folder>/riwayat/<year>.csv: the weeks Riwayat no longer holds
 LOG_SURAT_ARCHIVE = "log_surat"  # <state folder>/log_surat/<year>.csv
 # Each archived row's identity: Riwayat has one row per week and NIP; a Log Surat row is one
-# journal outcome (a letter may be tried, then sent: two rows with one ID).
+# journal record, named by its ID (unique in the journal); the other fields keep apart rows
+# typed or kept without one.
 ARCHIVE_KEYS = {
     "riwayat": ["minggu", "nip"],
     "log_surat": ["minggu", "nip", "jenis", "waktu", "status", "id"],
@@ -316,8 +317,8 @@ def score_and_publish(
 ) -> tuple[ScoreResult, pd.DataFrame]:
     """Score a validation run and publish it to the summary workbook ``book``.
 
-    Returns the scores and Riwayat with this week upserted (the weeks that left the summary's
-    window included), which the letters need.
+    Returns the scores and Riwayat with this week upserted (the rows that left the summary's
+    window in this publish included), which the letters need.
     """
     held = read_histories(book)
     history = backfill_history(config, week, validation, held.riwayat, today=today, now=now)
