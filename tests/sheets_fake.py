@@ -6,7 +6,8 @@ is contacted. Use it with the real client: ``gspread.Client(auth=None, session=s
 
 Sheets are grids of plain values. Supported: spreadsheet metadata, ``values`` get / update /
 append / clear and their batch forms, and ``:batchUpdate`` with addSheet, deleteSheet,
-updateSheetProperties (title, frozen rows), appendDimension, updateCells (from a
+updateSheetProperties (title, frozen rows), appendDimension, deleteDimension (rows: the cells
+below and every range on the sheet move up), updateCells (from a
 ``start`` cell, or over a ``range`` whose other cells are cleared), repeatCell, copyPaste,
 updateDimensionProperties, setDataValidation, addProtectedRange, addConditionalFormatRule,
 updateConditionalFormatRule, setBasicFilter, addChart and updateChartSpec. The metadata shows
@@ -863,6 +864,8 @@ def _apply(book: Spreadsheet, request: dict[str, Any], index: int) -> dict[str, 
         else:
             sheet.columns += spec["length"]
         return {}
+    if kind == "deleteDimension":
+        return _delete_rows(book, spec["range"], where)
     if kind == "updateCells":
         rows = [
             [_entered_value(cell.get("userEnteredValue")) for cell in row.get("values", [])]
@@ -925,6 +928,54 @@ def _apply(book: Spreadsheet, request: dict[str, Any], index: int) -> dict[str, 
     if kind in LOOK_REQUESTS:
         return LOOK_REQUESTS[kind](book, spec, where)
     raise FakeError(400, f"Invalid requests[{index}]: the fake does not support {kind}")
+
+
+def _delete_rows(book: Spreadsheet, bounds: dict[str, Any], where: str) -> dict[str, Any]:
+    """``deleteDimension`` of rows as the Sheets API reference describes it: the rows
+    ``startIndex`` to ``endIndex - 1`` go, the cells below move up, the grid shrinks, and every
+    range on the sheet (frozen rows, filter, colour rules, protected ranges, chart sources)
+    closes up. Its reply is ``{}`` (gspread's recorded ``test_delete_row``: ``"replies": [{}]``).
+    A range past the grid is refused in Google's grid-limit words; deleting every row that is not
+    frozen is refused with Google's sentence for it."""
+    sheet = book.sheet_by_id(bounds.get("sheetId", 0))
+    if bounds.get("dimension") != "ROWS":
+        raise FakeError(400, f"Invalid {where}: the fake deletes rows only")
+    first, end = bounds.get("startIndex", 0), bounds.get("endIndex", sheet.rows)
+    if not 0 <= first < end:
+        raise FakeError(400, f"Invalid {where}: startIndex must be less than endIndex")
+    if end > sheet.rows:
+        raise _beyond_grid(sheet, _grid_a1(first, end, 0, sheet.columns), where)
+
+    def moved(index: int) -> int:
+        return index if index <= first else max(first, index - (end - first))
+
+    frozen = moved(sheet.frozen_rows)
+    if sheet.rows - (end - first) <= frozen:
+        raise FakeError(
+            400, f"Invalid {where}: Sorry, it is not possible to delete all non-frozen rows."
+        )
+    sheet.cells = {
+        (row if row < first else row - (end - first), col): value
+        for (row, col), value in sheet.cells.items()
+        if not first <= row < end
+    }
+    sheet.rows, sheet.frozen_rows = sheet.rows - (end - first), frozen
+    ranges = [rule_range for rule in sheet.conditional_formats for rule_range in rule["ranges"]]
+    ranges += [p["range"] for p in sheet.protected]
+    ranges += [sheet.basic_filter["range"]] if sheet.basic_filter else []
+    ranges += [
+        grid
+        for other in book.sheets
+        for chart in other.charts
+        for part in _chart_parts(chart["spec"])
+        for grid in part["sourceRange"]["sources"]
+        if grid.get("sheetId", 0) == sheet.sheet_id
+    ]
+    for grid in ranges:
+        for edge in ("startRowIndex", "endRowIndex"):
+            if edge in grid:
+                grid[edge] = moved(grid[edge])
+    return {}
 
 
 def _within_cell_limit(book: Spreadsheet, reply: dict[str, Any], where: str) -> dict[str, Any]:
@@ -1040,13 +1091,9 @@ def _set_basic_filter(book: Spreadsheet, spec: dict[str, Any], where: str) -> di
 
 def _chart_sources(book: Spreadsheet, spec: dict[str, Any], where: str) -> None:
     """Every domain and series of a basic chart: one column wide, on a sheet that exists."""
-    basic = spec.get("basicChart")
-    if basic is None:
+    if spec.get("basicChart") is None:
         raise FakeError(400, f"Invalid {where}: the fake supports basicChart only")
-    parts = [d["domain"] for d in basic.get("domains", [])] + [
-        s["series"] for s in basic.get("series", [])
-    ]
-    for part in parts:
+    for part in _chart_parts(spec):
         for grid in part["sourceRange"]["sources"]:
             sheet, key = _grid(book, grid)
             _, _, left, right = _inside(sheet, key, where)
@@ -1056,6 +1103,14 @@ def _chart_sources(book: Spreadsheet, spec: dict[str, Any], where: str) -> None:
                     f"Invalid {where}: exactly one dimension of a chart's source range must "
                     "have a length of 1",
                 )
+
+
+def _chart_parts(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The domains and series of a basic chart (each has a ``sourceRange``)."""
+    basic = spec.get("basicChart", {})
+    return [d["domain"] for d in basic.get("domains", [])] + [
+        s["series"] for s in basic.get("series", [])
+    ]
 
 
 def _add_chart(book: Spreadsheet, spec: dict[str, Any], where: str) -> dict:

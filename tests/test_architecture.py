@@ -37,8 +37,9 @@ LAYERS = {
         "score",
         "sheet_docs",
         "validate",
+        "window",
     },
-    "io": {"backends", "files", "google", "journal", "local", "locks", "mail"},
+    "io": {"archive", "backends", "files", "google", "journal", "local", "locks", "mail"},
     # workbook.py declares the backends' interface (protocol, errors, pure helpers): no I/O
     "declared": {"config", "errors", "labels", "presentation", "schema", "workbook"},
 }

@@ -256,6 +256,51 @@ def test_the_look_shows_in_the_metadata_as_google_shows_it() -> None:
     assert "charts" not in sheets[1] and "basicFilter" not in sheets[1]
 
 
+def test_rows_are_deleted_as_google_deletes_them() -> None:
+    """No shared recording deletes rows; gspread's recorded ``test_delete_row`` (upstream
+    ``tests/cassettes/WorksheetTest.test_delete_row.json``) sends ``deleteDimension`` over
+    ``startIndex`` 1 to ``endIndex`` 2 and Google answers ``{"spreadsheetId": ..., "replies":
+    [{}]}``, then reads the third row's values in row 2. The Sheets API reference says the rest:
+    the grid shrinks and ranges close up; deleting every non-frozen row is refused (Google's
+    sentence as users report it)."""
+    fake = SheetsFake()
+    rows = [[f"test_delete_row {10 * r + c}" for c in range(1, 11)] for r in range(4)]
+    fake.add_spreadsheet("k", tabs={"Sheet1": rows})
+    session = fake_session(fake)
+    book = f"https://{HOST}/v4/spreadsheets/k"
+    whole = {"setBasicFilter": {"filter": {"range": {"sheetId": 0}}}}
+    frozen = {"properties": {"gridProperties": {"frozenRowCount": 1}}, "fields": "gridProperties"}
+    session.post(
+        f"{book}:batchUpdate", json={"requests": [whole, {"updateSheetProperties": frozen}]}
+    )
+    second = {"sheetId": 0, "dimension": "ROWS", "startIndex": 1, "endIndex": 2}
+    reply = session.post(
+        f"{book}:batchUpdate", json={"requests": [{"deleteDimension": {"range": second}}]}
+    )
+    assert reply.json() == {"spreadsheetId": "k", "replies": [{}]}
+    assert fake.values("k", "Sheet1") == [rows[0], rows[2], rows[3]]
+    sheet = fake.sheet("k", "Sheet1")
+    assert (sheet.rows, sheet.frozen_rows) == (999, 1)
+    assert sheet.basic_filter["range"]["endRowIndex"] == 999
+    every = {"sheetId": 0, "dimension": "ROWS", "startIndex": 1, "endIndex": 999}
+    refused = session.post(
+        f"{book}:batchUpdate", json={"requests": [{"deleteDimension": {"range": every}}]}
+    )
+    assert refused.status_code == 400
+    assert refused.json()["error"]["message"] == (
+        "Invalid requests[0].deleteDimension: Sorry, it is not possible to delete all non-frozen "
+        "rows."
+    )
+    past = {**every, "endIndex": 1001}
+    refused = session.post(
+        f"{book}:batchUpdate", json={"requests": [{"deleteDimension": {"range": past}}]}
+    )
+    assert refused.json()["error"]["message"].startswith(
+        "Invalid requests[0].deleteDimension: Range (Sheet1!A2:Z1001) exceeds grid limits."
+    )
+    assert fake.values("k", "Sheet1") == [rows[0], rows[2], rows[3]]
+
+
 # -- helpers ---------------------------------------------------------------------------------
 
 

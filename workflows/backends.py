@@ -43,5 +43,6 @@ def open_summary(config: Config, *, on_save: Callable | None = None) -> Workbook
         label="Ringkasan",
         on_save=on_save,
         drawn_tabs=(CHART_TAB,),  # publish draws its charts afresh at every save
-        read_ahead=(tab("riwayat").name, tab("riwayat_unit").name),  # what publish reads
+        # what publish reads (publish.HISTORY_TABS)
+        read_ahead=(tab("riwayat").name, tab("riwayat_unit").name, tab("log_surat").name),
     )

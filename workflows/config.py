@@ -127,6 +127,14 @@ class Summary(_Strict):
     # lainnya": it must stay one printed page.
     overview_attention_rows: int = Field(default=10, ge=1, le=25)
     overview_support_rows: int = Field(default=8, ge=1, le=25)
+    # Riwayat keeps the newest whole weeks that fit in this many cells (rows x columns), never
+    # fewer than the trend needs; older weeks move to <state>/riwayat/<year>.csv. Google holds
+    # 10 million cells per spreadsheet, every tab counted.
+    riwayat_cells: int = Field(default=4_000_000, ge=0, le=10_000_000)
+    # Log Surat likewise keeps its newest weeks within this many cells (at least two weeks); the
+    # older rows move to <state>/log_surat/<year>.csv. The send journal is what prevents a
+    # second send, never Log Surat.
+    log_surat_cells: int = Field(default=1_000_000, ge=0, le=10_000_000)
 
 
 class State(_Strict):

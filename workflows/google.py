@@ -335,6 +335,7 @@ class GoogleWorkbook:
             return
         title = self._title(tab)
         self._ahead.pop(title, None)
+        self._held.pop(title, None)  # the rows as read are no longer what the tab holds
         self._call(
             self.http.values_append,
             self.key,
@@ -344,19 +345,27 @@ class GoogleWorkbook:
         )
         self._metadata()[title]["gridProperties"]["rowCount"] += len(rows)  # INSERT_ROWS grew it
 
-    def replace_tabs(self, contents: Mapping[str, Sequence[Sequence[Any]]]) -> None:
+    def replace_tabs(
+        self,
+        contents: Mapping[str, Sequence[Sequence[Any]]],
+        *,
+        trimmed: Mapping[str, int] | None = None,
+    ) -> None:
         """Every tab rewritten in one ``batchUpdate``, which Google applies all or nothing.
 
-        Per tab: a missing tab is added (where ``summary_tab_titles`` places it), rows are added
-        to the grid when the new content is longer (with the format of the grid's last row, so
-        date columns stay dates), then one ``updateCells`` over the whole tab writes the values
-        and empties every other cell; a tab this workbook read whole (Riwayat, read ahead) is
-        written only from its first changed row down, so a week's upsert sends that week's rows
-        however long the history. Only values change: header formats, number formats and the
-        frozen row stay. After the values, what a tab lacks of its look (``presentation``: frozen
-        rows, filter, colour rules) and the summary's charts ride in the same request, and only
-        what it lacks. A failure (quota, server, a grid someone shrank meanwhile) leaves every
-        tab as it was, values and look alike.
+        Per tab: a missing tab is added (where ``summary_tab_titles`` places it), the rows
+        ``trimmed`` off its top are deleted (``deleteDimension`` below the header: the grid
+        shrinks, so the cells Riwayat's old weeks held no longer count against the spreadsheet's
+        limit), rows are added to the grid when the new content is longer (with the format of the
+        grid's last row, so date columns stay dates), then one ``updateCells`` over the whole tab
+        writes the values and empties every other cell; a tab this workbook read whole (Riwayat,
+        read ahead) is written only from its first changed row down (compared after the
+        deletion), so a week's upsert sends that week's rows however long the history. Only
+        values change: header formats, number formats and the frozen row stay. After the values,
+        what a tab lacks of its look (``presentation``: frozen rows, filter, colour rules) and the
+        summary's charts ride in the same request, and only what it lacks. A failure (quota,
+        server, a grid someone shrank meanwhile) leaves every tab as it was, values and look
+        alike.
         """
         if not contents:
             return
@@ -371,18 +380,46 @@ class GoogleWorkbook:
             if title is None:
                 props = _new_sheet(next(new_ids), tab, _place(order, tab), rows=rows)
                 requests_ += [{"addSheet": {"properties": props}}, *_header_look(props, rows)]
+                start: int | None = 0
             else:
                 props = sheets[title]
-                requests_ += _grow_requests(props, rows)
+                held = self._held.pop(title, None)
+                trim = self._trim_requests(props, (trimmed or {}).get(tab, 0))
+                if trim and held is not None:
+                    held = [*held[:1], *held[1 + _deleted(trim[0]) :]]
+                requests_ += [*trim, *_grow_requests(props, rows)]
+                start = _first_change(held, rows)
             written[tab] = (props, rows)
-            start = 0 if title is None else _first_change(self._held.pop(title, None), rows)
             if start is not None:
                 requests_.append(_values_request(props["sheetId"], rows, start))
         for tab, (props, rows) in written.items():
             requests_ += self._look_requests(tab, props, _header(rows), rows=len(rows))
         requests_ += self._chart_requests(written)
-        reply = self._call(self.http.batch_update, self.key, {"requests": requests_})
+        try:
+            reply = self._call(self.http.batch_update, self.key, {"requests": requests_})
+        except WorkbookError:
+            if any("deleteDimension" in r for r in requests_):
+                self._sheets = None  # the cache shrank with the deletion: read it afresh
+            raise
         self._remember(requests_, reply)
+
+    def _trim_requests(self, props: dict[str, Any], count: int) -> list[dict[str, Any]]:
+        """A ``deleteDimension`` of ``count`` rows below the header (never every row below it:
+        Google refuses to delete all non-frozen rows), with the cached grid and filter shrunk
+        as Google shrinks them; none for no rows."""
+        grid = props["gridProperties"]
+        count = min(count, grid["rowCount"] - 2)
+        if count <= 0:
+            return []
+        grid["rowCount"] -= count
+        held = self._looks.get(props["sheetId"], {}).get("basicFilter")
+        if held is not None:
+            bounds = held["range"]
+            for edge in ("startRowIndex", "endRowIndex"):
+                if edge in bounds:
+                    bounds[edge] = _rows_after_deletion(bounds[edge], first=1, count=count)
+        spec = {"sheetId": props["sheetId"], "dimension": "ROWS", "startIndex": 1}
+        return [{"deleteDimension": {"range": {**spec, "endIndex": 1 + count}}}]
 
     def ensure_tabs(self, tabs: Sequence[schema.Tab]) -> list[str]:
         """Missing tabs, header cells, dropdowns, frozen header and protected system columns,
@@ -1116,6 +1153,18 @@ def _cell_data(value: Any) -> dict[str, Any]:
     else:
         kind = "stringValue"
     return {"userEnteredValue": {kind: raw}}
+
+
+def _rows_after_deletion(index: int, *, first: int, count: int) -> int:
+    """Where a grid edge at row ``index`` lies after rows ``first`` to ``first + count - 1`` are
+    deleted: edges above stay, edges inside close up to ``first``, edges below move up."""
+    return index if index <= first else max(first, index - count)
+
+
+def _deleted(request: Mapping[str, Any]) -> int:
+    """How many rows a ``deleteDimension`` request deletes."""
+    bounds = request["deleteDimension"]["range"]
+    return bounds["endIndex"] - bounds["startIndex"]
 
 
 def _first_change(held: Rows | None, rows: Sequence[Sequence[Any]]) -> int | None:

@@ -224,21 +224,59 @@ def last_week(
     return pd.DataFrame([derived]).reindex(columns=rows.columns)
 
 
-def trend_rows(riwayat: pd.DataFrame, organisation: str, units: list[str]) -> list[list[Any]]:
-    """Tren: one row per week of Riwayat, the organisation's mean Nilai Capaian then each unit's
-    (``units`` first in that order, then any other unit Riwayat names)."""
+def unit_means(
+    riwayat: pd.DataFrame, unit_history: pd.DataFrame, organisation: str
+) -> pd.DataFrame:
+    """Riwayat Unit rows (ASN count, mean and median Nilai Capaian) for the weeks and units of
+    ``riwayat`` that ``unit_history`` lacks, the organisation's included: what Tren needs of
+    weeks that leave Riwayat (those back-filled never had a Riwayat Unit row)."""
+    keys = [c.key for c in tab("riwayat_unit").columns]
+    scores = riwayat.assign(
+        minggu=riwayat["minggu"].astype(str),
+        nilai_capaian=pd.to_numeric(riwayat["nilai_capaian"], errors="coerce"),
+    )
+    whole = scores.assign(unit=organisation)
+    groups = pd.concat([scores, whole]).groupby(["minggu", "unit"], sort=True)["nilai_capaian"]
+    derived = pd.DataFrame(
+        {
+            "jumlah_asn": groups.size(),
+            "rata_rata_nilai_capaian": groups.mean(),
+            "median_nilai_capaian": groups.median(),
+        }
+    ).reset_index()
+    held = set(zip(unit_history["minggu"].astype(str), unit_history["unit"], strict=True))
+    fresh = [(w, u) not in held for w, u in zip(derived["minggu"], derived["unit"], strict=True)]
+    return derived[fresh].reindex(columns=keys)
+
+
+def trend_rows(
+    riwayat: pd.DataFrame,
+    organisation: str,
+    units: list[str],
+    *,
+    unit_history: pd.DataFrame | None = None,
+) -> list[list[Any]]:
+    """Tren: one row per week, the organisation's mean Nilai Capaian then each unit's (``units``
+    first in that order, then any other unit named). The weeks of Riwayat are computed from its
+    rows; older weeks that only ``unit_history`` (Riwayat Unit) holds, from its means."""
     scores = riwayat.assign(nilai_capaian=pd.to_numeric(riwayat["nilai_capaian"], errors="coerce"))
     scores["minggu"] = scores["minggu"].astype(str)
-    named = [u for u in units if u in set(scores["unit"])]
-    named += sorted(set(scores["unit"].dropna()) - set(named))
-    per_unit = scores.pivot_table(
+    means = scores.pivot_table(
         index="minggu", columns="unit", values="nilai_capaian", aggfunc="mean"
-    )
-    overall = scores.groupby("minggu")["nilai_capaian"].mean()
+    ).reindex(columns=sorted(set(scores["unit"].dropna())))
+    means[organisation] = scores.groupby("minggu")["nilai_capaian"].mean()
+    if unit_history is not None and len(unit_history):
+        weeks = unit_history["minggu"].astype(str)
+        older = unit_history[~weeks.isin(means.index)].assign(minggu=weeks)
+        mean = pd.to_numeric(older["rata_rata_nilai_capaian"], errors="coerce")
+        held = older.assign(mean=mean).pivot_table(index="minggu", columns="unit", values="mean")
+        means = pd.concat([held, means]) if len(held) else means
+    present = set(means.columns) - {organisation}
+    named = [u for u in units if u in present]
+    named += sorted(present - set(named))
     rows: list[list[Any]] = [[TREND_FIRST, organisation, *named]]
-    for week in sorted(overall.index):
-        unit_means = [per_unit.at[week, u] if u in per_unit.columns else None for u in named]
-        rows.append([week, _value(overall[week]), *(_value(v) for v in unit_means)])
+    for week in sorted(means.index):
+        rows.append([week, *(_value(means.at[week, u]) for u in [organisation, *named])])
     return rows
 
 

@@ -322,7 +322,15 @@ class LocalWorkbook:
 
         self._edit(apply)
 
-    def replace_tabs(self, contents: Mapping[str, Sequence[Sequence[Any]]]) -> None:
+    def replace_tabs(
+        self,
+        contents: Mapping[str, Sequence[Sequence[Any]]],
+        *,
+        trimmed: Mapping[str, int] | None = None,
+    ) -> None:
+        """Each tab rewritten whole with ``contents`` (so rows ``trimmed`` off its top are gone
+        too), in one save."""
+
         def apply(book: XlsxBook) -> bool:
             for tab, rows in contents.items():
                 if schema_tab_named(tab) is None and find_tab_title(book.sheetnames, tab) is None:

@@ -2,19 +2,24 @@
 
 The summary tabs (Ringkasan Pegawai, Ringkasan Unit, Capaian Indikator, Temuan Validasi), the
 views (Ikhtisar, Tren, Grafik's table) and the upserted Riwayat and Riwayat Unit are written in one
-batch call. The local ``.xlsx`` gets its look (``presentation``) and native charts at every save.
+batch call. Riwayat keeps only the newest weeks that fit in ``summary.riwayat_cells``, Log Surat
+those within ``summary.log_surat_cells`` (``window.py``); the rows that leave are archived to
+``<state>/riwayat/<year>.csv`` and ``<state>/log_surat/<year>.csv`` first (``archive.py``), so a
+crash between the two leaves them in both places and a re-run is idempotent. The local ``.xlsx`` gets its look (``presentation``) and native charts at every save.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from openpyxl.workbook.workbook import Workbook as XlsxBook
 
+from .archive import archive_rows
 from .backends import open_summary
 from .calendar import RunWeek
 from .check import ValidationRun, temuan_rows
@@ -25,6 +30,7 @@ from .ikhtisar import (
     overview_rows,
     predikat_rows,
     trend_rows,
+    unit_means,
     upsert_unit_history,
 )
 from .labels import ACTIVE, UNREADABLE
@@ -34,7 +40,22 @@ from .overview import attention, support_requests, unit_changes
 from .presentation import CHART_TAB, OVERVIEW_TAB, TREND_TAB, summary_charts, summary_looks
 from .schema import Tab, summary_tabs, tab
 from .score import ScoreResult, score_week
+from .window import split_window
 from .workbook import Rows, Workbook, WorkbookNotFound
+
+# What publish reads of the summary's past (Google reads them ahead, with the tabs' headers).
+HISTORY_TABS = ("riwayat", "riwayat_unit", "log_surat")
+RIWAYAT_ARCHIVE = "riwayat"  # <state folder>/riwayat/<year>.csv: the weeks Riwayat no longer holds
+LOG_SURAT_ARCHIVE = "log_surat"  # <state folder>/log_surat/<year>.csv
+# Each archived row's identity: Riwayat has one row per week and NIP; a Log Surat row is one
+# journal record, named by its ID (unique in the journal); the other fields keep apart rows
+# typed or kept without one.
+ARCHIVE_KEYS = {
+    "riwayat": ["minggu", "nip"],
+    "log_surat": ["minggu", "nip", "jenis", "waktu", "status", "id"],
+}
+# Log Surat keeps this week and the last at least: a sync cut short is checked against it.
+LOG_SURAT_WEEKS = 2
 
 # -- tables as sheet rows ------------------------------------------------------------------------
 
@@ -131,12 +152,16 @@ def publish_summary(
     riwayat: pd.DataFrame,
     unit_history: pd.DataFrame,
     views: dict[str, list[list[Any]]],
+    log_surat: pd.DataFrame | None = None,
+    trimmed: Mapping[str, int] | None = None,
 ) -> None:
     """Rewrite the summary tabs, Riwayat and Riwayat Unit in one batch.
 
     ``temuan`` are the Temuan Validasi rows (``check.temuan_rows``); ``riwayat`` and
     ``unit_history`` the histories with this week's rows upserted; ``views`` the rows of the
-    tabs that are not schema tabs (Ikhtisar, Tren, Grafik), by title.
+    tabs that are not schema tabs (Ikhtisar, Tren, Grafik), by title; ``log_surat`` the Log
+    Surat rows its window keeps, when some left it (else the tab is not written); ``trimmed``
+    how many rows below the header, per tab title, left its top since it was read.
     """
     contents = {
         "ringkasan_pegawai": sorted_people(result.people),
@@ -144,11 +169,12 @@ def publish_summary(
         "capaian_indikator": result.indicators,
         "riwayat": riwayat,
         "riwayat_unit": unit_history,
+        **({"log_surat": log_surat} if log_surat is not None else {}),
     }
     rows = {tab(k).name: sheet_rows(tab(k), frame) for k, frame in contents.items()}
     temuan_tab = tab("temuan_validasi")
     rows[temuan_tab.name] = [temuan_tab.headers, *temuan]
-    book.replace_tabs({**views, **rows})
+    book.replace_tabs({**views, **rows}, trimmed=trimmed)
 
 
 def sorted_people(people: pd.DataFrame) -> pd.DataFrame:
@@ -160,19 +186,28 @@ def sorted_people(people: pd.DataFrame) -> pd.DataFrame:
     return people.sort_values(keys, ascending=ascending, na_position="last", kind="stable")
 
 
+@dataclasses.dataclass(frozen=True)
+class Histories:
+    """The summary's tabs that keep the past (schema keys as columns; empty if none yet)."""
+
+    riwayat: pd.DataFrame
+    unit_history: pd.DataFrame  # Riwayat Unit
+    log_surat: pd.DataFrame
+
+
 def read_history(book: Workbook) -> pd.DataFrame:
     """The summary's Riwayat rows as a DataFrame with the schema keys (empty if none yet)."""
-    return read_histories(book)[0]
+    return read_histories(book).riwayat
 
 
-def read_histories(book: Workbook) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Riwayat and Riwayat Unit, read at once (empty if the summary has none yet)."""
-    riwayat, units = tab("riwayat"), tab("riwayat_unit")
+def read_histories(book: Workbook) -> Histories:
+    """Riwayat, Riwayat Unit and Log Surat, read at once."""
+    tabs = [tab(k) for k in HISTORY_TABS]
     try:
-        found = book.read_tabs([riwayat.name, units.name])
+        found = book.read_tabs([t.name for t in tabs])
     except WorkbookNotFound:
         found = {}  # no summary yet (a dry run before the first real one): no history
-    return read_table(riwayat, found.get(riwayat.name)), read_table(units, found.get(units.name))
+    return Histories(*(read_table(t, found.get(t.name)) for t in tabs))
 
 
 def reported_rejections(validation: ValidationRun, week: RunWeek, today: dt.date) -> pd.DataFrame:
@@ -282,18 +317,96 @@ def score_and_publish(
 ) -> tuple[ScoreResult, pd.DataFrame]:
     """Score a validation run and publish it to the summary workbook ``book``.
 
-    Returns the scores and Riwayat as published (this week included), which the letters need.
+    Returns the scores and Riwayat with this week upserted (the rows that left the summary's
+    window in this publish included), which the letters need.
     """
-    history, unit_history = read_histories(book)
-    history = backfill_history(config, week, validation, history, today=today, now=now)
+    held = read_histories(book)
+    history = backfill_history(config, week, validation, held.riwayat, today=today, now=now)
     result = score_validation(config, week, validation, history, today=today)
     riwayat = upsert_history(history, result, week, now=now)
-    previous = last_week(unit_history, riwayat, week.previous_key, config.organisation)
-    views = summary_views(config, week, validation, result, riwayat, previous=previous)
-    unit_history = upsert_unit_history(unit_history, result.units, week.key, now=now)
-    temuan = temuan_rows(validation, config)
-    publish_summary(book, result, temuan, riwayat=riwayat, unit_history=unit_history, views=views)
+    previous = last_week(held.unit_history, riwayat, week.previous_key, config.organisation)
+    window = keep_windows(config, riwayat, held)
+    views = summary_views(
+        config,
+        week,
+        validation,
+        result,
+        riwayat,
+        previous=previous,
+        window=(window.riwayat, window.unit_history),
+    )
+    publish_summary(
+        book,
+        result,
+        temuan_rows(validation, config),
+        riwayat=window.riwayat,
+        unit_history=upsert_unit_history(window.unit_history, result.units, week.key, now=now),
+        views=views,
+        log_surat=window.log_surat,
+        trimmed=window.trimmed,
+    )
     return result, riwayat
+
+
+@dataclasses.dataclass(frozen=True)
+class Windows:
+    """What the summary keeps of Riwayat and Log Surat, and how many rows left each tab's top."""
+
+    riwayat: pd.DataFrame
+    unit_history: pd.DataFrame  # with the means of the weeks that left Riwayat
+    log_surat: pd.DataFrame | None  # None when no row left it (the tab is not rewritten)
+    trimmed: dict[str, int]  # tab title -> rows below its header that left its top
+
+
+def keep_windows(config: Config, riwayat: pd.DataFrame, held: Histories) -> Windows:
+    """Riwayat's window (``summary.riwayat_cells``, never fewer weeks than the trend needs)
+    and Log Surat's (``summary.log_surat_cells``, never fewer than ``LOG_SURAT_WEEKS``); Riwayat
+    Unit gains the means of the weeks that leave Riwayat. The leaving rows are archived here,
+    before the summary is written: a crash in between leaves them in both places, and a re-run
+    upserts the same rows into the archive again. The send journal, not Log Surat, says which
+    letters were sent, so the window never lets a letter go twice."""
+    state = config.path(config.state.folder)
+    kept, departing = _archived_window(
+        riwayat,
+        "riwayat",
+        cells=config.summary.riwayat_cells,
+        minimum=config.scoring.trend_weeks + 1,
+        folder=state / RIWAYAT_ARCHIVE,
+    )
+    log_kept, log_departing = _archived_window(
+        held.log_surat,
+        "log_surat",
+        cells=config.summary.log_surat_cells,
+        minimum=LOG_SURAT_WEEKS,
+        folder=state / LOG_SURAT_ARCHIVE,
+    )
+    unit_history = held.unit_history
+    if len(departing):
+        derived = unit_means(departing, unit_history, config.organisation)
+        merged = pd.concat([unit_history, derived], ignore_index=True)
+        unit_history = merged.sort_values("minggu", key=lambda s: s.astype(str), kind="stable")
+    trimmed = {
+        tab("riwayat").name: _leading_departed(held.riwayat, kept),
+        tab("log_surat").name: _leading_departed(held.log_surat, log_kept),
+    }
+    return Windows(kept, unit_history, log_kept if len(log_departing) else None, trimmed)
+
+
+def _archived_window(
+    rows: pd.DataFrame, key: str, *, cells: int, minimum: int, folder: Path
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Tab ``key``'s rows as those its window keeps and those that leave it, archived."""
+    kept, departing = split_window(
+        rows, columns=len(tab(key).columns), cells=cells, minimum=minimum
+    )
+    archive_rows(folder, departing, key=ARCHIVE_KEYS[key])
+    return kept, departing
+
+
+def _leading_departed(read: pd.DataFrame, kept: pd.DataFrame) -> int:
+    """How many of the rows as read, from the top, are of weeks the window no longer keeps."""
+    inside = read["minggu"].astype(str).isin(set(kept["minggu"].astype(str))).to_numpy()
+    return int(inside.argmax()) if inside.any() else len(inside)
 
 
 def summary_views(
@@ -304,8 +417,12 @@ def summary_views(
     riwayat: pd.DataFrame,
     *,
     previous: pd.DataFrame,
+    window: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> dict[str, list[list[Any]]]:
-    """Ikhtisar, Tren and Grafik's rows: from the same scores, lists and Riwayat as the digest."""
+    """Ikhtisar, Tren and Grafik's rows: from the same scores, lists and Riwayat as the digest.
+
+    With ``window`` (Riwayat as the summary keeps it, and Riwayat Unit), Tren shows the weeks
+    before the window from Riwayat Unit's means."""
     people = result.people
     overview = overview_rows(
         week=week,
@@ -325,8 +442,9 @@ def summary_views(
         ),
     )
     units = [u.name for u in config.units]
+    kept, unit_history = window if window is not None else (riwayat, None)
     return {
         OVERVIEW_TAB: overview,
-        TREND_TAB: trend_rows(riwayat, config.organisation, units),
+        TREND_TAB: trend_rows(kept, config.organisation, units, unit_history=unit_history),
         CHART_TAB: predikat_rows(result.units, config.organisation),
     }

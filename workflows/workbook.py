@@ -115,11 +115,19 @@ class Workbook(Protocol):
     def append_rows(self, tab: str, rows: Sequence[Sequence[Any]]) -> None:
         """Add rows after the last non-empty row of ``tab``."""
 
-    def replace_tabs(self, contents: Mapping[str, Sequence[Sequence[Any]]]) -> None:
+    def replace_tabs(
+        self,
+        contents: Mapping[str, Sequence[Sequence[Any]]],
+        *,
+        trimmed: Mapping[str, int] | None = None,
+    ) -> None:
         """Rewrite whole system-owned tabs (header row included) in one batch.
 
         All or nothing: when it raises, every tab still holds what it held before (the summary
         is never left half written or cleared). Formats and the header's set-up stay.
+        ``trimmed`` says, per tab, how many rows below the header the new content no longer
+        holds at its top (Riwayat's weeks that left its window): a backend may delete them
+        rather than rewrite every row below them.
         """
 
     def ensure_tabs(self, tabs: Sequence[Tab]) -> list[str]:

@@ -11,6 +11,11 @@ Anchor, computed from the same run (not a second run): a naive gspread script th
 present with its own request, writes each status cell with its own request, and reads, then writes,
 each summary tab on its own (one read of Riwayat, one write per tab, one per log row batch).
 
+``google.summary_cells_city``, ``google.riwayat_weeks_city`` and ``google.log_surat_cells_city`` are
+arithmetic, not measured: the summary spreadsheet's cells at city scale after a full year, from the
+schemas and config (``summary.riwayat_cells``, ``summary.log_surat_cells``), next to what it
+would hold with every week kept; Google refuses a spreadsheet past 10 million cells.
+
 ``google.paced_minutes_150`` is the time the pacer (``google.reads_per_minute`` and friends in
 config.yaml) makes the 150-unit write-back run wait on a fake clock: the expected wall time of a
 city-scale run under the quota, Google's latency and our own computing aside (they overlap the
@@ -31,15 +36,20 @@ from typing import Any
 import gspread
 
 from bench.suite import Figure
+from bench.workloads.city import ASN, ASN_PER_UNIT, INDICATORS, WEEKS
 from tests.conftest import DEMO_DATE, write_config
 from tests.sheets_fake import SheetsFake, fake_session
 from workflows import google
 from workflows.check import UNIT_TAB_NAMES
 from workflows.cli import main as run_cli
-from workflows.config import GoogleBackend, load_config
+from workflows.config import Config, GoogleBackend, load_config
 from workflows.demo import write_demo
+from workflows.ikhtisar import WIDTHS
+from workflows.labels import PREDIKAT_COLUMNS
 from workflows.local import LocalWorkbook
+from workflows.publish import LOG_SURAT_WEEKS
 from workflows.schema import tab
+from workflows.window import weeks_that_fit
 
 QUICK_SCALE = 0.05  # below 0.1 only the 10-unit runs: validation is about a second per unit
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,6 +57,13 @@ UNIT_COUNTS = (10, 50, 150)
 SUMMARY = "summary"
 LOGS = 2  # Log Surat and Log Proses: one append each per weekly run
 _NIP = re.compile(r"^\d{18}$")
+CELL_LIMIT = 10_000_000  # Google's cells per spreadsheet, every tab counted
+# City-year assumptions for the summary's size: Temuan Validasi lists the year's findings (the
+# city workload plants a mistake in 1 % of Realisasi rows); each ASN gets a weekly letter and a
+# reminder, and one in ten a team letter (Log Surat rows); two runs a week (Log Proses).
+FINDING_RATE = 0.01
+LETTERS_PER_ASN_WEEK = 2.1
+RUNS_PER_WEEK = 2
 _REALISASI = tab("realisasi").name
 
 
@@ -159,8 +176,9 @@ def paced_minutes(calls: list, units: int, settings: GoogleBackend) -> float:
 def run(scale: float, repeats: int) -> list[Figure]:
     """``repeats`` is ignored: the counts are the same at every run."""
     counts = UNIT_COUNTS if scale >= 0.1 else UNIT_COUNTS[:1]
-    settings = load_config(ROOT / "config.yaml").google
-    figures: list[Figure] = []
+    config = load_config(ROOT / "config.yaml")
+    settings = config.google
+    figures: list[Figure] = city_summary_figures(config)
     with tempfile.TemporaryDirectory() as tmp:
         demo = demo_tabs(Path(tmp) / "demo", scale)
         for units in counts:
@@ -240,3 +258,74 @@ def _paced(calls: list, settings: GoogleBackend, *, recorded: int) -> Figure:
         unit="min",
         note=f"pacer on a fake clock over {how}; Google's latency overlaps the waits",
     )
+
+
+def summary_cells(riwayat_weeks: int, log_weeks: int) -> dict[str, int]:
+    """The summary's cells per tab at city scale after a year (header rows included): Riwayat
+    and Log Surat holding ``riwayat_weeks`` and ``log_weeks`` weeks, the rest as a year leaves
+    them; Ikhtisar about a page per unit list."""
+    units = ASN // ASN_PER_UNIT
+    rows = {
+        "ringkasan_pegawai": ASN,
+        "ringkasan_unit": units + 1,
+        "capaian_indikator": ASN * len(INDICATORS),
+        "riwayat": ASN * riwayat_weeks,
+        "riwayat_unit": (units + 1) * WEEKS,
+        "temuan_validasi": round(ASN * len(INDICATORS) * WEEKS * FINDING_RATE),
+        "log_surat": round(ASN * LETTERS_PER_ASN_WEEK) * log_weeks,
+        "log_proses": RUNS_PER_WEEK * WEEKS,
+    }
+    cells = {key: (1 + count) * len(tab(key).columns) for key, count in rows.items()}
+    cells["tren"] = (1 + WEEKS) * (2 + units)
+    cells["grafik"] = (1 + units) * (1 + len(PREDIKAT_COLUMNS))
+    cells["ikhtisar"] = (units + 40) * len(WIDTHS)
+    return cells
+
+
+def city_summary_figures(config: Config) -> list[Figure]:
+    """The summary's size at 30,000 ASN after a full year, with the windows and without."""
+    riwayat_weeks = weeks_that_fit(
+        [ASN] * WEEKS,
+        columns=len(tab("riwayat").columns),
+        cells=config.summary.riwayat_cells,
+        minimum=config.scoring.trend_weeks + 1,
+    )
+    log_weeks = weeks_that_fit(
+        [round(ASN * LETTERS_PER_ASN_WEEK)] * WEEKS,
+        columns=len(tab("log_surat").columns),
+        cells=config.summary.log_surat_cells,
+        minimum=LOG_SURAT_WEEKS,
+    )
+    kept, whole = summary_cells(riwayat_weeks, log_weeks), summary_cells(WEEKS, WEEKS)
+    note = "computed from the schemas and config.yaml, not timed"
+    return [
+        Figure(
+            key="google.summary_cells_city",
+            label="summary spreadsheet cells, 30,000 ASN after a year (windows kept)",
+            value=sum(kept.values()),
+            unit="cells",
+            target=f"< {CELL_LIMIT}",
+            anchor="every week kept",
+            anchor_value=sum(whole.values()),
+            exact=True,
+            note=note,
+        ),
+        Figure(
+            key="google.riwayat_weeks_city",
+            label="weeks Riwayat keeps at 30,000 ASN (summary.riwayat_cells)",
+            value=riwayat_weeks,
+            unit="weeks",
+            target=f">= {config.scoring.trend_weeks + 1}",
+            exact=True,
+            note=f"{kept['riwayat']:,} cells; older weeks in state/riwayat/<year>.csv",
+        ),
+        Figure(
+            key="google.log_surat_cells_city",
+            label=f"Log Surat cells at 30,000 ASN ({log_weeks} weeks kept)",
+            value=kept["log_surat"],
+            unit="cells",
+            anchor="every week kept",
+            anchor_value=whole["log_surat"],
+            note="older rows in state/log_surat/<year>.csv",
+        ),
+    ]
