@@ -114,6 +114,25 @@ def test_realisation_per_aggregation_latest_date_then_lower_row_wins():
     assert chosen.loc[(NIP_A, "Y"), "sum"] == 1.0
 
 
+def test_realisation_of_interleaved_groups_skips_missing_values():
+    entries = entries_frame(
+        [
+            (2, "2026-11-02", NIP_A, "X", 4.0),
+            (3, "2026-11-02", NIP_B, "X", 10.0),
+            (4, "2026-11-09", NIP_A, "X", float("nan")),  # latest date, but nothing to count
+            (5, "2026-11-03", NIP_A, "X", 6.0),
+            (6, "2026-11-01", NIP_B, "X", 30.0),
+            (7, "2026-11-05", NIP_A, "Y", float("nan")),
+        ]
+    )
+    agg = score.realisation(entries)
+    a, b, y = agg.loc[(NIP_A, "X")], agg.loc[(NIP_B, "X")], agg.loc[(NIP_A, "Y")]
+    assert (a["sum"], a["mean"], a["latest"], a["count"]) == (10.0, 5.0, 6.0, 2)
+    assert (b["sum"], b["mean"], b["latest"], b["count"]) == (40.0, 20.0, 10.0, 2)
+    assert (y["sum"], y["count"]) == (0.0, 0)
+    assert np.isnan(y["mean"]) and np.isnan(y["latest"])
+
+
 # -- Nilai Capaian, bands, ratings ---------------------------------------------------------------
 
 

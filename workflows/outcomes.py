@@ -10,6 +10,7 @@ Indikator column ``Sumber`` (``Survei: IKM``, ``Layanan: rata-rata hari kerja`` 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -120,8 +121,11 @@ class Source:
         return f"{self.measure} | {self.service}" if self.service else self.measure
 
 
+@functools.lru_cache(maxsize=4096, typed=True)
 def parse_source(text: object) -> Source | None:
-    """The ``Sumber`` cell as a ``Source`` (empty: typed), or None when it names no source."""
+    """The ``Sumber`` cell as a ``Source`` (empty: typed), or None when it names no source.
+
+    Remembered per text: a city's indicators repeat a handful of Sumber texts 150,000 times."""
     if text is None or (isinstance(text, float) and np.isnan(text)) or not str(text).strip():
         return Source(TYPED)
     measure, _, service = str(text).partition("|")

@@ -113,42 +113,69 @@ def target_to_date(
 
 def realisation(entries: pd.DataFrame, where: np.ndarray | None = None) -> pd.DataFrame:
     """Per (nip, id_indikator): ``sum``, ``mean``, ``latest`` and ``count`` of the entries (of
-    those where ``where`` holds, if given: only the three columns needed are ever copied).
+    those where ``where`` holds, if given: only the columns needed are ever copied).
 
     ``latest`` is the value of the latest date; on the same date the row further down wins.
+    Missing values are skipped, as pandas' aggregations skip them.
     """
-    taken = _in_time_order(entries, where)
-    groups, keys = _group_codes(entries["nip"], entries["id_indikator"], taken)
-    values = entries["realisasi"].to_numpy(float)[taken]
-    del taken  # a city-year's arrays are large: each goes as soon as it is used
-    grouped = pd.Series(values[groups >= 0]).groupby(groups[groups >= 0], sort=False)
-    return grouped.agg(sum="sum", mean="mean", latest="last", count="count").set_axis(keys)
-
-
-def _in_time_order(entries: pd.DataFrame, where: np.ndarray | None) -> np.ndarray:
-    """Positions of the entries (where ``where`` holds) by date, then sheet row."""
     chosen = np.arange(len(entries)) if where is None else np.flatnonzero(where)
-    order = entries["tanggal"].to_numpy("datetime64[D]")[chosen].astype(np.int64)
+    groups, keys = _group_codes(entries["nip"], entries["id_indikator"], chosen)
+    rows = chosen[groups >= 0]
+    groups = groups[groups >= 0]
+    values = entries["realisasi"].to_numpy(float)[rows]
+    has = ~np.isnan(values)
+    size = len(keys)
+    count = np.bincount(groups[has], minlength=size)
+    total = np.bincount(groups[has], weights=values[has], minlength=size)
+    mean = np.divide(total, count, out=np.full(size, np.nan), where=count > 0)
+    return pd.DataFrame(
+        {
+            "sum": total,
+            "mean": mean,
+            "latest": _latest(entries, rows[has], groups[has], values[has], size),
+            "count": count,
+        },
+        index=keys,
+    )
+
+
+def _latest(
+    entries: pd.DataFrame, rows: np.ndarray, groups: np.ndarray, values: np.ndarray, size: int
+) -> np.ndarray:
+    """Each group's value at its latest (date, sheet row); of equal ones, the last position.
+
+    A maximum per group, not a sort: a city-year's rows are never put in time order."""
+    order = entries["tanggal"].to_numpy("datetime64[D]")[rows].astype(np.int64)
     order *= 2**32
-    order += entries["row"].to_numpy(np.int64)[chosen]
-    return chosen[np.argsort(order, kind="stable")]
+    order += entries["row"].to_numpy(np.int64)[rows]
+    newest = np.full(size, np.iinfo(np.int64).min)
+    np.maximum.at(newest, groups, order)
+    at_newest = np.flatnonzero(order == newest[groups])
+    latest = np.full(size, np.nan)
+    latest[groups[at_newest]] = values[at_newest]  # positions ascend: the last one stays
+    return latest
 
 
 def _group_codes(
-    nip: pd.Series, indicator: pd.Series, taken: np.ndarray
+    nip: pd.Series, indicator: pd.Series, chosen: np.ndarray
 ) -> tuple[np.ndarray, pd.MultiIndex]:
-    """For the rows at ``taken``: one integer per (nip, id_indikator) in order of first
+    """For the rows at ``chosen``: one integer per (nip, id_indikator) in order of first
     appearance (-1 where either is missing), and those pairs. Grouping by integers hashes each
-    string once, not once per key."""
-    nips, nip_values = pd.factorize(nip.to_numpy()[taken])
-    ids, id_values = pd.factorize(indicator.to_numpy()[taken])
+    string once, not once per key; rows are taken in sheet order, which keeps the strings'
+    memory read in order (a shuffled take makes hashing them several times slower)."""
+    nips, nip_values = pd.factorize(nip.to_numpy()[chosen])
+    ids, id_values = pd.factorize(indicator.to_numpy()[chosen])
     valid = (nips >= 0) & (ids >= 0)
-    nips *= len(id_values)
-    nips += ids
+    pairs = nips.astype(np.int64)
+    del nips
+    pairs *= len(id_values)
+    pairs += ids
     del ids
-    groups = np.full(len(nips), -1, dtype=np.int64)
-    groups[valid], pairs = pd.factorize(nips[valid])
-    index = [nip_values[pairs // len(id_values)], id_values[pairs % len(id_values)]]
+    groups = np.full(len(pairs), -1, dtype=np.int64)
+    # A small starting table: pairs are few next to rows, and a table sized for every row
+    # spreads them over more memory than the cache holds.
+    groups[valid], found = pd.factorize(pairs[valid], size_hint=1 << 16)
+    index = [nip_values[found // len(id_values)], id_values[found % len(id_values)]]
     return groups, pd.MultiIndex.from_arrays(index, names=["nip", "id_indikator"])
 
 
@@ -576,8 +603,11 @@ def _summarise_units(
     (PermenPANRB 6/2022), so a unit is judged on its own only from
     ``scoring.distribution_min_unit`` ASN up, where shares of a handful mean nothing."""
     units = list(dict.fromkeys([*people["unit"], *rejected["unit"]]))
+    members = dict(tuple(people.groupby("unit", sort=False)))  # one pass, not one per unit
+    refused = dict(tuple(rejected.groupby("unit", sort=False)))
     groups = [
-        (unit, people[people["unit"] == unit], rejected[rejected["unit"] == unit]) for unit in units
+        (unit, members.get(unit, people.iloc[:0]), refused.get(unit, rejected.iloc[:0]))
+        for unit in units
     ]
     rows, breaches = [], []
     for label, members, refused in [*groups, (organisation, people, rejected)]:
