@@ -1052,24 +1052,41 @@ def _collapse_repeats(
     ``indicator`` is each row's catalogue position: for a row without error it stands for the
     unit, the NIP (the indicator's owner) and the indicator at once. Returns the mask of the
     rows left out."""
-    ok = typed.ok.to_numpy()
-    # (indicator, day, value) of each row as one integer: no string is hashed at all.
-    entry = indicator.to_numpy()[ok].astype(np.int64)
-    days = day.to_numpy()[ok].astype("datetime64[D]").astype(np.int64)
-    values = pd.factorize(typed["realisasi"].to_numpy()[ok])[0]
-    if len(entry):
-        days -= days.min()
-        key = (entry * (int(days.max()) + 1) + days) * (int(values.max()) + 1) + values
-    else:
-        key = entry
+    ok = np.flatnonzero(typed.ok.to_numpy())
+    # (indicator, day) of each row as one integer: no string is hashed at all, and only the
+    # few rows that share theirs with another row have their values compared.
+    entry_day = _entry_day(indicator.to_numpy()[ok], day.to_numpy()[ok])
+    candidates = ok[_shared(entry_day)]
+    entry_day = _entry_day(indicator.to_numpy()[candidates], day.to_numpy()[candidates])
+    values = pd.factorize(typed["realisasi"].to_numpy()[candidates])[0]
+    key = pd.factorize(entry_day)[0].astype(np.int64) * (int(values.max(initial=0)) + 1) + values
     codes = pd.factorize(key)[0]
-    shared = np.bincount(codes)[codes] > 1  # the few rows of a repeated entry
-    keys = pd.Series(codes[shared], index=sheet.index[ok][shared])
+    shared = np.bincount(codes)[codes] > 1  # the rows of a repeated entry
+    keys = pd.Series(codes[shared], index=sheet.index[candidates][shared])
     repeated = keys.duplicated(keep="last").reindex(sheet.index, fill_value=False)
     last = pd.Series(keys.index, index=keys.index).groupby(keys.to_numpy()).transform("max")
     other_row = pd.Series(sheet.rows[last.to_numpy(dtype=np.intp)], index=last.index)
     sheet.emit("realisasi", _code("duplicate-entry", repeated), other_row=other_row, value="")
     return repeated
+
+
+def _entry_day(entry: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """(catalogue entry, day) of each row as one non-negative integer, dense where it can be."""
+    if not len(entry):
+        return np.zeros(0, dtype=np.int64)
+    entry = entry.astype(np.int64) - int(entry.min())
+    days = day.astype("datetime64[D]").astype(np.int64)
+    days -= days.min()
+    return entry * (int(days.max()) + 1) + days
+
+
+def _shared(keys: np.ndarray) -> np.ndarray:
+    """Mask of the keys that occur more than once: counted in place when the keys are dense (a
+    unit's year of entries is), else hashed."""
+    if len(keys) and int(keys.max()) < 4 * len(keys) + 1024:
+        return np.bincount(keys)[keys] > 1
+    codes = pd.factorize(keys)[0]
+    return np.bincount(codes, minlength=1)[codes] > 1
 
 
 def _number_text(value: float) -> str:
