@@ -392,10 +392,11 @@ def _columns(values: TabValues) -> Columns:
 
 def _column_cells(columns: Columns, i: int | None) -> np.ndarray:
     """Column ``i``'s cells as an object array of ``columns.height``, None past its end."""
-    cells = np.full(columns.height, None, dtype=object)
     given = columns.columns[i] if i is not None and i < len(columns.columns) else []
-    count = min(len(given), columns.height)
-    cells[:count] = given[:count] if len(given) > count else given
+    if len(given) >= columns.height:  # the usual case: each cell object referenced once more
+        return np.fromiter(given, dtype=object, count=columns.height)
+    cells = np.full(columns.height, None, dtype=object)
+    cells[: len(given)] = given
     return cells
 
 
@@ -1056,7 +1057,7 @@ def _collapse_repeats(
     # (indicator, day) of each row as one integer: no string is hashed at all, and only the
     # few rows that share theirs with another row have their values compared.
     entry_day = _entry_day(indicator.to_numpy()[ok], day.to_numpy()[ok])
-    candidates = ok[_shared(entry_day)]
+    candidates = ok[pd.Series(entry_day).duplicated(keep=False).to_numpy()]
     entry_day = _entry_day(indicator.to_numpy()[candidates], day.to_numpy()[candidates])
     values = pd.factorize(typed["realisasi"].to_numpy()[candidates])[0]
     key = pd.factorize(entry_day)[0].astype(np.int64) * (int(values.max(initial=0)) + 1) + values
@@ -1071,22 +1072,13 @@ def _collapse_repeats(
 
 
 def _entry_day(entry: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """(catalogue entry, day) of each row as one non-negative integer, dense where it can be."""
+    """(catalogue entry, day) of each row as one integer."""
     if not len(entry):
         return np.zeros(0, dtype=np.int64)
     entry = entry.astype(np.int64) - int(entry.min())
     days = day.astype("datetime64[D]").astype(np.int64)
     days -= days.min()
     return entry * (int(days.max()) + 1) + days
-
-
-def _shared(keys: np.ndarray) -> np.ndarray:
-    """Mask of the keys that occur more than once: counted in place when the keys are dense (a
-    unit's year of entries is), else hashed."""
-    if len(keys) and int(keys.max()) < 4 * len(keys) + 1024:
-        return np.bincount(keys)[keys] > 1
-    codes = pd.factorize(keys)[0]
-    return np.bincount(codes, minlength=1)[codes] > 1
 
 
 def _number_text(value: float) -> str:
