@@ -332,6 +332,17 @@ def test_an_exact_repeat_warns_on_the_upper_row():
     assert projection(data, "Realisasi") == {(4, "Realisasi", "warning", "duplicate-entry")}
 
 
+def test_an_indicator_without_owner_is_reported_in_indikator_not_in_realisasi():
+    raw = clean_unit()
+    ownerless = TEMPLATES["Indikator"] | {"NIP": None}
+    raw["Indikator"].append([ownerless.get(h) for h in raw["Indikator"][0]])
+    entry = TEMPLATES["Realisasi"] | {"ID Indikator": "PLY-09", "Realisasi": 4}
+    raw["Realisasi"].append([entry.get(h) for h in raw["Realisasi"][0]])
+    data = validate(raw)
+    assert projection(data, "Indikator") == {(5, "NIP", "error", "required-missing")}
+    assert projection(data, "Realisasi") == set()  # not "milik NIP None"
+
+
 def drop_column(raw: dict, tab_name: str, header: str) -> dict:
     i = raw[tab_name][0].index(header)
     raw[tab_name] = [r[:i] + r[i + 1 :] for r in raw[tab_name]]

@@ -748,27 +748,64 @@ class _Catalogue:
 
     ids: pd.Index  # the folded IDs of every unit's indicators
     facts: pd.DataFrame  # one row per indicator, indexed by (folded ID, unit) keys
+    owners: pd.Index = field(init=False)  # the NIPs that own an indicator
+    entries: pd.DataFrame = field(init=False)  # the facts by position, a last row for unknown
 
-    def find(self, sheet: _Sheet) -> pd.DataFrame:
-        """Each Realisasi row's indicator in its own unit (an all-missing row where unknown):
+    def __post_init__(self) -> None:
+        nip = self.facts["nip"]
+        self.owners = pd.Index(nip.dropna().unique(), dtype=object)
+        found = self.facts.reset_index(drop=True).assign(
+            entry=np.arange(len(self.facts)), owner=self.owners.get_indexer(nip)
+        )
+        unknown = {
+            **dict.fromkeys(("known", "percent", "computed", "sums"), [False]),
+            **dict.fromkeys(("entry", "owner"), [-1]),
+        }
+        self.entries = pd.concat([found, pd.DataFrame(unknown)], ignore_index=True)
+
+    def find(self, sheet: _Sheet) -> _Found:
+        """Each Realisasi row's indicator in its own unit (the missing row where unknown):
         looked up once per distinct ID as typed, then laid out by position."""
         codes = sheet.value_codes("id_indikator", self.ids, fold=_fold_distinct)
         at = self.facts.index.get_indexer(sheet.unit_keys(codes))
-        found = self.facts.reset_index(drop=True).assign(entry=np.arange(len(self.facts)))
-        unknown = {"known": [False], "percent": [False], "computed": [False], "entry": [-1]}
-        facts = pd.concat([found, pd.DataFrame(unknown)], ignore_index=True)
-        return facts.iloc[np.where(at < 0, len(self.facts), at)].set_axis(sheet.index)
+        return _Found(self.entries, np.where(at < 0, len(self.facts), at), sheet.index)
+
+
+@dataclass
+class _Found:
+    """Each row's catalogue entry; a fact is laid out per row when first asked for (a city's
+    rows need few of them per row, and object columns cost the most to lay out)."""
+
+    entries: pd.DataFrame
+    at: np.ndarray  # each row's position in ``entries``
+    index: pd.Index
+    laid_out: dict[str, pd.Series] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> pd.Series:
+        if key not in self.laid_out:
+            self.laid_out[key] = self._take(key, self.at, self.index)
+        return self.laid_out[key]
+
+    def of(self, key: str, rows: pd.Series) -> pd.Series:
+        """Fact ``key`` of just the rows where ``rows`` holds (for their messages)."""
+        chosen = np.flatnonzero(rows.to_numpy())
+        return self._take(key, self.at[chosen], self.index[chosen])
+
+    def _take(self, key: str, at: np.ndarray, index: pd.Index) -> pd.Series:
+        column = self.entries[key]
+        return pd.Series(column.to_numpy()[at], index=index, dtype=column.dtype)
 
 
 def _indicator_facts(found: pd.DataFrame, settings: Validation) -> pd.DataFrame:
     """Catalogue rows with what the Realisasi checks ask of each: whether the ID is known, its
-    unit is a percentage, its realisation is computed from records."""
+    unit is a percentage, its realisation is computed from records, its entries are summed."""
     unit = found["satuan"].astype(object).str.strip().str.casefold()
     computed = found["sumber"].map(lambda s: isinstance(s, outcomes.Source) and s.computed)
     return found.assign(
         known=True,
         percent=unit.isin(settings.percent_units),
         computed=computed.eq(True),
+        sums=found["agregasi"].eq("Jumlah"),
     )
 
 
@@ -903,19 +940,22 @@ def _check_indicator_refs(
     nip: pd.Series,
     named: pd.Series,
     known: pd.Series,
-    indicator: pd.DataFrame,
+    indicator: _Found,
     catalogue: _Catalogue,
 ) -> pd.Series:
     """Each ID (``named``: the row has one) names an indicator of the row's own NIP; returns the
     rows where it does."""
-    others = known & nip.notna() & indicator["nip"].ne(nip)
+    # NIPs compared as integers; an indicator whose owner is blank (-1) is reported in
+    # Indikator, not held against the rows that name it.
+    owner, own_nip = indicator["owner"].to_numpy(), sheet.value_codes("nip", catalogue.owners)
+    others = known & nip.notna() & pd.Series((owner >= 0) & (owner != own_nip), nip.index)
     unknown = named & ~known
     own_ids = _own_ids(sheet, nip[unknown | others], catalogue)
     sheet.emit("id_indikator", _code("unknown-indicator", unknown), own=own_ids)
     sheet.emit(
         "id_indikator",
         _code("indicator-other-nip", others),
-        owner=indicator["nip"],
+        owner=indicator.of("nip", others),
         nip=nip,
         own=own_ids,
     )
@@ -971,12 +1011,12 @@ def _check_evidence(sheet: _Sheet, typed: _Typed, needs: pd.Series, indicator: p
         example={"row": 12, "value": "105"},
     ),
 )
-def _check_plausible(sheet: _Sheet, typed: _Typed, indicator: pd.DataFrame) -> None:
+def _check_plausible(sheet: _Sheet, typed: _Typed, indicator: _Found) -> None:
     """One entry above the whole period's target of a summed indicator, or a percentage over
     100, is likely a typing slip: a warning, and the entry still counts."""
     value, ok = typed["realisasi"], typed.ok
     target = indicator["target_high"]
-    implausible = ok & indicator["agregasi"].eq("Jumlah") & value.gt(target)
+    implausible = ok & indicator["sums"] & value.gt(target)
     sheet.emit(
         "realisasi",
         _code("implausible-value", implausible),
@@ -1021,11 +1061,11 @@ def _check_source(sheet: _Sheet, typed: _Typed) -> pd.Series:
     )
 )
 def _check_computed_entries(
-    sheet: _Sheet, typed: _Typed, own: pd.Series, indicator: pd.DataFrame
+    sheet: _Sheet, typed: _Typed, own: pd.Series, indicator: _Found
 ) -> None:
     """An entry typed for an indicator computed from records does not count: say so."""
     ignored = typed.ok & own & indicator["computed"]
-    source = indicator["sumber"][ignored].map(lambda s: s.text)
+    source = indicator.of("sumber", ignored).map(lambda s: s.text)
     sheet.emit(
         "realisasi",
         _code("entry-for-computed-indicator", ignored),
