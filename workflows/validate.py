@@ -904,8 +904,8 @@ def _emit_outside_period(
 )
 def _check_active(sheet: _Sheet, nip: pd.Series, entry: np.ndarray, roster: _Roster) -> None:
     """``entry``: each row's position in the roster (``_Roster.find``), -1 where unlisted."""
-    status = np.append(roster.status, None)[entry]  # entry -1 takes the None
-    inactive = pd.Series(status == "Nonaktif", index=sheet.index)
+    nonaktif = np.append(roster.status == "Nonaktif", False)  # entry -1 takes the False
+    inactive = pd.Series(nonaktif[entry], index=sheet.index)
     sheet.emit("nip", _code("inactive-nip", inactive), value=nip)
 
 
@@ -967,10 +967,15 @@ def _own_ids(sheet: _Sheet, nips: pd.Series, catalogue: _Catalogue) -> pd.Series
     or ""."""
     if nips.empty:
         return pd.Series(dtype=object)
-    facts = catalogue.facts
-    by_owner = facts.groupby(["unit", "nip"])["id"].agg(", ".join).to_dict()
     units = sheet.units[nips.index.to_numpy()].tolist()
-    listed = [by_owner.get((unit, nip)) for unit, nip in zip(units, nips.tolist(), strict=True)]
+    asked = list(zip(units, nips.tolist(), strict=True))
+    facts = catalogue.facts
+    wanted = set(asked)  # the few owners asked about, not every unit's every owner
+    named = [
+        key in wanted for key in zip(facts["unit"].tolist(), facts["nip"].tolist(), strict=True)
+    ]
+    by_owner = facts[named].groupby(["unit", "nip"])["id"].agg(", ".join).to_dict()
+    listed = [by_owner.get(key) for key in asked]
     own = [f", misalnya {ids}" if ids else "" for ids in listed]
     return pd.Series(own, index=nips.index, dtype=object)
 
