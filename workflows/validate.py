@@ -18,9 +18,11 @@ and vectorised comparisons. Findings and tables are then handed back to each uni
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import difflib
+import gc
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -1404,7 +1406,34 @@ def validate_units(
     run); pass ``rosters_complete=False`` when some unit's workbook could not be read: a
     supervisor may sit there, so a ``NIP Atasan`` found in no roster is then not reported.
     """
-    base = _Context("", "", today, period.start, period.end, check_nip_structure, settings)
+    with _collector_set_aside():
+        return _validate_stacks(
+            raws,
+            _Context("", "", today, period.start, period.end, check_nip_structure, settings),
+            extra_nips=extra_nips,
+            rosters_complete=rosters_complete,
+        )
+
+
+@contextlib.contextmanager
+def _collector_set_aside() -> Iterator[None]:
+    """The raw tabs are lists holding millions of cells, which every full pass of the cycle
+    collector would walk again (about 1 s of a city-year's validation): what is alive when
+    validation starts is set aside (``gc.freeze``) until it ends, then collected as usual."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _validate_stacks(
+    raws: Sequence[tuple[str, str, Mapping[str, TabValues | None]]],
+    base: _Context,
+    *,
+    extra_nips: Iterable[str],
+    rosters_complete: bool,
+) -> list[UnitData]:
     contexts = [dataclasses.replace(base, unit=unit, workbook=book) for unit, book, _ in raws]
     pegawai = [
         _Sheet(tab("pegawai"), _tab_rows(raw, tab("pegawai").name), ctx)
