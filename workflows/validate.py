@@ -185,8 +185,10 @@ class _Sheet:
         self.rows = np.arange(2, columns.height + 2)
         self.units = np.zeros(columns.height, dtype=np.intp)
         self.rejected = pd.Series(False, index=self.index)
-        # Each column's cells as positions among its distinct values (``parse.distinct``).
-        self.cells: dict[str, tuple[np.ndarray, pd.Series]] = {}
+        # Each column's cells as typed; hashed into ``cells`` when first asked for, or once
+        # for a whole stack of units (``stacked``).
+        self.typed_cells: dict[str, np.ndarray] = {}
+        self._cells: dict[str, tuple[np.ndarray, pd.Series]] | None = None
         self.parsed: dict[str, tuple[parse.Parsed, dict]] | None = None  # of those values
         if values is None:
             self._whole("missing-tab")
@@ -198,17 +200,27 @@ class _Sheet:
         for col in tab.columns:
             if col.is_system:  # Status and Pesan Validasi are written, never read
                 continue
-            cells = pd.Series(_column_cells(columns, positions.get(col.key)), dtype=object)
-            self.cells[col.key] = parse.distinct(cells)
+            self.typed_cells[col.key] = _column_cells(columns, positions.get(col.key))
+
+    @property
+    def cells(self) -> dict[str, tuple[np.ndarray, pd.Series]]:
+        """Each column's cells as positions among its distinct values (``parse.distinct``)."""
+        if self._cells is None:
+            self._cells = {
+                key: parse.distinct(pd.Series(typed, dtype=object))
+                for key, typed in self.typed_cells.items()
+            }
+        return self._cells
 
     @classmethod
     def stacked(cls, sheets: Sequence[_Sheet]) -> _Sheet:
-        """One tab of several units' workbooks as one sheet, each column parsed once over the
-        distinct values of all of them; findings so far stay with their unit."""
+        """One tab of several units' workbooks as one sheet: each column's cells hashed once and
+        parsed once over the distinct values of all of them; findings so far stay with their
+        unit."""
         first = sheets[0]
         self = cls.__new__(cls)
         self.tab, self.ctx, self.contexts = first.tab, first.ctx, [s.ctx for s in sheets]
-        self.failed, self.cells = False, {}
+        self.failed, self.typed_cells, self._cells = False, {}, {}
         heights = [len(s.index) for s in sheets]
         starts = np.cumsum([0, *heights])
         self.found = [
@@ -222,14 +234,12 @@ class _Sheet:
         self.rejected = pd.Series(False, index=self.index)
         self.parsed = {}
         for col in first.tab.columns:
-            if col.key not in first.cells:
+            if col.key not in first.typed_cells:
                 continue
-            offsets = np.cumsum([0, *(len(s.cells[col.key][1]) for s in sheets)])
-            at = np.concatenate(
-                [s.cells[col.key][0] + o for s, o in zip(sheets, offsets[:-1], strict=True)]
-            )
-            values = pd.concat([s.cells[col.key][1] for s in sheets], ignore_index=True)
-            self.cells[col.key] = (at.astype(np.intp), values)
+            typed = np.concatenate([s.typed_cells[col.key] for s in sheets])
+            self._cells[col.key] = parse.distinct(pd.Series(typed, dtype=object))
+            del typed
+            values = self._cells[col.key][1]
             self.parsed[col.key] = parse.missing_as_none(_parse_column(col, values, self.ctx))
         return self
 
@@ -1441,7 +1451,7 @@ def _validate_stacks(
     ]
     supervisors = None
     if rosters_complete:
-        supervisors = set(extra_nips) | {n for sheet in pegawai for n in _roster_nips(sheet)}
+        supervisors = set(extra_nips) | _roster_nips(pegawai)
     out: list[UnitData] = []
     for batch in _batches([raw for _, _, raw in raws]):
         sheets = {
@@ -1484,12 +1494,13 @@ def _batches(raws: Sequence[Mapping[str, TabValues | None]]) -> Iterator[list[in
         yield batch
 
 
-def _roster_nips(sheet: _Sheet) -> set[str]:
-    """The NIPs a Pegawai sheet lists (for supervisors on other units' rosters)."""
-    if sheet.failed:
+def _roster_nips(sheets: Sequence[_Sheet]) -> set[str]:
+    """The NIPs the Pegawai sheets list (for supervisors on other units' rosters)."""
+    typed = [sheet.typed_cells["nip"] for sheet in sheets if not sheet.failed]
+    if not typed:
         return set()
-    found = parse.parse_nip(sheet.cells["nip"][1], check_structure=False).values
-    return set(found.dropna())
+    cells = pd.Series(np.concatenate(typed), dtype=object)
+    return set(parse.parse_nip(cells, check_structure=False).values.dropna())
 
 
 def _failed_unit(ctx: _Context, sheets: Mapping[str, _Sheet]) -> UnitData:
