@@ -120,19 +120,19 @@ def realisation(entries: pd.DataFrame, where: np.ndarray | None = None) -> pd.Da
     """
     chosen = np.arange(len(entries)) if where is None else np.flatnonzero(where)
     groups, keys = _group_codes(entries["nip"], entries["id_indikator"], chosen)
-    rows = chosen[groups >= 0]
-    groups = groups[groups >= 0]
+    rows, groups = chosen[groups >= 0], groups[groups >= 0]
     values = entries["realisasi"].to_numpy(float)[rows]
     has = ~np.isnan(values)
+    rows, groups, values = rows[has], groups[has], values[has]
     size = len(keys)
-    count = np.bincount(groups[has], minlength=size)
-    total = np.bincount(groups[has], weights=values[has], minlength=size)
+    count = np.bincount(groups, minlength=size)
+    total = np.bincount(groups, weights=values, minlength=size)
     mean = np.divide(total, count, out=np.full(size, np.nan), where=count > 0)
     return pd.DataFrame(
         {
             "sum": total,
             "mean": mean,
-            "latest": _latest(entries, rows[has], groups[has], values[has], size),
+            "latest": _latest(entries, rows, groups, values, size),
             "count": count,
         },
         index=keys,
@@ -603,10 +603,10 @@ def _summarise_units(
     (PermenPANRB 6/2022), so a unit is judged on its own only from
     ``scoring.distribution_min_unit`` ASN up, where shares of a handful mean nothing."""
     units = list(dict.fromkeys([*people["unit"], *rejected["unit"]]))
-    members = dict(tuple(people.groupby("unit", sort=False)))  # one pass, not one per unit
-    refused = dict(tuple(rejected.groupby("unit", sort=False)))
+    people_of = dict(tuple(people.groupby("unit", sort=False)))  # one pass, not one per unit
+    rejected_of = dict(tuple(rejected.groupby("unit", sort=False)))
     groups = [
-        (unit, members.get(unit, people.iloc[:0]), refused.get(unit, rejected.iloc[:0]))
+        (unit, people_of.get(unit, people.iloc[:0]), rejected_of.get(unit, rejected.iloc[:0]))
         for unit in units
     ]
     rows, breaches = [], []
