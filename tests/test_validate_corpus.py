@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import gc
 
 import pytest
 
@@ -341,6 +342,18 @@ def test_an_indicator_without_owner_is_reported_in_indikator_not_in_realisasi():
     data = validate(raw)
     assert projection(data, "Indikator") == {(5, "NIP", "error", "required-missing")}
     assert projection(data, "Realisasi") == set()  # not "milik NIP None"
+
+
+def test_validation_leaves_the_cycle_collector_as_it_found_it():
+    assert gc.get_freeze_count() == 0
+    validate(clean_unit())
+    assert gc.get_freeze_count() == 0  # set aside during validation only
+    gc.freeze()  # a caller's own freeze (before forking workers, say) is the caller's to undo
+    try:
+        validate(clean_unit())
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
 
 
 def drop_column(raw: dict, tab_name: str, header: str) -> dict:

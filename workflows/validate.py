@@ -1114,10 +1114,11 @@ def _collapse_repeats(
     # (indicator, day) of each row as one integer: no string is hashed at all, and only the
     # few rows that share theirs with another row have their values compared.
     entry_day = _entry_day(indicator.to_numpy()[ok], day.to_numpy()[ok])
-    candidates = ok[pd.Series(entry_day).duplicated(keep=False).to_numpy()]
-    entry_day = _entry_day(indicator.to_numpy()[candidates], day.to_numpy()[candidates])
+    shares_key = pd.Series(entry_day).duplicated(keep=False).to_numpy()
+    candidates = ok[shares_key]
     values = pd.factorize(typed["realisasi"].to_numpy()[candidates])[0]
-    key = pd.factorize(entry_day)[0].astype(np.int64) * (int(values.max(initial=0)) + 1) + values
+    entry_day = pd.factorize(entry_day[shares_key])[0].astype(np.int64)
+    key = entry_day * (int(values.max(initial=0)) + 1) + values
     codes = pd.factorize(key)[0]
     shared = np.bincount(codes)[codes] > 1  # the rows of a repeated entry
     keys = pd.Series(codes[shared], index=sheet.index[candidates][shared])
@@ -1429,7 +1430,11 @@ def validate_units(
 def _collector_set_aside() -> Iterator[None]:
     """The raw tabs are lists holding millions of cells, which every full pass of the cycle
     collector would walk again (about 1 s of a city-year's validation): what is alive when
-    validation starts is set aside (``gc.freeze``) until it ends, then collected as usual."""
+    validation starts is set aside (``gc.freeze``) until it ends, then collected as usual.
+    Objects a caller froze already stay frozen: undoing the freeze is then the caller's."""
+    if gc.get_freeze_count():
+        yield
+        return
     gc.freeze()
     try:
         yield
